@@ -1,0 +1,136 @@
+//! `Ipc`: the main-side API of one extension, the Rust counterpart of Lens's `Main.Ipc`.
+
+use std::future::Future;
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use crate::args::{Args, IntoArgs};
+use crate::context::ExtensionContext;
+use crate::error::{ErrorCode, HandlerError, IpcError};
+use crate::event::{IpcEvent, Origin};
+use crate::names::Channel;
+use crate::registry::Counts;
+
+/// Removes one listener. Calling it is optional: everything is removed on deactivation.
+#[must_use = "dropping a Disposer keeps the listener; call dispose() to remove it early"]
+pub struct Disposer(Option<Box<dyn FnOnce() + Send + Sync>>);
+
+impl Disposer {
+    /// Removes the listener now. Idempotent with deactivation.
+    pub fn dispose(mut self) {
+        if let Some(f) = self.0.take() {
+            f()
+        }
+    }
+}
+
+impl std::fmt::Debug for Disposer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Disposer")
+    }
+}
+
+/// One extension's main-side IPC, namespaced by its id. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Ipc {
+    ctx: ExtensionContext,
+}
+
+impl Ipc {
+    pub(crate) fn new(ctx: ExtensionContext) -> Self {
+        Self { ctx }
+    }
+
+    /// The activation this IPC belongs to.
+    pub fn context(&self) -> &ExtensionContext {
+        &self.ctx
+    }
+
+    /// Calls `listener` for every broadcast on `channel`, from main or any frame.
+    /// The same function listened twice is called twice, as in Lens.
+    pub fn listen<F>(&self, channel: &str, listener: F) -> Result<Disposer, IpcError>
+    where
+        F: Fn(&IpcEvent, &Args) + Send + Sync + 'static,
+    {
+        let channel = Channel::new(channel)?;
+        let router = self.ctx.router().clone();
+        let id = router.next_listener_id();
+        let ext = self.ctx.id().clone();
+        let generation = self.ctx.generation();
+        router
+            .registry()
+            .with_namespace(&ext, generation, |ns| {
+                Arc::make_mut(ns.listeners.entry(channel.clone()).or_default())
+                    .push((id, Arc::new(listener)));
+                Ok(())
+            })
+            .map_err(|err| err.at(&ext, &channel))?;
+        Ok(Disposer(Some(Box::new(move || {
+            let _ = router.registry().with_namespace(&ext, generation, |ns| {
+                if let Some(list) = ns.listeners.get_mut(&channel) {
+                    Arc::make_mut(list).retain(|(lid, _)| *lid != id);
+                    if list.is_empty() {
+                        ns.listeners.remove(&channel);
+                    }
+                }
+                Ok(())
+            });
+        }))))
+    }
+
+    /// Answers `invoke(channel, ...)` from renderer frames. One handler per channel: a second
+    /// registration fails with `HANDLER_EXISTS` and leaves the first in place.
+    pub fn handle<F, Fut, R>(&self, channel: &str, handler: F) -> Result<(), IpcError>
+    where
+        F: Fn(IpcEvent, Args) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<R, HandlerError>> + Send + 'static,
+        R: Serialize,
+    {
+        let channel = Channel::new(channel)?;
+        let ext = self.ctx.id().clone();
+        let erased: crate::registry::Handler = Arc::new(move |event, args| {
+            let future = handler(event, args);
+            Box::pin(async move {
+                let value = future.await?;
+                serde_json::to_value(value).map_err(|err| {
+                    HandlerError::from(IpcError::new(
+                        ErrorCode::BadPayload,
+                        format!("the handler's answer cannot be sent: {err}"),
+                    ))
+                })
+            })
+        });
+        self.ctx
+            .router()
+            .registry()
+            .with_namespace(&ext, self.ctx.generation(), |ns| {
+                if ns.handlers.contains_key(&channel) {
+                    return Err(IpcError::new(
+                        ErrorCode::HandlerExists,
+                        format!("a handler is already registered for channel {channel:?}"),
+                    ));
+                }
+                ns.handlers.insert(channel.clone(), erased);
+                Ok(())
+            })
+            .map_err(|err| err.at(&ext, &channel))
+    }
+
+    /// Sends to every listener in main and in every renderer frame.
+    pub fn broadcast(&self, channel: &str, args: impl IntoArgs) -> Result<(), IpcError> {
+        let channel = Channel::new(channel)?;
+        let args = args.into_args()?;
+        if !self.ctx.is_active() {
+            return Err(crate::registry::not_active(self.ctx.id()).at(self.ctx.id(), &channel));
+        }
+        self.ctx
+            .router()
+            .broadcast(self.ctx.id(), &channel, Origin::Main, &args)
+    }
+
+    /// Main-side listener and handler counts of this extension.
+    pub fn counts(&self) -> Counts {
+        self.ctx.router().counts(self.ctx.id())
+    }
+}

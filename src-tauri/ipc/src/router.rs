@@ -1,0 +1,237 @@
+//! Dispatch: broadcasts to main listeners and renderer frames, invokes to main handlers.
+//!
+//! Every extension callback runs isolated: a panic or error is reported and the rest go on.
+
+use std::any::Any;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures_util::FutureExt;
+use serde_json::Value;
+use tokio_util::sync::CancellationToken;
+
+use crate::args::Args;
+use crate::context::ExtensionContext;
+use crate::error::{ErrorCode, IpcError};
+use crate::event::{IpcEvent, Origin};
+use crate::names::{Channel, ExtensionId};
+use crate::registry::{Counts, Registry};
+
+/// A broadcast on its way to the renderer frames.
+#[derive(Debug, Clone, Copy)]
+pub struct FrameMessage<'a> {
+    /// Whose namespace.
+    pub extension: &'a ExtensionId,
+    /// Which channel.
+    pub channel: &'a Channel,
+    /// Who sent it.
+    pub origin: &'a Origin,
+    /// What was sent.
+    pub args: &'a Args,
+}
+
+/// How the router reaches renderer frames and reports extension faults. The app implements it
+/// with Tauri events; tests implement it with a recorder.
+pub trait Transport: Send + Sync + 'static {
+    /// Sends a broadcast to every renderer frame where the extension is loaded.
+    fn deliver(&self, message: FrameMessage<'_>);
+
+    /// An extension callback failed (listener panic, disposer panic...). The app logs it and
+    /// shows it; the default only logs.
+    fn fault(&self, extension: &ExtensionId, message: &str) {
+        log::error!("extension {extension}: {message}");
+    }
+}
+
+/// Per-call options of [`Router::invoke`].
+#[derive(Debug, Clone, Default)]
+pub struct InvokeOptions {
+    /// Reject with `TIMED_OUT` after this long.
+    pub timeout: Option<Duration>,
+    /// Cancelled by the caller: the call rejects with `CANCELLED` and the handler sees it.
+    pub cancel: Option<CancellationToken>,
+}
+
+/// How long calls in flight may still finish after their extension is deactivated.
+pub const DEFAULT_DEACTIVATION_GRACE: Duration = Duration::from_secs(2);
+
+/// The extension IPC core: one per app.
+pub struct Router {
+    registry: Registry,
+    transport: Box<dyn Transport>,
+    next_generation: AtomicU64,
+    next_listener: AtomicU64,
+    grace: Duration,
+}
+
+impl Router {
+    /// A router that reaches frames through `transport`.
+    pub fn new(transport: impl Transport) -> Arc<Self> {
+        Self::with_grace(transport, DEFAULT_DEACTIVATION_GRACE)
+    }
+
+    /// Like [`Router::new`], with a custom grace for calls in flight at deactivation.
+    pub fn with_grace(transport: impl Transport, grace: Duration) -> Arc<Self> {
+        Arc::new(Self {
+            registry: Registry::default(),
+            transport: Box::new(transport),
+            next_generation: AtomicU64::new(1),
+            next_listener: AtomicU64::new(1),
+            grace,
+        })
+    }
+
+    /// Opens a fresh namespace for `id` and returns the context its main part activates with.
+    pub fn activate(self: &Arc<Self>, id: &ExtensionId) -> Result<ExtensionContext, IpcError> {
+        let generation = self.next_generation.fetch_add(1, Ordering::Relaxed);
+        self.registry.open(id, generation)?;
+        Ok(ExtensionContext::new(id.clone(), generation, self.clone()))
+    }
+
+    /// Runs the context's disposers (each isolated, in the order they were added), then drops
+    /// every listener and handler left in the namespace. Returns what the namespace still held.
+    pub fn deactivate(&self, ctx: &ExtensionContext) -> Counts {
+        for fault in ctx.dispose() {
+            self.transport.fault(ctx.id(), &fault);
+        }
+        self.registry.close(ctx.id()).unwrap_or_default()
+    }
+
+    /// True while `id` has an open namespace.
+    pub fn is_active(&self, id: &ExtensionId) -> bool {
+        self.registry.is_open(id)
+    }
+
+    /// Main-side listener and handler counts of `id` (zero when inactive).
+    pub fn counts(&self, id: &ExtensionId) -> Counts {
+        self.registry.counts(id)
+    }
+
+    pub(crate) fn registry(&self) -> &Registry {
+        &self.registry
+    }
+
+    pub(crate) fn next_listener_id(&self) -> u64 {
+        self.next_listener.fetch_add(1, Ordering::Relaxed)
+    }
+
+    pub(crate) fn report(&self, id: &ExtensionId, message: &str) {
+        self.transport.fault(id, message);
+    }
+
+    /// Delivers a broadcast to every main listener of the channel, then to every frame.
+    /// A listener that panics is reported and the others still run.
+    pub fn broadcast(
+        &self,
+        id: &ExtensionId,
+        channel: &Channel,
+        origin: Origin,
+        args: &Args,
+    ) -> Result<(), IpcError> {
+        if !self.registry.is_open(id) {
+            return Err(crate::registry::not_active(id));
+        }
+        if let Some(listeners) = self.registry.listeners(id, channel) {
+            let event = IpcEvent::new(id.clone(), channel.clone(), origin.clone());
+            for (_, listener) in listeners.iter() {
+                if let Err(panic) = catch_unwind(AssertUnwindSafe(|| listener(&event, args))) {
+                    self.report(
+                        id,
+                        &format!(
+                            "listener on channel {channel:?} panicked: {}",
+                            panic_message(&*panic)
+                        ),
+                    );
+                }
+            }
+        }
+        self.transport.deliver(FrameMessage {
+            extension: id,
+            channel,
+            origin: &origin,
+            args,
+        });
+        Ok(())
+    }
+
+    /// Calls the handler of `channel` and awaits its answer, under the call's timeout and
+    /// cancellation and the extension's lifetime.
+    pub async fn invoke(
+        &self,
+        id: &ExtensionId,
+        channel: &Channel,
+        origin: Origin,
+        args: Args,
+        options: InvokeOptions,
+    ) -> Result<Value, IpcError> {
+        let (handler, closed) = self.registry.handler(id, channel)?;
+        let mut event = IpcEvent::new(id.clone(), channel.clone(), origin);
+        let cancel = options.cancel.unwrap_or_default();
+        event.cancel = cancel.clone();
+        let at = |err: IpcError| err.at(id, channel);
+
+        let future = catch_unwind(AssertUnwindSafe(|| handler(event, args))).map_err(|panic| {
+            self.handler_panicked(id, channel, &*panic)
+        })?;
+        let answer = AssertUnwindSafe(future).catch_unwind();
+        let deactivated = async {
+            closed.cancelled().await;
+            tokio::time::sleep(self.grace).await;
+        };
+        let timeout = async {
+            match options.timeout {
+                Some(limit) => tokio::time::sleep(limit).await,
+                None => std::future::pending().await,
+            }
+        };
+
+        let outcome = tokio::select! {
+            biased;
+            answer = answer => answer,
+            () = cancel.cancelled() => {
+                return Err(at(IpcError::new(ErrorCode::Cancelled, format!("call to {channel:?} was cancelled"))));
+            }
+            () = timeout => {
+                cancel.cancel();
+                let ms = options.timeout.unwrap_or_default().as_millis();
+                return Err(at(IpcError::new(ErrorCode::TimedOut, format!("call to {channel:?} timed out after {ms} ms"))));
+            }
+            () = deactivated => {
+                cancel.cancel();
+                return Err(at(IpcError::new(ErrorCode::ExtensionDeactivated, format!("extension {id} was deactivated before {channel:?} answered"))));
+            }
+        };
+        match outcome {
+            Ok(Ok(value)) => Ok(value),
+            Ok(Err(err)) => Err(err.into_ipc_error(id.as_str(), channel.as_str())),
+            Err(panic) => Err(self.handler_panicked(id, channel, &*panic)),
+        }
+    }
+
+    fn handler_panicked(
+        &self,
+        id: &ExtensionId,
+        channel: &Channel,
+        panic: &(dyn Any + Send),
+    ) -> IpcError {
+        let message = format!(
+            "handler for channel {channel:?} panicked: {}",
+            panic_message(panic)
+        );
+        self.report(id, &message);
+        IpcError::new(ErrorCode::HandlerPanicked, message).at(id, channel)
+    }
+}
+
+/// The text of a panic payload, when it has one.
+pub fn panic_message(panic: &(dyn Any + Send)) -> String {
+    if let Some(s) = panic.downcast_ref::<&str>() {
+        (*s).to_string()
+    } else if let Some(s) = panic.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "(no message)".to_string()
+    }
+}
