@@ -60,6 +60,12 @@ impl ExtensionContext {
         self.inner.disposers.lock().push(Box::new(dispose));
     }
 
+    /// A number unique to this activation: a capability issued for one activation is stale in
+    /// the next.
+    pub fn activation(&self) -> u64 {
+        self.inner.generation
+    }
+
     pub(crate) fn generation(&self) -> u64 {
         self.inner.generation
     }

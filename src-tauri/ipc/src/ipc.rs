@@ -13,7 +13,6 @@ use crate::names::Channel;
 use crate::registry::Counts;
 
 /// Removes one listener. Calling it is optional: everything is removed on deactivation.
-#[must_use = "dropping a Disposer keeps the listener; call dispose() to remove it early"]
 pub struct Disposer(Option<Box<dyn FnOnce() + Send + Sync>>);
 
 impl Disposer {

@@ -1,0 +1,115 @@
+//! The Ferrolens app: a Tauri 2 host whose Rust core runs extensions and their IPC.
+
+pub mod capabilities;
+pub mod cli;
+pub mod commands;
+pub mod manager;
+pub mod scheme;
+pub mod transport;
+
+use std::path::PathBuf;
+
+use ferrolens_ipc::{MainPart, Router};
+use tauri::webview::PageLoadEvent;
+use tauri::{Manager, RunEvent, Runtime, WindowEvent};
+
+use capabilities::Capabilities;
+use commands::InFlight;
+use manager::{discover, host_version, ExtensionManager, Source};
+use transport::TauriTransport;
+
+/// Where extensions come from and how the app starts.
+#[derive(Debug, Clone, Default)]
+pub struct HostConfig {
+    /// Bundled extensions' folder; `None` for the default.
+    pub bundled_dir: Option<PathBuf>,
+    /// User extensions' folder; `None` for the default.
+    pub user_dir: Option<PathBuf>,
+    /// Open devtools in every frame at start.
+    pub devtools: bool,
+}
+
+/// The Rust main parts compiled into this build, matched to manifests' `main` field.
+pub fn bundled_main_parts() -> Vec<MainPart> {
+    vec![ferrolens_ext_example::MAIN_PART]
+}
+
+/// The source tree's extensions folder, used when no resource folder ships them.
+fn source_extensions_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("extensions")
+}
+
+/// A builder with Ferrolens's commands, URI scheme, frame tracking and extension manager.
+/// `run` uses it with the real runtime; tests with the mock runtime.
+pub fn builder<R: Runtime>(config: HostConfig, main_parts: Vec<MainPart>) -> tauri::Builder<R> {
+    tauri::Builder::<R>::new()
+        .register_uri_scheme_protocol(scheme::SCHEME, scheme::handle)
+        .manage(Capabilities::default())
+        .manage(InFlight::default())
+        .invoke_handler(tauri::generate_handler![
+            commands::ferrolens_frame_init,
+            commands::ferrolens_extensions,
+            commands::ferrolens_broadcast,
+            commands::ferrolens_invoke,
+            commands::ferrolens_cancel,
+        ])
+        .on_page_load(|webview, payload| {
+            // A reload starts a new page: its old capabilities and listeners must go.
+            if payload.event() == PageLoadEvent::Started {
+                webview.state::<Capabilities>().reset_frame(webview.label());
+            }
+        })
+        .on_window_event(|window, event| {
+            if let WindowEvent::Destroyed = event {
+                window.state::<Capabilities>().reset_frame(window.label());
+            }
+        })
+        .setup(move |app| {
+            let router = Router::new(TauriTransport::new(app.handle().clone()));
+            let manager = ExtensionManager::new(router, main_parts);
+            let host = host_version();
+            let bundled = config.bundled_dir.clone().unwrap_or_else(|| {
+                app.path()
+                    .resource_dir()
+                    .map(|d| d.join("extensions"))
+                    .ok()
+                    .filter(|d| d.is_dir())
+                    .unwrap_or_else(source_extensions_dir)
+            });
+            let user = match config.user_dir.clone() {
+                Some(dir) => dir,
+                None => app.path().app_data_dir()?.join("extensions"),
+            };
+            log::info!("bundled extensions: {}", bundled.display());
+            log::info!("user extensions: {}", user.display());
+            manager.add(discover(&bundled, Source::Bundled, &host));
+            manager.add(discover(&user, Source::User, &host));
+            manager.activate_all();
+            app.manage(manager);
+            if config.devtools {
+                for webview in app.webview_windows().values() {
+                    webview.open_devtools();
+                }
+            }
+            Ok(())
+        })
+}
+
+/// Starts the desktop app.
+pub fn run() {
+    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
+    let cli = cli::Cli::from_env();
+    let config = HostConfig {
+        bundled_dir: cli.bundled_dir,
+        user_dir: cli.extensions_dir,
+        devtools: cli.devtools,
+    };
+    builder::<tauri::Wry>(config, bundled_main_parts())
+        .build(tauri::generate_context!())
+        .expect("Ferrolens could not start")
+        .run(|_app, event| {
+            if let RunEvent::ExitRequested { .. } = event {
+                log::info!("Ferrolens is closing");
+            }
+        });
+}

@@ -1,0 +1,162 @@
+//! Extension manifests: `package.json` in Lens's shape, validated once.
+
+use std::path::Path;
+
+use ferrolens_ipc::ExtensionId;
+use semver::{Version, VersionReq};
+use serde::Deserialize;
+
+/// The manifest file in every extension folder.
+pub const MANIFEST_FILE: &str = "package.json";
+
+/// A manifest as written on disk.
+#[derive(Debug, Deserialize)]
+struct RawManifest {
+    name: Option<String>,
+    version: Option<String>,
+    #[serde(default)]
+    description: String,
+    main: Option<String>,
+    renderer: Option<String>,
+    #[serde(default)]
+    engines: Engines,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct Engines {
+    ferrolens: Option<String>,
+}
+
+/// A manifest that passed validation.
+#[derive(Debug, Clone)]
+pub struct Manifest {
+    /// Stable id, from `name`.
+    pub id: ExtensionId,
+    /// Semver version of the extension.
+    pub version: Version,
+    /// One-line description.
+    pub description: String,
+    /// Name of a compiled-in Rust main part, if the extension has one.
+    pub main: Option<String>,
+    /// Renderer entry, relative to the extension folder.
+    pub renderer: Option<String>,
+    /// Range of Ferrolens versions the extension works with.
+    pub engine: VersionReq,
+}
+
+/// Why a manifest was refused; the message names the file and the field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ManifestError(pub String);
+
+impl std::fmt::Display for ManifestError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl Manifest {
+    /// Reads and validates `<dir>/package.json` for a host of version `host`.
+    pub fn load(dir: &Path, host: &Version) -> Result<Self, ManifestError> {
+        let path = dir.join(MANIFEST_FILE);
+        let text = std::fs::read_to_string(&path)
+            .map_err(|err| ManifestError(format!("cannot read {}: {err}", path.display())))?;
+        Self::parse(&text, dir, host)
+            .map_err(|why| ManifestError(format!("{}: {why}", path.display())))
+    }
+
+    /// Validates manifest text; `dir` is where relative entries must exist.
+    pub fn parse(text: &str, dir: &Path, host: &Version) -> Result<Self, String> {
+        let raw: RawManifest =
+            serde_json::from_str(text).map_err(|err| format!("not valid JSON: {err}"))?;
+        let name = raw.name.ok_or("the \"name\" field is missing")?;
+        let id = ExtensionId::new(&name).map_err(|err| err.message)?;
+        let version = raw.version.ok_or("the \"version\" field is missing")?;
+        let version = Version::parse(&version)
+            .map_err(|err| format!("\"version\" {version:?} is not semver: {err}"))?;
+        let range = raw
+            .engines
+            .ferrolens
+            .ok_or("\"engines.ferrolens\" is missing: the extension must say which Ferrolens versions it supports")?;
+        let engine = VersionReq::parse(&range)
+            .map_err(|err| format!("\"engines.ferrolens\" {range:?} is not a semver range: {err}"))?;
+        if !engine.matches(host) {
+            return Err(format!(
+                "needs Ferrolens {range}, but this is Ferrolens {host}"
+            ));
+        }
+        if raw.main.is_none() && raw.renderer.is_none() {
+            return Err("it has neither \"main\" nor \"renderer\": nothing to load".into());
+        }
+        if let Some(renderer) = &raw.renderer {
+            crate::scheme::confined(dir, renderer)
+                .map_err(|why| format!("\"renderer\" {renderer:?}: {why}"))?;
+        }
+        Ok(Self {
+            id,
+            version,
+            description: raw.description,
+            main: raw.main,
+            renderer: raw.renderer,
+            engine,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn host() -> Version {
+        Version::new(0, 1, 0)
+    }
+
+    fn dir_with(files: &[&str]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        for f in files {
+            std::fs::write(dir.path().join(f), "export default 1;").unwrap();
+        }
+        dir
+    }
+
+    const GOOD: &str = r#"{"name":"@acme/notes","version":"1.2.3","description":"d",
+        "main":"notes","renderer":"renderer.js","engines":{"ferrolens":"^0.1"}}"#;
+
+    #[test]
+    fn accepts_a_complete_manifest() {
+        let dir = dir_with(&["renderer.js"]);
+        let m = Manifest::parse(GOOD, dir.path(), &host()).unwrap();
+        assert_eq!(m.id.as_str(), "@acme/notes");
+        assert_eq!(m.version, Version::new(1, 2, 3));
+        assert_eq!(m.main.as_deref(), Some("notes"));
+        assert_eq!(m.renderer.as_deref(), Some("renderer.js"));
+    }
+
+    #[test]
+    fn refuses_bad_manifests_naming_the_field() {
+        let dir = dir_with(&["renderer.js"]);
+        let cases = [
+            ("{", "not valid JSON"),
+            (r#"{"version":"1.0.0","engines":{"ferrolens":"*"},"main":"m"}"#, "\"name\""),
+            (r#"{"name":"Bad Name","version":"1.0.0","engines":{"ferrolens":"*"},"main":"m"}"#, "invalid extension id"),
+            (r#"{"name":"a","engines":{"ferrolens":"*"},"main":"m"}"#, "\"version\" field"),
+            (r#"{"name":"a","version":"one","engines":{"ferrolens":"*"},"main":"m"}"#, "not semver"),
+            (r#"{"name":"a","version":"1.0.0","main":"m"}"#, "engines.ferrolens"),
+            (r#"{"name":"a","version":"1.0.0","engines":{"ferrolens":"~~"},"main":"m"}"#, "not a semver range"),
+            (r#"{"name":"a","version":"1.0.0","engines":{"ferrolens":"^2"},"main":"m"}"#, "needs Ferrolens ^2"),
+            (r#"{"name":"a","version":"1.0.0","engines":{"ferrolens":"*"}}"#, "nothing to load"),
+            (r#"{"name":"a","version":"1.0.0","engines":{"ferrolens":"*"},"renderer":"missing.js"}"#, "missing.js"),
+            (r#"{"name":"a","version":"1.0.0","engines":{"ferrolens":"*"},"renderer":"../x.js"}"#, "outside"),
+        ];
+        for (text, why) in cases {
+            let err = Manifest::parse(text, dir.path(), &host()).unwrap_err();
+            assert!(err.contains(why), "{text}: {err:?} lacks {why:?}");
+        }
+    }
+
+    #[test]
+    fn load_names_the_file_in_errors() {
+        let dir = dir_with(&[]);
+        let err = Manifest::load(dir.path(), &host()).unwrap_err();
+        assert!(err.0.contains("package.json"), "{err}");
+    }
+}

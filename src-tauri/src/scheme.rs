@@ -1,0 +1,143 @@
+//! The `ferrolens-ext` URI scheme: serves each extension's renderer files to the webviews,
+//! reading only inside that extension's folder.
+
+use std::borrow::Cow;
+use std::path::{Component, Path, PathBuf};
+
+use tauri::http::{header, Request, Response, StatusCode};
+use tauri::{Manager, Runtime, UriSchemeContext};
+
+use crate::manager::ExtensionManager;
+
+/// The scheme name.
+pub const SCHEME: &str = "ferrolens-ext";
+
+/// URL of `file` inside the extension whose event key is `key`.
+pub fn url_for(key: &str, file: &str) -> String {
+    let file = file.trim_start_matches("./");
+    if cfg!(any(windows, target_os = "android")) {
+        format!("http://{SCHEME}.localhost/{key}/{file}")
+    } else {
+        format!("{SCHEME}://localhost/{key}/{file}")
+    }
+}
+
+/// Resolves `relative` inside `dir`, refusing anything that escapes it (`..`, absolute paths,
+/// symlinks pointing outside). The file must exist.
+pub fn confined(dir: &Path, relative: &str) -> Result<PathBuf, String> {
+    let rel = Path::new(relative);
+    if rel
+        .components()
+        .any(|c| !matches!(c, Component::Normal(_) | Component::CurDir))
+    {
+        return Err("the path leads outside the extension folder".into());
+    }
+    let root = dir
+        .canonicalize()
+        .map_err(|err| format!("extension folder unreadable: {err}"))?;
+    let full = root
+        .join(rel)
+        .canonicalize()
+        .map_err(|_| format!("{relative} does not exist in the extension folder"))?;
+    if !full.starts_with(&root) {
+        return Err("the path leads outside the extension folder".into());
+    }
+    if !full.is_file() {
+        return Err(format!("{relative} is not a file"));
+    }
+    Ok(full)
+}
+
+fn content_type(path: &Path) -> &'static str {
+    match path.extension().and_then(|e| e.to_str()) {
+        Some("js" | "mjs") => "text/javascript; charset=utf-8",
+        Some("css") => "text/css; charset=utf-8",
+        Some("json") => "application/json",
+        Some("html") => "text/html; charset=utf-8",
+        Some("svg") => "image/svg+xml",
+        Some("png") => "image/png",
+        _ => "application/octet-stream",
+    }
+}
+
+/// Answers one request of the scheme.
+pub fn handle<R: Runtime>(
+    ctx: UriSchemeContext<'_, R>,
+    request: Request<Vec<u8>>,
+) -> Response<Cow<'static, [u8]>> {
+    let manager = ctx.app_handle().state::<ExtensionManager>();
+    let path = percent_decode(request.uri().path());
+    match serve(&manager, path.trim_start_matches('/')) {
+        Ok((file, bytes)) => Response::builder()
+            .header(header::CONTENT_TYPE, content_type(&file))
+            .header(header::ACCESS_CONTROL_ALLOW_ORIGIN, "*")
+            .header(header::CACHE_CONTROL, "no-cache")
+            .body(Cow::Owned(bytes))
+            .expect("static headers are valid"),
+        Err((status, why)) => {
+            log::warn!("{SCHEME}: refused {path}: {why}");
+            Response::builder()
+                .status(status)
+                .header(header::CONTENT_TYPE, "text/plain; charset=utf-8")
+                .header(header::ACCESS_CONTROL_ALLOW_ORIGIN, "*")
+                .body(Cow::Owned(why.into_bytes()))
+                .expect("static headers are valid")
+        }
+    }
+}
+
+fn serve(manager: &ExtensionManager, path: &str) -> Result<(PathBuf, Vec<u8>), (StatusCode, String)> {
+    let dir = manager
+        .folder_for_url_path(path)
+        .ok_or((StatusCode::NOT_FOUND, format!("no extension serves {path}")))?;
+    let (dir, rest) = dir;
+    let file = confined(&dir, &rest).map_err(|why| (StatusCode::FORBIDDEN, why))?;
+    let bytes = std::fs::read(&file)
+        .map_err(|err| (StatusCode::INTERNAL_SERVER_ERROR, err.to_string()))?;
+    Ok((file, bytes))
+}
+
+fn percent_decode(path: &str) -> String {
+    percent_encoding::percent_decode_str(path)
+        .decode_utf8_lossy()
+        .into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn confined_serves_files_inside_and_refuses_escapes() {
+        let outer = tempfile::tempdir().unwrap();
+        let dir = outer.path().join("ext");
+        std::fs::create_dir_all(dir.join("lib")).unwrap();
+        std::fs::write(dir.join("lib/a.js"), "1").unwrap();
+        std::fs::write(outer.path().join("secret.txt"), "s").unwrap();
+        assert!(confined(&dir, "lib/a.js").is_ok());
+        assert!(confined(&dir, "./lib/a.js").is_ok());
+        for bad in ["../secret.txt", "lib/../../secret.txt", "/etc/passwd"] {
+            assert!(confined(&dir, bad).unwrap_err().contains("outside"), "{bad}");
+        }
+        assert!(confined(&dir, "lib").unwrap_err().contains("not a file"));
+        assert!(confined(&dir, "nope.js").unwrap_err().contains("does not exist"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn confined_refuses_symlinks_that_leave_the_folder() {
+        let outer = tempfile::tempdir().unwrap();
+        let dir = outer.path().join("ext");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(outer.path().join("secret.txt"), "s").unwrap();
+        std::os::unix::fs::symlink(outer.path().join("secret.txt"), dir.join("link.js")).unwrap();
+        assert!(confined(&dir, "link.js").unwrap_err().contains("outside"));
+    }
+
+    #[test]
+    fn percent_decoding_handles_escapes_and_stray_percent() {
+        assert_eq!(percent_decode("/a%20b/c.js"), "/a b/c.js");
+        assert_eq!(percent_decode("/%2e%2e/x"), "/../x");
+        assert_eq!(percent_decode("/100%"), "/100%");
+    }
+}
