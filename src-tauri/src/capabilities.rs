@@ -155,12 +155,18 @@ mod tests {
             .init_frame("main", &[(id("a"), 1), (id("b"), 2)])
             .unwrap();
         assert!(caps.check("main", &id("a"), &tokens[0], Some(1)).is_ok());
-        let wrong_ext = caps.check("main", &id("b"), &tokens[0], Some(2)).unwrap_err();
+        let wrong_ext = caps
+            .check("main", &id("b"), &tokens[0], Some(2))
+            .unwrap_err();
         assert_eq!(wrong_ext.code, ErrorCode::Forbidden);
         assert!(wrong_ext.message.contains("belongs to extension a"));
-        let wrong_frame = caps.check("frame-2", &id("a"), &tokens[0], Some(1)).unwrap_err();
+        let wrong_frame = caps
+            .check("frame-2", &id("a"), &tokens[0], Some(1))
+            .unwrap_err();
         assert!(wrong_frame.message.contains("issued to frame \"main\""));
-        let stale = caps.check("main", &id("a"), &tokens[0], Some(7)).unwrap_err();
+        let stale = caps
+            .check("main", &id("a"), &tokens[0], Some(7))
+            .unwrap_err();
         assert!(stale.message.contains("earlier activation"));
         let forged = caps.check("main", &id("a"), "guess", Some(1)).unwrap_err();
         assert!(forged.message.contains("unknown or stale"));
@@ -182,7 +188,9 @@ mod tests {
     #[test]
     fn revoking_an_extension_drops_its_tokens_in_every_frame() {
         let caps = Capabilities::default();
-        let t1 = caps.init_frame("main", &[(id("a"), 1), (id("b"), 1)]).unwrap();
+        let t1 = caps
+            .init_frame("main", &[(id("a"), 1), (id("b"), 1)])
+            .unwrap();
         caps.init_frame("frame-2", &[(id("a"), 1)]).unwrap();
         caps.revoke_extension(&id("a"));
         assert_eq!(caps.len(), 1);

@@ -31,7 +31,12 @@ impl Cli {
         use clap::{CommandFactory, FromArgMatches};
         match Self::try_parse() {
             Ok(cli) => cli,
-            Err(err) if matches!(err.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) => {
+            Err(err)
+                if matches!(
+                    err.kind(),
+                    ErrorKind::DisplayHelp | ErrorKind::DisplayVersion
+                ) =>
+            {
                 err.exit()
             }
             Err(err) => {

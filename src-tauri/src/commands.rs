@@ -44,8 +44,10 @@ pub fn ferrolens_frame_init<R: Runtime>(
 ) -> Result<FrameInit, IpcError> {
     let frame = webview.label().to_string();
     let loadable = manager.loadable();
-    let ids: Vec<(ExtensionId, u64)> =
-        loadable.iter().map(|l| (l.id.clone(), l.activation)).collect();
+    let ids: Vec<(ExtensionId, u64)> = loadable
+        .iter()
+        .map(|l| (l.id.clone(), l.activation))
+        .collect();
     let tokens = caps.init_frame(&frame, &ids)?;
     let extensions = loadable
         .into_iter()
@@ -94,7 +96,10 @@ fn args_of(args: Value) -> Result<Args, IpcError> {
         Value::Null => Ok(Args::default()),
         other => Err(IpcError::new(
             ErrorCode::BadPayload,
-            format!("\"args\" must be an array of arguments, got {}", kind_of(&other)),
+            format!(
+                "\"args\" must be an array of arguments, got {}",
+                kind_of(&other)
+            ),
         )),
     }
 }
@@ -172,10 +177,11 @@ pub fn ferrolens_cancel<R: Runtime>(
 ) -> Result<(), IpcError> {
     let id = manager.require_known(&extension)?;
     caps.check(webview.label(), &id, &token, manager.activation(&id))?;
-    if let Some(cancel) = in_flight
-        .0
-        .lock()
-        .remove(&(webview.label().to_string(), id.to_string(), call_id))
+    if let Some(cancel) =
+        in_flight
+            .0
+            .lock()
+            .remove(&(webview.label().to_string(), id.to_string(), call_id))
     {
         cancel.cancel();
     }

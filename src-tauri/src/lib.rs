@@ -39,11 +39,14 @@ fn source_extensions_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("extensions")
 }
 
-/// A builder with Ferrolens's commands, URI scheme, frame tracking and extension manager.
-/// `run` uses it with the real runtime; tests with the mock runtime.
-pub fn builder<R: Runtime>(config: HostConfig, main_parts: Vec<MainPart>) -> tauri::Builder<R> {
-    tauri::Builder::<R>::new()
-        .register_uri_scheme_protocol(scheme::SCHEME, scheme::handle)
+/// Adds Ferrolens's commands, URI scheme, frame tracking and extension manager to `base`.
+/// `run` passes the real runtime's builder; tests pass `tauri::test::mock_builder()`.
+pub fn configure<R: Runtime>(
+    base: tauri::Builder<R>,
+    config: HostConfig,
+    main_parts: Vec<MainPart>,
+) -> tauri::Builder<R> {
+    base.register_uri_scheme_protocol(scheme::SCHEME, scheme::handle)
         .manage(Capabilities::default())
         .manage(InFlight::default())
         .invoke_handler(tauri::generate_handler![
@@ -104,7 +107,7 @@ pub fn run() {
         user_dir: cli.extensions_dir,
         devtools: cli.devtools,
     };
-    builder::<tauri::Wry>(config, bundled_main_parts())
+    configure(tauri::Builder::default(), config, bundled_main_parts())
         .build(tauri::generate_context!())
         .expect("Ferrolens could not start")
         .run(|_app, event| {

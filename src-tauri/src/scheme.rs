@@ -86,14 +86,17 @@ pub fn handle<R: Runtime>(
     }
 }
 
-fn serve(manager: &ExtensionManager, path: &str) -> Result<(PathBuf, Vec<u8>), (StatusCode, String)> {
+fn serve(
+    manager: &ExtensionManager,
+    path: &str,
+) -> Result<(PathBuf, Vec<u8>), (StatusCode, String)> {
     let dir = manager
         .folder_for_url_path(path)
         .ok_or((StatusCode::NOT_FOUND, format!("no extension serves {path}")))?;
     let (dir, rest) = dir;
     let file = confined(&dir, &rest).map_err(|why| (StatusCode::FORBIDDEN, why))?;
-    let bytes = std::fs::read(&file)
-        .map_err(|err| (StatusCode::INTERNAL_SERVER_ERROR, err.to_string()))?;
+    let bytes =
+        std::fs::read(&file).map_err(|err| (StatusCode::INTERNAL_SERVER_ERROR, err.to_string()))?;
     Ok((file, bytes))
 }
 
@@ -117,10 +120,15 @@ mod tests {
         assert!(confined(&dir, "lib/a.js").is_ok());
         assert!(confined(&dir, "./lib/a.js").is_ok());
         for bad in ["../secret.txt", "lib/../../secret.txt", "/etc/passwd"] {
-            assert!(confined(&dir, bad).unwrap_err().contains("outside"), "{bad}");
+            assert!(
+                confined(&dir, bad).unwrap_err().contains("outside"),
+                "{bad}"
+            );
         }
         assert!(confined(&dir, "lib").unwrap_err().contains("not a file"));
-        assert!(confined(&dir, "nope.js").unwrap_err().contains("does not exist"));
+        assert!(confined(&dir, "nope.js")
+            .unwrap_err()
+            .contains("does not exist"));
     }
 
     #[cfg(unix)]

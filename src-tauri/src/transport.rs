@@ -49,7 +49,10 @@ impl<R: Runtime> Transport for TauriTransport<R> {
             args: message.args,
         };
         if let Err(err) = self.app.emit(&event_name(message.extension), payload) {
-            log::error!("extension {}: broadcast to frames failed: {err}", message.extension);
+            log::error!(
+                "extension {}: broadcast to frames failed: {err}",
+                message.extension
+            );
         }
     }
 

@@ -116,7 +116,9 @@ mod tests {
 
     #[test]
     fn typed_access_decodes_structs_and_missing_optionals() {
-        let args = ("n1", json!({"title": "t", "tags": ["a"]})).into_args().unwrap();
+        let args = ("n1", json!({"title": "t", "tags": ["a"]}))
+            .into_args()
+            .unwrap();
         assert_eq!(args.get::<String>(0).unwrap(), "n1");
         assert_eq!(
             args.get::<Note>(1).unwrap(),
@@ -133,7 +135,11 @@ mod tests {
         let args = Args::new(vec![json!({"title": "t", "tags": ["a", 7]})]);
         let err = args.get::<Note>(0).unwrap_err();
         assert_eq!(err.code, ErrorCode::BadPayload);
-        assert!(err.message.starts_with("argument 0 at tags[1]"), "{}", err.message);
+        assert!(
+            err.message.starts_with("argument 0 at tags[1]"),
+            "{}",
+            err.message
+        );
         let err = args.get::<u64>(3).unwrap_err();
         assert!(err.message.starts_with("argument 3:"), "{}", err.message);
     }

@@ -11,7 +11,8 @@ use crate::context::ExtensionContext;
 use crate::error::{ErrorCode, IpcError};
 use crate::ipc::Ipc;
 
-type Slot = Arc<dyn Any + Send + Sync>;
+/// The instance and the activation it belongs to: an instance outlives nothing it was built on.
+type Slot = (ExtensionContext, Arc<dyn Any + Send + Sync>);
 
 static INSTANCES: Lazy<RwLock<HashMap<TypeId, Slot>>> = Lazy::new(Default::default);
 
@@ -32,16 +33,15 @@ pub trait MainIpc: Send + Sync + Sized + 'static {
         let instance = Arc::new(Self::init(ctx.ipc())?);
         INSTANCES
             .write()
-            .insert(TypeId::of::<Self>(), instance.clone());
-        let weak = Arc::downgrade(&instance);
+            .insert(TypeId::of::<Self>(), (ctx.clone(), instance.clone()));
+        let activation = ctx.activation();
         ctx.on_dispose(move || {
             let mut map = INSTANCES.write();
-            // Only forget it if it is still this activation's instance.
-            let ours = map
+            // Only forget it if it still belongs to this activation.
+            if map
                 .get(&TypeId::of::<Self>())
-                .and_then(|slot| slot.clone().downcast::<Self>().ok())
-                .is_some_and(|current| weak.upgrade().is_some_and(|w| Arc::ptr_eq(&w, &current)));
-            if ours {
+                .is_some_and(|(owner, _)| owner.activation() == activation)
+            {
                 map.remove(&TypeId::of::<Self>());
             }
         });
@@ -54,7 +54,8 @@ pub trait MainIpc: Send + Sync + Sized + 'static {
         INSTANCES
             .read()
             .get(&TypeId::of::<Self>())
-            .and_then(|slot| slot.clone().downcast::<Self>().ok())
+            .filter(|(owner, _)| owner.is_active())
+            .and_then(|(_, instance)| instance.clone().downcast::<Self>().ok())
             .ok_or_else(|| {
                 IpcError::new(
                     ErrorCode::ExtensionNotActive,

@@ -104,8 +104,17 @@ impl Registry {
         }
     }
 
-    pub fn listeners(&self, id: &ExtensionId, channel: &Channel) -> Option<Arc<Vec<(ListenerId, Listener)>>> {
-        self.namespaces.read().get(id)?.listeners.get(channel).cloned()
+    pub fn listeners(
+        &self,
+        id: &ExtensionId,
+        channel: &Channel,
+    ) -> Option<Arc<Vec<(ListenerId, Listener)>>> {
+        self.namespaces
+            .read()
+            .get(id)?
+            .listeners
+            .get(channel)
+            .cloned()
     }
 
     pub fn handler(

@@ -172,9 +172,8 @@ impl Router {
         event.cancel = cancel.clone();
         let at = |err: IpcError| err.at(id, channel);
 
-        let future = catch_unwind(AssertUnwindSafe(|| handler(event, args))).map_err(|panic| {
-            self.handler_panicked(id, channel, &*panic)
-        })?;
+        let future = catch_unwind(AssertUnwindSafe(|| handler(event, args)))
+            .map_err(|panic| self.handler_panicked(id, channel, &*panic))?;
         let answer = AssertUnwindSafe(future).catch_unwind();
         let deactivated = async {
             closed.cancelled().await;
@@ -187,9 +186,10 @@ impl Router {
             }
         };
 
+        // Cancellation, timeout and deactivation win over an answer that is ready at the same
+        // moment: the caller has already been told, or is about to be.
         let outcome = tokio::select! {
             biased;
-            answer = answer => answer,
             () = cancel.cancelled() => {
                 return Err(at(IpcError::new(ErrorCode::Cancelled, format!("call to {channel:?} was cancelled"))));
             }
@@ -202,6 +202,7 @@ impl Router {
                 cancel.cancel();
                 return Err(at(IpcError::new(ErrorCode::ExtensionDeactivated, format!("extension {id} was deactivated before {channel:?} answered"))));
             }
+            answer = answer => answer,
         };
         match outcome {
             Ok(Ok(value)) => Ok(value),

@@ -69,13 +69,23 @@ mod tests {
 
         let found = discover(root.path(), Source::User, &Version::new(0, 1, 0));
         assert_eq!(found.len(), 2);
-        assert!(found[0].manifest.as_ref().unwrap_err().0.contains("package.json"));
+        assert!(found[0]
+            .manifest
+            .as_ref()
+            .unwrap_err()
+            .0
+            .contains("package.json"));
         assert_eq!(found[1].manifest.as_ref().unwrap().id.as_str(), "good");
         assert_eq!(found[1].source, Source::User);
     }
 
     #[test]
     fn a_missing_root_holds_no_extensions() {
-        assert!(discover(Path::new("/nonexistent/ferrolens"), Source::User, &Version::new(0, 1, 0)).is_empty());
+        assert!(discover(
+            Path::new("/nonexistent/ferrolens"),
+            Source::User,
+            &Version::new(0, 1, 0)
+        )
+        .is_empty());
     }
 }

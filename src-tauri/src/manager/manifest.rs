@@ -77,8 +77,9 @@ impl Manifest {
             .engines
             .ferrolens
             .ok_or("\"engines.ferrolens\" is missing: the extension must say which Ferrolens versions it supports")?;
-        let engine = VersionReq::parse(&range)
-            .map_err(|err| format!("\"engines.ferrolens\" {range:?} is not a semver range: {err}"))?;
+        let engine = VersionReq::parse(&range).map_err(|err| {
+            format!("\"engines.ferrolens\" {range:?} is not a semver range: {err}")
+        })?;
         if !engine.matches(host) {
             return Err(format!(
                 "needs Ferrolens {range}, but this is Ferrolens {host}"
@@ -136,16 +137,46 @@ mod tests {
         let dir = dir_with(&["renderer.js"]);
         let cases = [
             ("{", "not valid JSON"),
-            (r#"{"version":"1.0.0","engines":{"ferrolens":"*"},"main":"m"}"#, "\"name\""),
-            (r#"{"name":"Bad Name","version":"1.0.0","engines":{"ferrolens":"*"},"main":"m"}"#, "invalid extension id"),
-            (r#"{"name":"a","engines":{"ferrolens":"*"},"main":"m"}"#, "\"version\" field"),
-            (r#"{"name":"a","version":"one","engines":{"ferrolens":"*"},"main":"m"}"#, "not semver"),
-            (r#"{"name":"a","version":"1.0.0","main":"m"}"#, "engines.ferrolens"),
-            (r#"{"name":"a","version":"1.0.0","engines":{"ferrolens":"~~"},"main":"m"}"#, "not a semver range"),
-            (r#"{"name":"a","version":"1.0.0","engines":{"ferrolens":"^2"},"main":"m"}"#, "needs Ferrolens ^2"),
-            (r#"{"name":"a","version":"1.0.0","engines":{"ferrolens":"*"}}"#, "nothing to load"),
-            (r#"{"name":"a","version":"1.0.0","engines":{"ferrolens":"*"},"renderer":"missing.js"}"#, "missing.js"),
-            (r#"{"name":"a","version":"1.0.0","engines":{"ferrolens":"*"},"renderer":"../x.js"}"#, "outside"),
+            (
+                r#"{"version":"1.0.0","engines":{"ferrolens":"*"},"main":"m"}"#,
+                "\"name\"",
+            ),
+            (
+                r#"{"name":"Bad Name","version":"1.0.0","engines":{"ferrolens":"*"},"main":"m"}"#,
+                "invalid extension id",
+            ),
+            (
+                r#"{"name":"a","engines":{"ferrolens":"*"},"main":"m"}"#,
+                "\"version\" field",
+            ),
+            (
+                r#"{"name":"a","version":"one","engines":{"ferrolens":"*"},"main":"m"}"#,
+                "not semver",
+            ),
+            (
+                r#"{"name":"a","version":"1.0.0","main":"m"}"#,
+                "engines.ferrolens",
+            ),
+            (
+                r#"{"name":"a","version":"1.0.0","engines":{"ferrolens":"~~"},"main":"m"}"#,
+                "not a semver range",
+            ),
+            (
+                r#"{"name":"a","version":"1.0.0","engines":{"ferrolens":"^2"},"main":"m"}"#,
+                "needs Ferrolens ^2",
+            ),
+            (
+                r#"{"name":"a","version":"1.0.0","engines":{"ferrolens":"*"}}"#,
+                "nothing to load",
+            ),
+            (
+                r#"{"name":"a","version":"1.0.0","engines":{"ferrolens":"*"},"renderer":"missing.js"}"#,
+                "missing.js",
+            ),
+            (
+                r#"{"name":"a","version":"1.0.0","engines":{"ferrolens":"*"},"renderer":"../x.js"}"#,
+                "outside",
+            ),
         ];
         for (text, why) in cases {
             let err = Manifest::parse(text, dir.path(), &host()).unwrap_err();

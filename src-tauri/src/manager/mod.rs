@@ -164,7 +164,12 @@ impl ExtensionManager {
             if record.state == State::Active {
                 return Ok(());
             }
-            record.found.manifest.as_ref().ok().and_then(|m| m.main.clone())
+            record
+                .found
+                .manifest
+                .as_ref()
+                .ok()
+                .and_then(|m| m.main.clone())
         };
         let ctx = self.router.activate(id)?;
         let main = main_name.map(|name| {
@@ -190,8 +195,11 @@ impl ExtensionManager {
                 self.router.deactivate(&ctx);
                 let why = format!("on_activate failed: {why}");
                 record.state = State::Failed(why.clone());
-                Err(IpcError::new(ErrorCode::ActivationFailed, format!("extension {id}: {why}"))
-                    .for_extension(id))
+                Err(IpcError::new(
+                    ErrorCode::ActivationFailed,
+                    format!("extension {id}: {why}"),
+                )
+                .for_extension(id))
             }
         }
     }
@@ -214,7 +222,9 @@ impl ExtensionManager {
                 log::error!("extension {id}: on_deactivate failed: {why}; disposing anyway");
             }
         }
-        let left = ctx.map(|ctx| self.router.deactivate(&ctx)).unwrap_or_default();
+        let left = ctx
+            .map(|ctx| self.router.deactivate(&ctx))
+            .unwrap_or_default();
         log::info!("extension {id} deactivated");
         Ok(left)
     }
@@ -245,7 +255,11 @@ impl ExtensionManager {
     /// The current activation number of `id`, if active.
     pub fn activation(&self, id: &ExtensionId) -> Option<u64> {
         let records = self.records.read();
-        find(&records, id).ok()?.ctx.as_ref().map(|c| c.activation())
+        find(&records, id)
+            .ok()?
+            .ctx
+            .as_ref()
+            .map(|c| c.activation())
     }
 
     /// Checks that `id` names a discovered extension.
@@ -295,8 +309,11 @@ fn find_mut<'a>(records: &'a mut [Record], id: &ExtensionId) -> Result<&'a mut R
 }
 
 fn unknown(id: &ExtensionId) -> IpcError {
-    IpcError::new(ErrorCode::UnknownExtension, format!("no extension {id} is installed"))
-        .for_extension(id)
+    IpcError::new(
+        ErrorCode::UnknownExtension,
+        format!("no extension {id} is installed"),
+    )
+    .for_extension(id)
 }
 
 fn info_of(r: &Record) -> ExtensionInfo {
