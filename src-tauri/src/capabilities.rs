@@ -78,6 +78,11 @@ impl Capabilities {
         self.inner.lock().grants.len()
     }
 
+    /// True when no token is live.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
     /// Checks a call from webview `frame` naming extension `id` with `token`; `current` is the
     /// extension's current activation (None when inactive).
     pub fn check(

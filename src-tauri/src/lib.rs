@@ -11,7 +11,7 @@ use std::path::PathBuf;
 
 use ferrolens_ipc::{MainPart, Router};
 use tauri::webview::PageLoadEvent;
-use tauri::{Manager, RunEvent, Runtime, WindowEvent};
+use tauri::{AppHandle, Manager, RunEvent, Runtime, WindowEvent};
 
 use capabilities::Capabilities;
 use commands::InFlight;
@@ -39,13 +39,9 @@ fn source_extensions_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("extensions")
 }
 
-/// Adds Ferrolens's commands, URI scheme, frame tracking and extension manager to `base`.
+/// Adds Ferrolens's commands, URI scheme and frame tracking to `base`.
 /// `run` passes the real runtime's builder; tests pass `tauri::test::mock_builder()`.
-pub fn configure<R: Runtime>(
-    base: tauri::Builder<R>,
-    config: HostConfig,
-    main_parts: Vec<MainPart>,
-) -> tauri::Builder<R> {
+pub fn configure<R: Runtime>(base: tauri::Builder<R>) -> tauri::Builder<R> {
     base.register_uri_scheme_protocol(scheme::SCHEME, scheme::handle)
         .manage(Capabilities::default())
         .manage(InFlight::default())
@@ -57,7 +53,7 @@ pub fn configure<R: Runtime>(
             commands::ferrolens_cancel,
         ])
         .on_page_load(|webview, payload| {
-            // A reload starts a new page: its old capabilities and listeners must go.
+            // A reload starts a new page: its old capabilities must go.
             if payload.event() == PageLoadEvent::Started {
                 webview.state::<Capabilities>().reset_frame(webview.label());
             }
@@ -67,35 +63,42 @@ pub fn configure<R: Runtime>(
                 window.state::<Capabilities>().reset_frame(window.label());
             }
         })
-        .setup(move |app| {
-            let router = Router::new(TauriTransport::new(app.handle().clone()));
-            let manager = ExtensionManager::new(router, main_parts);
-            let host = host_version();
-            let bundled = config.bundled_dir.clone().unwrap_or_else(|| {
-                app.path()
-                    .resource_dir()
-                    .map(|d| d.join("extensions"))
-                    .ok()
-                    .filter(|d| d.is_dir())
-                    .unwrap_or_else(source_extensions_dir)
-            });
-            let user = match config.user_dir.clone() {
-                Some(dir) => dir,
-                None => app.path().app_data_dir()?.join("extensions"),
-            };
-            log::info!("bundled extensions: {}", bundled.display());
-            log::info!("user extensions: {}", user.display());
-            manager.add(discover(&bundled, Source::Bundled, &host));
-            manager.add(discover(&user, Source::User, &host));
-            manager.activate_all();
-            app.manage(manager);
-            if config.devtools {
-                for webview in app.webview_windows().values() {
-                    webview.open_devtools();
-                }
-            }
-            Ok(())
-        })
+}
+
+/// Discovers and activates the extensions, and hands the manager to the app's state.
+/// Called from `setup` (tests call it directly, as the mock runtime runs no event loop).
+pub fn start<R: Runtime>(
+    app: &AppHandle<R>,
+    config: HostConfig,
+    main_parts: Vec<MainPart>,
+) -> tauri::Result<()> {
+    let router = Router::new(TauriTransport::new(app.clone()));
+    let manager = ExtensionManager::new(router, main_parts);
+    let host = host_version();
+    let bundled = config.bundled_dir.unwrap_or_else(|| {
+        app.path()
+            .resource_dir()
+            .map(|d| d.join("extensions"))
+            .ok()
+            .filter(|d| d.is_dir())
+            .unwrap_or_else(source_extensions_dir)
+    });
+    let user = match config.user_dir {
+        Some(dir) => dir,
+        None => app.path().app_data_dir()?.join("extensions"),
+    };
+    log::info!("bundled extensions: {}", bundled.display());
+    log::info!("user extensions: {}", user.display());
+    manager.add(discover(&bundled, Source::Bundled, &host));
+    manager.add(discover(&user, Source::User, &host));
+    manager.activate_all();
+    app.manage(manager);
+    if config.devtools {
+        for webview in app.webview_windows().values() {
+            webview.open_devtools();
+        }
+    }
+    Ok(())
 }
 
 /// Starts the desktop app.
@@ -107,12 +110,14 @@ pub fn run() {
         user_dir: cli.extensions_dir,
         devtools: cli.devtools,
     };
-    configure(tauri::Builder::default(), config, bundled_main_parts())
+    configure(tauri::Builder::default())
+        .setup(move |app| Ok(start(app.handle(), config, bundled_main_parts())?))
         .build(tauri::generate_context!())
         .expect("Ferrolens could not start")
-        .run(|_app, event| {
-            if let RunEvent::ExitRequested { .. } = event {
-                log::info!("Ferrolens is closing");
+        .run(|app, event| {
+            if let RunEvent::Exit = event {
+                // Extensions get their on_deactivate and disposers at exit too.
+                app.state::<ExtensionManager>().deactivate_all();
             }
         });
 }

@@ -100,7 +100,7 @@ pub struct IpcError {
     pub channel: Option<String>,
     /// The handler's own error, for `HANDLER_FAILED`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cause: Option<ErrorCause>,
+    pub cause: Option<Box<ErrorCause>>,
 }
 
 impl IpcError {
@@ -131,7 +131,7 @@ impl IpcError {
 
     /// Attaches the handler's own error.
     pub fn with_cause(mut self, cause: ErrorCause) -> Self {
-        self.cause = Some(cause);
+        self.cause = Some(Box::new(cause));
         self
     }
 }
@@ -148,21 +148,22 @@ impl std::error::Error for IpcError {}
 /// [`IpcError`] (a failed `args.get(..)?` then reaches the caller as `BAD_PAYLOAD`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct HandlerError {
-    cause: ErrorCause,
-    ipc: Option<IpcError>,
+    // Boxed so `Result<_, HandlerError>` stays small on the happy path.
+    cause: Box<ErrorCause>,
+    ipc: Option<Box<IpcError>>,
 }
 
 impl HandlerError {
     /// An `Error` named `name` with `message`.
     pub fn new(name: impl Into<String>, message: impl Into<String>) -> Self {
         Self {
-            cause: ErrorCause {
+            cause: Box::new(ErrorCause {
                 name: name.into(),
                 message: message.into(),
                 code: None,
                 data: None,
                 cause: None,
-            },
+            }),
             ipc: None,
         }
     }
@@ -181,7 +182,7 @@ impl HandlerError {
 
     /// Chains the error that caused this one.
     pub fn caused_by(mut self, cause: HandlerError) -> Self {
-        self.cause.cause = Some(Box::new(cause.cause));
+        self.cause.cause = Some(cause.cause);
         self
     }
 
@@ -189,7 +190,7 @@ impl HandlerError {
     pub fn from_error(err: &(dyn std::error::Error + 'static)) -> Self {
         let mut this = Self::new("Error", err.to_string());
         if let Some(source) = err.source() {
-            this.cause.cause = Some(Box::new(Self::from_error(source).cause));
+            this.cause.cause = Some(Self::from_error(source).cause);
         }
         this
     }
@@ -211,7 +212,7 @@ impl HandlerError {
                 ),
             )
             .at(extension, channel)
-            .with_cause(self.cause),
+            .with_cause(*self.cause),
         }
     }
 }
@@ -231,7 +232,7 @@ impl From<String> for HandlerError {
 impl From<IpcError> for HandlerError {
     fn from(err: IpcError) -> Self {
         let mut this = Self::new("IpcError", err.message.clone()).with_code(err.code.as_str());
-        this.ipc = Some(err);
+        this.ipc = Some(Box::new(err));
         this
     }
 }

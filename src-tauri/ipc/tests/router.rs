@@ -12,9 +12,12 @@ use parking_lot::Mutex;
 use serde_json::{json, Value};
 use tokio_util::sync::CancellationToken;
 
+/// One delivery to frames: extension, channel, origin, arguments.
+type Delivery = (String, String, Origin, Vec<Value>);
+
 #[derive(Clone, Default)]
 struct Recorder {
-    delivered: Arc<Mutex<Vec<(String, String, Origin, Vec<Value>)>>>,
+    delivered: Arc<Mutex<Vec<Delivery>>>,
     faults: Arc<Mutex<Vec<String>>>,
 }
 

@@ -229,6 +229,23 @@ impl ExtensionManager {
         Ok(left)
     }
 
+    /// Deactivates every active extension, last activated first (at exit).
+    pub fn deactivate_all(&self) {
+        let ids: Vec<ExtensionId> = self
+            .records
+            .read()
+            .iter()
+            .rev()
+            .filter(|r| r.state == State::Active)
+            .filter_map(|r| r.found.manifest.as_ref().ok().map(|m| m.id.clone()))
+            .collect();
+        for id in ids {
+            if let Err(err) = self.deactivate(&id) {
+                log::error!("{err}");
+            }
+        }
+    }
+
     /// Every discovered extension, for the shell.
     pub fn infos(&self) -> Vec<ExtensionInfo> {
         self.records.read().iter().map(info_of).collect()

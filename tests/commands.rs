@@ -1,0 +1,342 @@
+//! The Tauri commands behind the renderer SDK, driven through Tauri's mock runtime.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex as StdMutex};
+
+use ferrolens_app::manager::ExtensionManager;
+use ferrolens_app::{bundled_main_parts, configure, start, HostConfig};
+use ferrolens_ipc::{ExtensionContext, ExtensionMain, HandlerError, MainPart};
+use parking_lot::Mutex;
+use serde_json::{json, Value};
+use tauri::ipc::{CallbackFn, InvokeBody};
+use tauri::test::{
+    get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY,
+};
+use tauri::webview::InvokeRequest;
+use tauri::{App, Listener, Manager, WebviewWindow, WebviewWindowBuilder};
+
+/// The example's IPC instance is a per-type singleton, so apps in this file run one at a time.
+static SERIAL: StdMutex<()> = StdMutex::new(());
+
+struct Host {
+    app: App<MockRuntime>,
+    frame: WebviewWindow<MockRuntime>,
+    _user_dir: tempfile::TempDir,
+    _serial: std::sync::MutexGuard<'static, ()>,
+}
+
+impl Drop for Host {
+    fn drop(&mut self) {
+        self.app.state::<ExtensionManager>().deactivate_all();
+    }
+}
+
+/// A main part whose handlers misbehave on purpose.
+struct Misbehaving;
+
+impl ExtensionMain for Misbehaving {
+    fn on_activate(&self, ctx: &ExtensionContext) -> Result<(), HandlerError> {
+        let ipc = ctx.ipc();
+        ipc.handle("panic", |_, _| async {
+            panic!("handler exploded") as Result<(), HandlerError>
+        })?;
+        ipc.handle("echo", |_, args| async move { Ok(args.values().to_vec()) })?;
+        Ok(())
+    }
+}
+
+fn write_extension(root: &Path, folder: &str, manifest: Value) -> PathBuf {
+    let dir = root.join(folder);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("renderer.js"), "export default class {}").unwrap();
+    std::fs::write(dir.join("package.json"), manifest.to_string()).unwrap();
+    dir
+}
+
+fn host() -> Host {
+    let serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
+    let user_dir = tempfile::tempdir().unwrap();
+    write_extension(
+        user_dir.path(),
+        "misbehaving",
+        json!({"name": "misbehaving", "version": "1.0.0", "main": "misbehaving",
+               "renderer": "renderer.js", "engines": {"ferrolens": "*"}}),
+    );
+    write_extension(
+        user_dir.path(),
+        "too-new",
+        json!({"name": "too-new", "version": "1.0.0", "renderer": "renderer.js",
+               "engines": {"ferrolens": ">=99"}}),
+    );
+    let mut parts = bundled_main_parts();
+    parts.push(MainPart {
+        name: "misbehaving",
+        build: || Box::new(Misbehaving),
+    });
+    let config = HostConfig {
+        bundled_dir: Some(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("extensions")),
+        user_dir: Some(user_dir.path().to_path_buf()),
+        devtools: false,
+    };
+    let app = configure(mock_builder())
+        .build(mock_context(noop_assets()))
+        .unwrap();
+    start(app.handle(), config, parts).unwrap();
+    let frame = WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .unwrap();
+    Host {
+        app,
+        frame,
+        _user_dir: user_dir,
+        _serial: serial,
+    }
+}
+
+impl Host {
+    fn call(&self, cmd: &str, body: Value) -> Result<Value, Value> {
+        get_ipc_response(
+            &self.frame,
+            InvokeRequest {
+                cmd: cmd.into(),
+                callback: CallbackFn(0),
+                error: CallbackFn(1),
+                url: "tauri://localhost".parse().unwrap(),
+                body: InvokeBody::Json(body),
+                headers: Default::default(),
+                invoke_key: INVOKE_KEY.into(),
+            },
+        )
+        .map(|b| b.deserialize::<Value>().unwrap())
+    }
+
+    /// Initialises the frame and returns the token of `extension`.
+    fn token(&self, extension: &str) -> String {
+        let init = self.call("ferrolens_frame_init", json!({})).unwrap();
+        init["extensions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["id"] == extension)
+            .unwrap_or_else(|| panic!("{extension} not loaded: {init}"))["token"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+
+    fn invoke(
+        &self,
+        extension: &str,
+        token: &str,
+        channel: &str,
+        args: Value,
+    ) -> Result<Value, Value> {
+        self.call(
+            "ferrolens_invoke",
+            json!({"extension": extension, "token": token, "channel": channel, "args": args}),
+        )
+    }
+}
+
+fn code(err: &Value) -> &str {
+    err["code"]
+        .as_str()
+        .unwrap_or_else(|| panic!("not an IpcError: {err}"))
+}
+
+#[test]
+fn frame_init_lists_active_extensions_with_capabilities_once_per_page_load() {
+    let host = host();
+    let init = host.call("ferrolens_frame_init", json!({})).unwrap();
+    assert_eq!(init["frame"], "main");
+    let ids: Vec<&str> = init["extensions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["example", "misbehaving"], "too-new is not loaded");
+    let example = &init["extensions"][0];
+    assert_eq!(
+        example["renderer"],
+        "ferrolens-ext://localhost/example/renderer.js"
+    );
+    assert_eq!(example["event"], "ferrolens:ipc:example");
+    assert_eq!(example["token"].as_str().unwrap().len(), 32);
+
+    let again = host.call("ferrolens_frame_init", json!({})).unwrap_err();
+    assert_eq!(code(&again), "FORBIDDEN");
+}
+
+#[test]
+fn the_extension_list_shows_state_and_why_one_failed() {
+    let host = host();
+    let list = host.call("ferrolens_extensions", json!({})).unwrap();
+    let by_id = |id: &str| {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["id"] == id)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(by_id("example")["state"], "active");
+    assert_eq!(by_id("example")["source"], "bundled");
+    let too_new = by_id("too-new");
+    assert_eq!(too_new["state"], "failed");
+    assert_eq!(too_new["source"], "user");
+    assert!(
+        too_new["error"]
+            .as_str()
+            .unwrap()
+            .contains("needs Ferrolens >=99"),
+        "{too_new}"
+    );
+}
+
+#[test]
+fn invoke_returns_the_handlers_answer() {
+    let host = host();
+    let token = host.token("example");
+    let answer = host
+        .invoke("example", &token, "greet", json!(["Ada"]))
+        .unwrap();
+    assert_eq!(answer, "Hello, Ada! (answered by main for example)");
+}
+
+#[test]
+fn invoke_errors_name_what_was_wrong() {
+    let host = host();
+    let token = host.token("example");
+    let forged = "0".repeat(32);
+
+    let cases = [
+        (
+            host.invoke("example", &token, "nope", json!([])),
+            "NO_HANDLER",
+            "\"nope\"",
+        ),
+        (
+            host.invoke("ghost", &token, "greet", json!([])),
+            "UNKNOWN_EXTENSION",
+            "ghost",
+        ),
+        (
+            host.invoke("Bad Id", &token, "greet", json!([])),
+            "INVALID_NAME",
+            "Bad Id",
+        ),
+        (
+            host.invoke("example", &token, "bad channel", json!([])),
+            "INVALID_NAME",
+            "bad channel",
+        ),
+        (
+            host.invoke("example", &forged, "greet", json!([])),
+            "FORBIDDEN",
+            "unknown or stale",
+        ),
+        (
+            host.invoke("example", &token, "greet", json!({"0": "x"})),
+            "BAD_PAYLOAD",
+            "array",
+        ),
+        (
+            host.invoke("example", &token, "greet", json!([42])),
+            "BAD_PAYLOAD",
+            "argument 0",
+        ),
+        (
+            host.invoke("example", &token, "greet", json!([" "])),
+            "HANDLER_FAILED",
+            "name must not be empty",
+        ),
+    ];
+    for (result, want, says) in cases {
+        let err = result.unwrap_err();
+        assert_eq!(code(&err), want, "{err}");
+        assert!(
+            err["message"].as_str().unwrap().contains(says),
+            "{err} lacks {says}"
+        );
+    }
+    let failed = host
+        .invoke("example", &token, "greet", json!([""]))
+        .unwrap_err();
+    assert_eq!(failed["cause"]["name"], "ValidationError");
+    assert_eq!(failed["cause"]["code"], "EMPTY_NAME");
+}
+
+#[test]
+fn a_token_cannot_be_used_for_another_extension() {
+    let host = host();
+    let init = host.call("ferrolens_frame_init", json!({})).unwrap();
+    let misbehaving_token = init["extensions"][1]["token"].as_str().unwrap();
+    let err = host
+        .invoke("example", misbehaving_token, "greet", json!(["x"]))
+        .unwrap_err();
+    assert_eq!(code(&err), "FORBIDDEN");
+    assert!(err["message"]
+        .as_str()
+        .unwrap()
+        .contains("belongs to extension misbehaving"));
+}
+
+#[test]
+fn a_panicking_handler_is_an_error_and_the_app_keeps_answering() {
+    let host = host();
+    let token = host.token("misbehaving");
+    let err = host
+        .invoke("misbehaving", &token, "panic", json!([]))
+        .unwrap_err();
+    assert_eq!(code(&err), "HANDLER_PANICKED");
+    assert!(err["message"]
+        .as_str()
+        .unwrap()
+        .contains("handler exploded"));
+    let echo = host
+        .invoke("misbehaving", &token, "echo", json!([1, "two", null]))
+        .unwrap();
+    assert_eq!(echo, json!([1, "two", null]));
+}
+
+#[test]
+fn a_frame_broadcast_reaches_main_and_is_emitted_to_frames_with_its_origin() {
+    let host = host();
+    let token = host.token("example");
+    let emitted = Arc::new(Mutex::new(Vec::<Value>::new()));
+    let sink = emitted.clone();
+    host.app.listen("ferrolens:ipc:example", move |event| {
+        sink.lock()
+            .push(serde_json::from_str(event.payload()).unwrap());
+    });
+    host.call(
+        "ferrolens_broadcast",
+        json!({"extension": "example", "token": token, "channel": "initialize", "args": ["id-42"]}),
+    )
+    .unwrap();
+    let ids = host
+        .invoke("example", &token, "initialized-ids", json!([]))
+        .unwrap();
+    assert_eq!(ids, json!(["id-42"]));
+    assert_eq!(
+        *emitted.lock(),
+        vec![
+            json!({"channel": "initialize", "origin": {"kind": "frame", "label": "main"}, "args": ["id-42"]})
+        ]
+    );
+}
+
+#[test]
+fn deactivation_makes_the_old_capability_answer_not_active() {
+    let host = host();
+    let token = host.token("example");
+    let manager = host.app.state::<ExtensionManager>();
+    let id = ferrolens_ipc::ExtensionId::new("example").unwrap();
+    manager.deactivate(&id).unwrap();
+    assert_eq!(manager.router().counts(&id), Default::default());
+    let err = host
+        .invoke("example", &token, "greet", json!(["x"]))
+        .unwrap_err();
+    assert_eq!(code(&err), "EXTENSION_NOT_ACTIVE");
+}
