@@ -34,12 +34,14 @@ impl MainIpc for IpcMain {
     fn init(ipc: Ipc) -> Result<Self, IpcError> {
         let initialized = Arc::new(Mutex::new(Vec::new()));
         let seen = initialized.clone();
-        ipc.listen("initialize", move |event, args| match args.get::<String>(0) {
-            Ok(id) => {
-                log::info!("starting to initialize: {id} (from {:?})", event.origin);
-                seen.lock().push(id);
+        ipc.listen("initialize", move |event, args| {
+            match args.get::<String>(0) {
+                Ok(id) => {
+                    log::info!("starting to initialize: {id} (from {:?})", event.origin);
+                    seen.lock().push(id);
+                }
+                Err(err) => log::warn!("initialize without an id: {err}"),
             }
-            Err(err) => log::warn!("initialize without an id: {err}"),
         })?;
         let seen = initialized.clone();
         ipc.handle("initialized-ids", move |_event, _args| {
@@ -49,10 +51,15 @@ impl MainIpc for IpcMain {
         ipc.handle("greet", |event, args| async move {
             let name: String = args.get(0)?;
             if name.trim().is_empty() {
-                return Err(HandlerError::new("ValidationError", "name must not be empty")
-                    .with_code("EMPTY_NAME"));
+                return Err(
+                    HandlerError::new("ValidationError", "name must not be empty")
+                        .with_code("EMPTY_NAME"),
+                );
             }
-            Ok(format!("Hello, {name}! (answered by main for {})", event.extension))
+            Ok(format!(
+                "Hello, {name}! (answered by main for {})",
+                event.extension
+            ))
         })?;
         Ok(Self { ipc, initialized })
     }
