@@ -76,6 +76,7 @@ fn host() -> Host {
     let config = HostConfig {
         bundled_dir: Some(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("extensions")),
         user_dir: Some(user_dir.path().to_path_buf()),
+        settings_file: Some(user_dir.path().join("settings.json")),
         devtools: false,
     };
     let app = configure(mock_builder())
@@ -300,21 +301,42 @@ fn a_panicking_handler_is_an_error_and_the_app_keeps_answering() {
     assert_eq!(echo, json!([1, "two", null]));
 }
 
+fn record_frame_events(host: &Host, event: &str) -> Arc<Mutex<Vec<Value>>> {
+    let emitted = Arc::new(Mutex::new(Vec::<Value>::new()));
+    let sink = emitted.clone();
+    // `listen_any` sees events emitted to any target, as a frame's own listener would.
+    host.app.listen_any(event, move |event| {
+        sink.lock()
+            .push(serde_json::from_str(event.payload()).unwrap());
+    });
+    emitted
+}
+
+impl Host {
+    fn broadcast(&self, token: &str, channel: &str, args: Value) -> Result<Value, Value> {
+        self.call(
+            "ferrolens_broadcast",
+            json!({"extension": "example", "token": token, "channel": channel, "args": args}),
+        )
+    }
+
+    fn ready(&self, token: &str) {
+        self.call(
+            "ferrolens_frame_ready",
+            json!({"extension": "example", "token": token}),
+        )
+        .unwrap();
+    }
+}
+
 #[test]
 fn a_frame_broadcast_reaches_main_and_is_emitted_to_frames_with_its_origin() {
     let host = host();
     let token = host.token("example");
-    let emitted = Arc::new(Mutex::new(Vec::<Value>::new()));
-    let sink = emitted.clone();
-    host.app.listen("ferrolens:ipc:example", move |event| {
-        sink.lock()
-            .push(serde_json::from_str(event.payload()).unwrap());
-    });
-    host.call(
-        "ferrolens_broadcast",
-        json!({"extension": "example", "token": token, "channel": "initialize", "args": ["id-42"]}),
-    )
-    .unwrap();
+    host.ready(&token);
+    let emitted = record_frame_events(&host, "ferrolens:ipc:example");
+    host.broadcast(&token, "initialize", json!(["id-42"]))
+        .unwrap();
     let ids = host
         .invoke("example", &token, "initialized-ids", json!([]))
         .unwrap();
@@ -325,6 +347,107 @@ fn a_frame_broadcast_reaches_main_and_is_emitted_to_frames_with_its_origin() {
             json!({"channel": "initialize", "origin": {"kind": "frame", "label": "main"}, "args": ["id-42"]})
         ]
     );
+}
+
+#[test]
+fn broadcasts_sent_before_a_frame_is_ready_arrive_when_it_is_in_order() {
+    let host = host();
+    let token = host.token("example");
+    let emitted = record_frame_events(&host, "ferrolens:ipc:example");
+    for n in 0..3 {
+        host.broadcast(&token, "early", json!([n])).unwrap();
+    }
+    assert!(
+        emitted.lock().is_empty(),
+        "nothing reaches a frame that is not ready"
+    );
+    host.ready(&token);
+    host.broadcast(&token, "early", json!([3])).unwrap();
+    let args: Vec<Value> = emitted
+        .lock()
+        .iter()
+        .map(|e| e["args"][0].clone())
+        .collect();
+    assert_eq!(args, [json!(0), json!(1), json!(2), json!(3)]);
+}
+
+#[test]
+fn disabling_persists_and_re_enabling_starts_a_fresh_activation() {
+    let host = host();
+    let token = host.token("example");
+    let lifecycle = record_frame_events(&host, "ferrolens:lifecycle");
+    host.call(
+        "ferrolens_set_enabled",
+        json!({"extension": "example", "enabled": false}),
+    )
+    .unwrap();
+    let counts = host
+        .call("ferrolens_counts", json!({"extension": "example"}))
+        .unwrap();
+    assert_eq!(counts, json!({"listeners": 0, "handlers": 0}));
+    let settings = std::fs::read_to_string(host._user_dir.path().join("settings.json")).unwrap();
+    assert!(settings.contains("\"example\""), "{settings}");
+    let err = host
+        .invoke("example", &token, "greet", json!(["x"]))
+        .unwrap_err();
+    assert_eq!(code(&err), "EXTENSION_NOT_ACTIVE");
+
+    host.call(
+        "ferrolens_set_enabled",
+        json!({"extension": "example", "enabled": true}),
+    )
+    .unwrap();
+    let counts = host
+        .call("ferrolens_counts", json!({"extension": "example"}))
+        .unwrap();
+    assert_eq!(counts, json!({"listeners": 1, "handlers": 2}));
+    let stale = host
+        .invoke("example", &token, "greet", json!(["x"]))
+        .unwrap_err();
+    assert_eq!(
+        code(&stale),
+        "FORBIDDEN",
+        "a token from before the disable is stale"
+    );
+    let attached = host
+        .call("ferrolens_frame_attach", json!({"extension": "example"}))
+        .unwrap();
+    let fresh = attached["token"].as_str().unwrap();
+    assert!(host.invoke("example", fresh, "greet", json!(["x"])).is_ok());
+    let again = host
+        .call("ferrolens_frame_attach", json!({"extension": "example"}))
+        .unwrap_err();
+    assert_eq!(
+        code(&again),
+        "FORBIDDEN",
+        "a capability is handed out once per activation"
+    );
+    assert_eq!(
+        *lifecycle.lock(),
+        vec![
+            json!({"kind": "deactivated", "extension": "example"}),
+            json!({"kind": "activated", "extension": "example"})
+        ]
+    );
+}
+
+#[test]
+fn uninstall_removes_user_extensions_and_refuses_bundled_ones() {
+    let host = host();
+    let bundled = host
+        .call("ferrolens_uninstall", json!({"extension": "example"}))
+        .unwrap_err();
+    assert_eq!(code(&bundled), "FORBIDDEN");
+    assert!(bundled["message"].as_str().unwrap().contains("bundled"));
+    let folder = host._user_dir.path().join("misbehaving");
+    assert!(folder.is_dir());
+    host.call("ferrolens_uninstall", json!({"extension": "misbehaving"}))
+        .unwrap();
+    assert!(!folder.exists());
+    let err = host
+        .call("ferrolens_counts", json!({"extension": "misbehaving"}))
+        .unwrap_err();
+    assert_eq!(code(&err), "UNKNOWN_EXTENSION");
 }
 
 #[test]

@@ -1,18 +1,20 @@
-//! The Tauri commands behind the renderer SDK (see `docs/protocol.md`).
+//! The Tauri commands behind the renderer SDK and the shell (see `docs/protocol.md`).
 
 use std::collections::HashMap;
 use std::time::Duration;
 
-use ferrolens_ipc::{Args, Channel, ErrorCode, ExtensionId, InvokeOptions, IpcError, Origin};
+use ferrolens_ipc::{
+    Args, Channel, Counts, ErrorCode, ExtensionId, InvokeOptions, IpcError, Origin,
+};
 use parking_lot::Mutex;
 use serde::Serialize;
 use serde_json::Value;
-use tauri::{Runtime, State, Webview};
+use tauri::{AppHandle, Manager, Runtime, State, Webview, WebviewUrl, WebviewWindowBuilder};
 use tokio_util::sync::CancellationToken;
 
-use crate::capabilities::Capabilities;
-use crate::manager::{ExtensionInfo, ExtensionManager};
-use crate::{scheme, transport};
+use crate::frames::{FrameInfo, Frames};
+use crate::manager::{ExtensionInfo, ExtensionManager, Loadable};
+use crate::{lifecycle, scheme, transport};
 
 /// What a frame loads, with its capabilities.
 #[derive(Debug, Serialize)]
@@ -21,8 +23,9 @@ pub struct FrameInit {
     extensions: Vec<LoadedExtension>,
 }
 
+/// One extension as a frame loads it.
 #[derive(Debug, Serialize)]
-struct LoadedExtension {
+pub struct LoadedExtension {
     id: String,
     name: String,
     version: String,
@@ -32,27 +35,9 @@ struct LoadedExtension {
     event: String,
 }
 
-/// Invokes in flight, by frame and call id, so `ferrolens_cancel` can reach them.
-#[derive(Default)]
-pub struct InFlight(Mutex<HashMap<(String, String, String), CancellationToken>>);
-
-#[tauri::command]
-pub fn ferrolens_frame_init<R: Runtime>(
-    webview: Webview<R>,
-    manager: State<'_, ExtensionManager>,
-    caps: State<'_, Capabilities>,
-) -> Result<FrameInit, IpcError> {
-    let frame = webview.label().to_string();
-    let loadable = manager.loadable();
-    let ids: Vec<(ExtensionId, u64)> = loadable
-        .iter()
-        .map(|l| (l.id.clone(), l.activation))
-        .collect();
-    let tokens = caps.init_frame(&frame, &ids)?;
-    let extensions = loadable
-        .into_iter()
-        .zip(tokens)
-        .map(|(l, token)| LoadedExtension {
+impl LoadedExtension {
+    fn new(l: Loadable, token: String) -> Self {
+        Self {
             renderer: scheme::url_for(
                 l.id.event_key(),
                 l.manifest.renderer.as_deref().unwrap_or_default(),
@@ -63,9 +48,77 @@ pub fn ferrolens_frame_init<R: Runtime>(
             version: l.manifest.version.to_string(),
             description: l.manifest.description,
             token,
-        })
+        }
+    }
+}
+
+/// Invokes in flight, by frame, extension and call id, so `ferrolens_cancel` can reach them.
+#[derive(Default)]
+pub struct InFlight(Mutex<HashMap<(String, String, String), CancellationToken>>);
+
+#[tauri::command]
+pub fn ferrolens_frame_init<R: Runtime>(
+    webview: Webview<R>,
+    manager: State<'_, ExtensionManager>,
+    frames: State<'_, Frames>,
+) -> Result<FrameInit, IpcError> {
+    let frame = webview.label().to_string();
+    let loadable = manager.loadable();
+    let ids: Vec<(ExtensionId, u64)> = loadable
+        .iter()
+        .map(|l| (l.id.clone(), l.activation))
+        .collect();
+    let tokens = frames.init_frame(&frame, &ids)?;
+    let extensions = loadable
+        .into_iter()
+        .zip(tokens)
+        .map(|(l, t)| LoadedExtension::new(l, t))
         .collect();
     Ok(FrameInit { frame, extensions })
+}
+
+/// Loads an extension activated after this frame initialised (answer to `ferrolens:lifecycle`).
+#[tauri::command]
+pub fn ferrolens_frame_attach<R: Runtime>(
+    webview: Webview<R>,
+    manager: State<'_, ExtensionManager>,
+    frames: State<'_, Frames>,
+    extension: String,
+) -> Result<LoadedExtension, IpcError> {
+    let id = manager.require_known(&extension)?;
+    let loadable = manager
+        .loadable()
+        .into_iter()
+        .find(|l| l.id == id)
+        .ok_or_else(|| {
+            IpcError::new(
+                ErrorCode::ExtensionNotActive,
+                format!("extension {id} is not active"),
+            )
+            .for_extension(&id)
+        })?;
+    let token = frames.attach(webview.label(), &id, loadable.activation)?;
+    Ok(LoadedExtension::new(loadable, token))
+}
+
+/// The frame's renderer part of `extension` can receive broadcasts now; held ones follow.
+#[tauri::command]
+pub fn ferrolens_frame_ready<R: Runtime>(
+    app: AppHandle<R>,
+    webview: Webview<R>,
+    manager: State<'_, ExtensionManager>,
+    frames: State<'_, Frames>,
+    extension: String,
+    token: String,
+) -> Result<(), IpcError> {
+    let id = manager.require_known(&extension)?;
+    let frame = webview.label();
+    frames.check(frame, &id, &token, manager.activation(&id))?;
+    let event = transport::event_name(&id);
+    frames.ready(frame, &id, |payload| {
+        transport::emit_to_frame(&app, frame, &event, payload)
+    });
+    Ok(())
 }
 
 #[tauri::command]
@@ -73,11 +126,75 @@ pub fn ferrolens_extensions(manager: State<'_, ExtensionManager>) -> Vec<Extensi
     manager.infos()
 }
 
+#[tauri::command]
+pub fn ferrolens_frames(frames: State<'_, Frames>) -> Vec<FrameInfo> {
+    frames.frames()
+}
+
+/// Main-side listener and handler counts of an extension.
+#[tauri::command]
+pub fn ferrolens_counts(
+    manager: State<'_, ExtensionManager>,
+    extension: String,
+) -> Result<Counts, IpcError> {
+    let id = manager.require_known(&extension)?;
+    Ok(manager.router().counts(&id))
+}
+
+#[tauri::command]
+pub fn ferrolens_set_enabled<R: Runtime>(
+    app: AppHandle<R>,
+    extension: String,
+    enabled: bool,
+) -> Result<(), IpcError> {
+    let id = app.state::<ExtensionManager>().require_known(&extension)?;
+    lifecycle::set_enabled(&app, &id, enabled)
+}
+
+#[tauri::command]
+pub fn ferrolens_uninstall<R: Runtime>(
+    app: AppHandle<R>,
+    extension: String,
+) -> Result<(), IpcError> {
+    let id = app.state::<ExtensionManager>().require_known(&extension)?;
+    lifecycle::uninstall(&app, &id)
+}
+
+/// Opens another renderer frame (a window loading the shell) and returns its label.
+#[tauri::command]
+pub async fn ferrolens_open_frame<R: Runtime>(app: AppHandle<R>) -> Result<String, String> {
+    let n = (1..)
+        .find(|n| app.get_webview_window(&format!("frame-{n}")).is_none())
+        .unwrap_or(1);
+    let label = format!("frame-{n}");
+    WebviewWindowBuilder::new(&app, &label, WebviewUrl::App("index.html".into()))
+        .title(format!("Ferrolens — {label}"))
+        .inner_size(900.0, 640.0)
+        .build()
+        .map_err(|err| format!("could not open a frame: {err}"))?;
+    Ok(label)
+}
+
+/// Closes a renderer frame.
+#[tauri::command]
+pub fn ferrolens_close_frame<R: Runtime>(app: AppHandle<R>, label: String) -> Result<(), String> {
+    let window = app
+        .get_webview_window(&label)
+        .ok_or_else(|| format!("no frame {label:?} is open"))?;
+    window.close().map_err(|err| err.to_string())
+}
+
+/// Opens the calling frame's devtools.
+#[tauri::command]
+pub fn ferrolens_open_devtools<R: Runtime>(webview: Webview<R>) {
+    webview.open_devtools();
+}
+
 /// Validates names and the capability; returns the extension, channel and origin of the call.
 fn authorize<R: Runtime>(
     webview: &Webview<R>,
     manager: &ExtensionManager,
-    caps: &Capabilities,
+    frames: &Frames,
     extension: &str,
     token: &str,
     channel: &str,
@@ -85,7 +202,8 @@ fn authorize<R: Runtime>(
     let id = manager.require_known(extension)?;
     let channel = Channel::new(channel).map_err(|e| e.for_extension(&id))?;
     let frame = webview.label();
-    caps.check(frame, &id, token, manager.activation(&id))
+    frames
+        .check(frame, &id, token, manager.activation(&id))
         .map_err(|e| e.at(&id, &channel))?;
     Ok((id, channel, Origin::frame(frame)))
 }
@@ -119,13 +237,14 @@ fn kind_of(value: &Value) -> &'static str {
 pub fn ferrolens_broadcast<R: Runtime>(
     webview: Webview<R>,
     manager: State<'_, ExtensionManager>,
-    caps: State<'_, Capabilities>,
+    frames: State<'_, Frames>,
     extension: String,
     token: String,
     channel: String,
     args: Value,
 ) -> Result<(), IpcError> {
-    let (id, channel, origin) = authorize(&webview, &manager, &caps, &extension, &token, &channel)?;
+    let (id, channel, origin) =
+        authorize(&webview, &manager, &frames, &extension, &token, &channel)?;
     let args = args_of(args).map_err(|e| e.at(&id, &channel))?;
     manager.router().broadcast(&id, &channel, origin, &args)
 }
@@ -135,7 +254,7 @@ pub fn ferrolens_broadcast<R: Runtime>(
 pub async fn ferrolens_invoke<R: Runtime>(
     webview: Webview<R>,
     manager: State<'_, ExtensionManager>,
-    caps: State<'_, Capabilities>,
+    frames: State<'_, Frames>,
     in_flight: State<'_, InFlight>,
     extension: String,
     token: String,
@@ -144,7 +263,8 @@ pub async fn ferrolens_invoke<R: Runtime>(
     timeout_ms: Option<u64>,
     call_id: Option<String>,
 ) -> Result<Value, IpcError> {
-    let (id, channel, origin) = authorize(&webview, &manager, &caps, &extension, &token, &channel)?;
+    let (id, channel, origin) =
+        authorize(&webview, &manager, &frames, &extension, &token, &channel)?;
     let args = args_of(args).map_err(|e| e.at(&id, &channel))?;
     let cancel = CancellationToken::new();
     let key = call_id.map(|call| (webview.label().to_string(), id.to_string(), call));
@@ -169,14 +289,14 @@ pub async fn ferrolens_invoke<R: Runtime>(
 pub fn ferrolens_cancel<R: Runtime>(
     webview: Webview<R>,
     manager: State<'_, ExtensionManager>,
-    caps: State<'_, Capabilities>,
+    frames: State<'_, Frames>,
     in_flight: State<'_, InFlight>,
     extension: String,
     token: String,
     call_id: String,
 ) -> Result<(), IpcError> {
     let id = manager.require_known(&extension)?;
-    caps.check(webview.label(), &id, &token, manager.activation(&id))?;
+    frames.check(webview.label(), &id, &token, manager.activation(&id))?;
     if let Some(cancel) =
         in_flight
             .0

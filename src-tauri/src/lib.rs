@@ -1,10 +1,12 @@
 //! The Ferrolens app: a Tauri 2 host whose Rust core runs extensions and their IPC.
 
-pub mod capabilities;
 pub mod cli;
 pub mod commands;
+pub mod frames;
+pub mod lifecycle;
 pub mod manager;
 pub mod scheme;
+pub mod settings;
 pub mod transport;
 
 use std::path::PathBuf;
@@ -13,9 +15,10 @@ use ferrolens_ipc::{MainPart, Router};
 use tauri::webview::PageLoadEvent;
 use tauri::{AppHandle, Manager, RunEvent, Runtime, WindowEvent};
 
-use capabilities::Capabilities;
 use commands::InFlight;
+use frames::Frames;
 use manager::{discover, host_version, ExtensionManager, Source};
+use settings::{Settings, SETTINGS_FILE};
 use transport::TauriTransport;
 
 /// Where extensions come from and how the app starts.
@@ -25,6 +28,8 @@ pub struct HostConfig {
     pub bundled_dir: Option<PathBuf>,
     /// User extensions' folder; `None` for the default.
     pub user_dir: Option<PathBuf>,
+    /// Settings file; `None` for `settings.json` in the app's config folder.
+    pub settings_file: Option<PathBuf>,
     /// Open devtools in every frame at start.
     pub devtools: bool,
 }
@@ -43,11 +48,20 @@ fn source_extensions_dir() -> PathBuf {
 /// `run` passes the real runtime's builder; tests pass `tauri::test::mock_builder()`.
 pub fn configure<R: Runtime>(base: tauri::Builder<R>) -> tauri::Builder<R> {
     base.register_uri_scheme_protocol(scheme::SCHEME, scheme::handle)
-        .manage(Capabilities::default())
+        .manage(Frames::default())
         .manage(InFlight::default())
         .invoke_handler(tauri::generate_handler![
             commands::ferrolens_frame_init,
+            commands::ferrolens_frame_attach,
+            commands::ferrolens_frame_ready,
             commands::ferrolens_extensions,
+            commands::ferrolens_frames,
+            commands::ferrolens_counts,
+            commands::ferrolens_set_enabled,
+            commands::ferrolens_uninstall,
+            commands::ferrolens_open_frame,
+            commands::ferrolens_close_frame,
+            commands::ferrolens_open_devtools,
             commands::ferrolens_broadcast,
             commands::ferrolens_invoke,
             commands::ferrolens_cancel,
@@ -55,12 +69,12 @@ pub fn configure<R: Runtime>(base: tauri::Builder<R>) -> tauri::Builder<R> {
         .on_page_load(|webview, payload| {
             // A reload starts a new page: its old capabilities must go.
             if payload.event() == PageLoadEvent::Started {
-                webview.state::<Capabilities>().reset_frame(webview.label());
+                webview.state::<Frames>().reset_frame(webview.label());
             }
         })
         .on_window_event(|window, event| {
             if let WindowEvent::Destroyed = event {
-                window.state::<Capabilities>().reset_frame(window.label());
+                window.state::<Frames>().reset_frame(window.label());
             }
         })
 }
@@ -91,7 +105,13 @@ pub fn start<R: Runtime>(
     log::info!("user extensions: {}", user.display());
     manager.add(discover(&bundled, Source::Bundled, &host));
     manager.add(discover(&user, Source::User, &host));
-    manager.activate_all();
+    let settings_file = match config.settings_file {
+        Some(file) => file,
+        None => app.path().app_config_dir()?.join(SETTINGS_FILE),
+    };
+    let settings = Settings::load(settings_file);
+    manager.activate_all(|id| settings.is_enabled(id.as_str()));
+    app.manage(settings);
     app.manage(manager);
     if config.devtools {
         for webview in app.webview_windows().values() {
@@ -108,6 +128,7 @@ pub fn run() {
     let config = HostConfig {
         bundled_dir: cli.bundled_dir,
         user_dir: cli.extensions_dir,
+        settings_file: None,
         devtools: cli.devtools,
     };
     configure(tauri::Builder::default())

@@ -2,12 +2,16 @@
 
 use ferrolens_ipc::{Args, Channel, ExtensionId, FrameMessage, Origin, Transport};
 use serde::Serialize;
-use tauri::{AppHandle, Emitter, Runtime};
+use tauri::{AppHandle, Emitter, EventTarget, Manager, Runtime};
+
+use crate::frames::Frames;
 
 /// Event name prefix of extension broadcasts; the extension's event key follows.
 pub const IPC_EVENT_PREFIX: &str = "ferrolens:ipc:";
 /// Event the shell listens to for extension faults.
 pub const FAULT_EVENT: &str = "ferrolens:fault";
+/// Event telling frames an extension was activated or deactivated.
+pub const LIFECYCLE_EVENT: &str = "ferrolens:lifecycle";
 
 /// Tauri event name carrying `id`'s broadcasts. Valid by construction: event keys use only
 /// Tauri's event-name characters.
@@ -29,7 +33,26 @@ struct Fault<'a> {
     message: &'a str,
 }
 
-/// The app's [`Transport`]: one Tauri event per broadcast, listened to once per frame.
+/// True when `target` names the webview `label`; frames listen with their own label as target,
+/// so an event meant for one frame is evaluated in that frame only.
+pub fn is_frame(target: &EventTarget, label: &str) -> bool {
+    match target {
+        EventTarget::Webview { label: l }
+        | EventTarget::WebviewWindow { label: l }
+        | EventTarget::Window { label: l }
+        | EventTarget::AnyLabel { label: l } => l == label,
+        _ => false,
+    }
+}
+
+/// Emits an already-serialized payload to one frame.
+pub fn emit_to_frame<R: Runtime>(app: &AppHandle<R>, label: &str, event: &str, payload: String) {
+    if let Err(err) = app.emit_str_filter(event, payload, |t| is_frame(t, label)) {
+        log::error!("event {event} to frame {label:?} failed: {err}");
+    }
+}
+
+/// The app's [`Transport`]: one Tauri event per broadcast and frame, listened to once per frame.
 pub struct TauriTransport<R: Runtime> {
     app: AppHandle<R>,
 }
@@ -48,11 +71,24 @@ impl<R: Runtime> Transport for TauriTransport<R> {
             origin: message.origin,
             args: message.args,
         };
-        if let Err(err) = self.app.emit(&event_name(message.extension), payload) {
-            log::error!(
-                "extension {}: broadcast to frames failed: {err}",
-                message.extension
-            );
+        let payload = match serde_json::to_string(&payload) {
+            Ok(json) => json,
+            Err(err) => {
+                let why = format!("a broadcast could not be encoded: {err}");
+                self.fault(message.extension, &why);
+                return;
+            }
+        };
+        let Some(frames) = self.app.try_state::<Frames>() else {
+            return;
+        };
+        let event = event_name(message.extension);
+        let dropped = frames.deliver(message.extension, &payload, |label, payload| {
+            emit_to_frame(&self.app, label, &event, payload)
+        });
+        if dropped > 0 {
+            let why = format!("{dropped} broadcast(s) dropped: a frame never became ready");
+            self.fault(message.extension, &why);
         }
     }
 

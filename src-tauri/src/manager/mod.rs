@@ -138,14 +138,15 @@ impl ExtensionManager {
         }
     }
 
-    /// Activates every valid, disabled extension, in discovery order.
-    pub fn activate_all(&self) {
+    /// Activates every valid, disabled extension that `enabled` allows, in discovery order.
+    pub fn activate_all(&self, enabled: impl Fn(&ExtensionId) -> bool) {
         let ids: Vec<ExtensionId> = self
             .records
             .read()
             .iter()
             .filter(|r| r.state == State::Disabled)
             .filter_map(|r| r.found.manifest.as_ref().ok().map(|m| m.id.clone()))
+            .filter(|id| enabled(id))
             .collect();
         for id in ids {
             if let Err(err) = self.activate(&id) {
@@ -244,6 +245,41 @@ impl ExtensionManager {
                 log::error!("{err}");
             }
         }
+    }
+
+    /// Checks that `id` is a user extension, which may be uninstalled.
+    pub fn forget_allowed(&self, id: &ExtensionId) -> Result<(), IpcError> {
+        let records = self.records.read();
+        if find(&records, id)?.found.source == Source::Bundled {
+            return Err(IpcError::new(
+                ErrorCode::Forbidden,
+                format!(
+                    "extension {id} is bundled with Ferrolens: it can be disabled, not uninstalled"
+                ),
+            )
+            .for_extension(id));
+        }
+        Ok(())
+    }
+
+    /// Forgets an inactive user extension and returns its folder, for uninstalling.
+    /// Bundled extensions can be disabled, not removed.
+    pub fn forget(&self, id: &ExtensionId) -> Result<PathBuf, IpcError> {
+        self.forget_allowed(id)?;
+        let mut records = self.records.write();
+        let record = find(&records, id)?;
+        if record.state == State::Active {
+            return Err(IpcError::new(
+                ErrorCode::Forbidden,
+                format!("extension {id} must be deactivated before it is forgotten"),
+            )
+            .for_extension(id));
+        }
+        let index = records
+            .iter()
+            .position(|r| r.found.manifest.as_ref().is_ok_and(|m| &m.id == id))
+            .expect("found above");
+        Ok(records.remove(index).found.dir)
     }
 
     /// Every discovered extension, for the shell.

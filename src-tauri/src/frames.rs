@@ -1,0 +1,377 @@
+//! Renderer frames: which extensions each webview has loaded, the capability each holds, and
+//! the broadcasts waiting for an extension that is not ready in that frame yet.
+//!
+//! Page JS can write any extension id into a call; Rust trusts only the token it issued to that
+//! webview for that activation. A frame receives an extension's broadcasts from the moment the
+//! extension is attached there; those sent before its renderer part is ready wait here and are
+//! delivered, in order, when it says so.
+
+use std::collections::HashMap;
+
+use ferrolens_ipc::{ErrorCode, ExtensionId, IpcError};
+use parking_lot::Mutex;
+use serde::Serialize;
+
+/// Broadcasts held for one extension in one frame before it is ready; past this the oldest
+/// are dropped and reported.
+pub const MAX_PENDING: usize = 10_000;
+
+/// Every frame's extensions and capabilities.
+#[derive(Default)]
+pub struct Frames {
+    inner: Mutex<Inner>,
+}
+
+#[derive(Default)]
+struct Inner {
+    frames: HashMap<String, Frame>,
+    /// token -> (frame, extension)
+    tokens: HashMap<String, (String, ExtensionId)>,
+}
+
+#[derive(Default)]
+struct Frame {
+    slots: HashMap<ExtensionId, Slot>,
+}
+
+struct Slot {
+    token: String,
+    activation: u64,
+    ready: bool,
+    pending: Vec<String>,
+}
+
+/// What the shell shows of one frame.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct FrameInfo {
+    /// The webview label.
+    pub label: String,
+    /// Extensions attached there, and whether each is ready.
+    pub extensions: Vec<(String, bool)>,
+}
+
+fn forbidden(frame: &str, id: &ExtensionId, why: String) -> IpcError {
+    log::warn!("refused a call from frame {frame:?} for extension {id}: {why}");
+    IpcError::new(ErrorCode::Forbidden, why).for_extension(id)
+}
+
+impl Frames {
+    /// Attaches every extension in `extensions` to `frame` and issues their tokens. Once per
+    /// page load: a second call is refused, so code running after the host cannot mint itself
+    /// capabilities.
+    pub fn init_frame(
+        &self,
+        frame: &str,
+        extensions: &[(ExtensionId, u64)],
+    ) -> Result<Vec<String>, IpcError> {
+        let mut inner = self.inner.lock();
+        if inner.frames.contains_key(frame) {
+            return Err(IpcError::new(
+                ErrorCode::Forbidden,
+                format!("frame {frame:?} is already initialised for this page load"),
+            ));
+        }
+        inner.frames.insert(frame.to_string(), Frame::default());
+        Ok(extensions
+            .iter()
+            .map(|(id, activation)| inner.attach(frame, id, *activation))
+            .collect())
+    }
+
+    /// Attaches an extension activated after `frame` initialised; once per activation.
+    pub fn attach(
+        &self,
+        frame: &str,
+        id: &ExtensionId,
+        activation: u64,
+    ) -> Result<String, IpcError> {
+        let mut inner = self.inner.lock();
+        let Some(f) = inner.frames.get(frame) else {
+            return Err(forbidden(
+                frame,
+                id,
+                format!("frame {frame:?} has not initialised"),
+            ));
+        };
+        if f.slots.get(id).is_some_and(|s| s.activation == activation) {
+            return Err(forbidden(
+                frame,
+                id,
+                format!("extension {id} is already attached to frame {frame:?}"),
+            ));
+        }
+        Ok(inner.attach(frame, id, activation))
+    }
+
+    /// The frame's renderer part of `id` can receive: hands every held broadcast to `emit`, in
+    /// order, then lets new ones through directly.
+    pub fn ready(&self, frame: &str, id: &ExtensionId, mut emit: impl FnMut(String)) {
+        let mut inner = self.inner.lock();
+        if let Some(slot) = inner
+            .frames
+            .get_mut(frame)
+            .and_then(|f| f.slots.get_mut(id))
+        {
+            for payload in std::mem::take(&mut slot.pending) {
+                emit(payload);
+            }
+            slot.ready = true;
+        }
+    }
+
+    /// Sends one broadcast of `id` to every frame it is attached to: `emit(frame, payload)` for
+    /// ready frames, held for the others. Returns how many held broadcasts were dropped.
+    pub fn deliver(
+        &self,
+        id: &ExtensionId,
+        payload: &str,
+        mut emit: impl FnMut(&str, String),
+    ) -> usize {
+        let mut inner = self.inner.lock();
+        let mut dropped = 0;
+        for (label, frame) in inner.frames.iter_mut() {
+            let Some(slot) = frame.slots.get_mut(id) else {
+                continue;
+            };
+            if slot.ready {
+                emit(label, payload.to_string());
+            } else {
+                if slot.pending.len() >= MAX_PENDING {
+                    slot.pending.remove(0);
+                    dropped += 1;
+                }
+                slot.pending.push(payload.to_string());
+            }
+        }
+        dropped
+    }
+
+    /// Initialised frames and their extensions, by label.
+    pub fn frames(&self) -> Vec<FrameInfo> {
+        let inner = self.inner.lock();
+        let mut frames: Vec<FrameInfo> = inner
+            .frames
+            .iter()
+            .map(|(label, f)| {
+                let mut extensions: Vec<(String, bool)> = f
+                    .slots
+                    .iter()
+                    .map(|(id, s)| (id.to_string(), s.ready))
+                    .collect();
+                extensions.sort();
+                FrameInfo {
+                    label: label.clone(),
+                    extensions,
+                }
+            })
+            .collect();
+        frames.sort_by(|a, b| a.label.cmp(&b.label));
+        frames
+    }
+
+    /// Forgets `frame` and its tokens (page reload, window closed).
+    pub fn reset_frame(&self, frame: &str) {
+        let mut inner = self.inner.lock();
+        inner.frames.remove(frame);
+        inner.tokens.retain(|_, (f, _)| f != frame);
+    }
+
+    /// Detaches `id` from every frame and forgets its tokens (deactivation).
+    pub fn revoke_extension(&self, id: &ExtensionId) {
+        let mut inner = self.inner.lock();
+        for frame in inner.frames.values_mut() {
+            frame.slots.remove(id);
+        }
+        inner.tokens.retain(|_, (_, ext)| ext != id);
+    }
+
+    /// Number of live tokens, for tests and benchmarks.
+    pub fn len(&self) -> usize {
+        self.inner.lock().tokens.len()
+    }
+
+    /// True when no token is live.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Checks a call from webview `frame` naming extension `id` with `token`; `current` is the
+    /// extension's current activation (None when inactive).
+    pub fn check(
+        &self,
+        frame: &str,
+        id: &ExtensionId,
+        token: &str,
+        current: Option<u64>,
+    ) -> Result<(), IpcError> {
+        let Some(current) = current else {
+            return Err(IpcError::new(
+                ErrorCode::ExtensionNotActive,
+                format!("extension {id} is not active"),
+            )
+            .for_extension(id));
+        };
+        let inner = self.inner.lock();
+        let Some((owner_frame, owner)) = inner.tokens.get(token) else {
+            return Err(forbidden(
+                frame,
+                id,
+                format!("the capability presented for extension {id} is unknown or stale"),
+            ));
+        };
+        if owner != id {
+            return Err(forbidden(
+                frame,
+                id,
+                format!("the capability presented belongs to extension {owner}, not {id}"),
+            ));
+        }
+        if owner_frame != frame {
+            return Err(forbidden(
+                frame,
+                id,
+                format!(
+                    "the capability presented was issued to frame {owner_frame:?}, not {frame:?}"
+                ),
+            ));
+        }
+        let activation = inner
+            .frames
+            .get(frame)
+            .and_then(|f| f.slots.get(id))
+            .map(|s| s.activation);
+        if activation != Some(current) {
+            return Err(forbidden(
+                frame,
+                id,
+                format!(
+                    "the capability presented for extension {id} is from an earlier activation"
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
+
+impl Inner {
+    fn attach(&mut self, frame: &str, id: &ExtensionId, activation: u64) -> String {
+        let token = uuid::Uuid::new_v4().simple().to_string();
+        let slots = &mut self.frames.entry(frame.to_string()).or_default().slots;
+        if let Some(old) = slots.insert(
+            id.clone(),
+            Slot {
+                token: token.clone(),
+                activation,
+                ready: false,
+                pending: Vec::new(),
+            },
+        ) {
+            self.tokens.remove(&old.token);
+        }
+        self.tokens
+            .insert(token.clone(), (frame.to_string(), id.clone()));
+        token
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn id(name: &str) -> ExtensionId {
+        ExtensionId::new(name).unwrap()
+    }
+
+    #[test]
+    fn a_token_works_only_for_its_frame_extension_and_activation() {
+        let frames = Frames::default();
+        let tokens = frames
+            .init_frame("main", &[(id("a"), 1), (id("b"), 2)])
+            .unwrap();
+        assert!(frames.check("main", &id("a"), &tokens[0], Some(1)).is_ok());
+        let wrong_ext = frames
+            .check("main", &id("b"), &tokens[0], Some(2))
+            .unwrap_err();
+        assert_eq!(wrong_ext.code, ErrorCode::Forbidden);
+        assert!(wrong_ext.message.contains("belongs to extension a"));
+        let wrong_frame = frames
+            .check("frame-2", &id("a"), &tokens[0], Some(1))
+            .unwrap_err();
+        assert!(wrong_frame.message.contains("issued to frame \"main\""));
+        let stale = frames
+            .check("main", &id("a"), &tokens[0], Some(7))
+            .unwrap_err();
+        assert!(stale.message.contains("earlier activation"));
+        let forged = frames
+            .check("main", &id("a"), "guess", Some(1))
+            .unwrap_err();
+        assert!(forged.message.contains("unknown or stale"));
+        let inactive = frames
+            .check("main", &id("a"), &tokens[0], None)
+            .unwrap_err();
+        assert_eq!(inactive.code, ErrorCode::ExtensionNotActive);
+    }
+
+    #[test]
+    fn a_frame_initialises_once_per_page_load() {
+        let frames = Frames::default();
+        frames.init_frame("main", &[(id("a"), 1)]).unwrap();
+        let again = frames.init_frame("main", &[(id("a"), 1)]).unwrap_err();
+        assert_eq!(again.code, ErrorCode::Forbidden);
+        frames.reset_frame("main");
+        assert_eq!(frames.len(), 0);
+        assert!(frames.init_frame("main", &[(id("a"), 1)]).is_ok());
+    }
+
+    #[test]
+    fn broadcasts_wait_for_a_frame_that_is_not_ready_and_arrive_in_order() {
+        let frames = Frames::default();
+        frames.init_frame("main", &[(id("a"), 1)]).unwrap();
+        frames.init_frame("frame-2", &[(id("a"), 1)]).unwrap();
+        let mut sent = Vec::new();
+        frames.ready("main", &id("a"), |p| sent.push(("main".to_string(), p)));
+        for n in 0..3 {
+            frames.deliver(&id("a"), &format!("m{n}"), |f, p| {
+                sent.push((f.to_string(), p))
+            });
+        }
+        frames.deliver(&id("b"), "other", |f, p| sent.push((f.to_string(), p)));
+        assert_eq!(sent.len(), 3, "only the ready frame got them: {sent:?}");
+        frames.ready("frame-2", &id("a"), |p| {
+            sent.push(("frame-2".to_string(), p))
+        });
+        frames.deliver(&id("a"), "m3", |f, p| sent.push((f.to_string(), p)));
+        let second: Vec<&str> = sent
+            .iter()
+            .filter(|(f, _)| f == "frame-2")
+            .map(|(_, p)| p.as_str())
+            .collect();
+        assert_eq!(second, ["m0", "m1", "m2", "m3"]);
+    }
+
+    #[test]
+    fn a_late_activation_attaches_once_and_replaces_the_old_token() {
+        let frames = Frames::default();
+        let old = frames.init_frame("main", &[(id("a"), 1)]).unwrap();
+        let new = frames.attach("main", &id("a"), 2).unwrap();
+        assert!(frames.check("main", &id("a"), &old[0], Some(2)).is_err());
+        assert!(frames.check("main", &id("a"), &new, Some(2)).is_ok());
+        assert_eq!(
+            frames.attach("main", &id("a"), 2).unwrap_err().code,
+            ErrorCode::Forbidden
+        );
+        assert!(frames.attach("nowhere", &id("a"), 2).is_err());
+    }
+
+    #[test]
+    fn revoking_an_extension_drops_its_tokens_in_every_frame() {
+        let frames = Frames::default();
+        let t1 = frames
+            .init_frame("main", &[(id("a"), 1), (id("b"), 1)])
+            .unwrap();
+        frames.init_frame("frame-2", &[(id("a"), 1)]).unwrap();
+        frames.revoke_extension(&id("a"));
+        assert_eq!(frames.len(), 1);
+        assert!(frames.check("main", &id("b"), &t1[1], Some(1)).is_ok());
+    }
+}
