@@ -53,7 +53,10 @@ async function main() {
       transport,
       onError: (extension, error) =>
         showFault({ extension, message: error instanceof Error ? error.message : String(error) }),
+      onChange: () => renderExtensions(frameHandle),
     });
+    // Tauri keeps a page's event listeners across reloads unless they are dropped.
+    window.addEventListener("pagehide", () => frameHandle?.close());
   } catch (error) {
     showFault({ message: `this frame could not load its extensions: ${error?.message ?? error}` });
   }
