@@ -1,34 +1,55 @@
-// Capabilities the host hands to extension objects. Kept in a module-private WeakMap, never as
-// a property, so one extension cannot read another's token through the SDK.
+// Capabilities: what lets an extension's Ipc speak for it (its token, the transport, its
+// listeners in this frame). Kept in a module-private WeakMap, never as a property, so holding
+// an object never reveals a token.
+//
+// The host grants a capability on the info object it passes to the extension's constructor;
+// LensExtension's constructor claims it for `this`. Only the host ever holds that info object,
+// so no other code can claim or replace a capability. Reading is handed out once, to ipc.js,
+// when it loads (before any extension code runs), so no module can read a token either.
 
 /**
  * @typedef {object} Capability
- * @property {string} id
- * @property {string} token
+ * @property {string} extension  the extension id
+ * @property {string} token  issued by the Rust core to this frame for this activation
  * @property {import("./transport.js").Transport} transport
- * @property {Set<import("./ipc.js").Ipc>} instances  Ipc instances created for this extension
- * @property {Promise<unknown>} queue  keeps this extension's broadcasts in send order
+ * @property {import("./hub.js").ListenerHub} hub  the extension's listeners in this frame
+ * @property {Promise<unknown>} queue  keeps the extension's broadcasts in send order
  */
 
 /** @type {WeakMap<object, Capability>} */
-const capabilities = new WeakMap();
+const granted = new WeakMap();
+let readerTaken = false;
 
 /**
- * Host only: binds a capability to an extension object.
- * @param {object} extension
- * @param {{ id: string, token: string, transport: import("./transport.js").Transport }} grant
- * @returns {Capability}
+ * Host only: grants `capability` to whoever constructs a LensExtension with `info`.
+ * @param {object} info  a fresh object the host passes to the extension's constructor
+ * @param {Capability} capability
  */
-export function grantCapability(extension, grant) {
-  const capability = { ...grant, instances: new Set(), queue: Promise.resolve() };
-  capabilities.set(extension, capability);
-  return capability;
+export function grantCapability(info, capability) {
+  if (granted.has(info))
+    throw new Error("Ferrolens: a capability was already granted on this object");
+  granted.set(info, capability);
 }
 
 /**
- * The capability of an extension object, if the host granted one.
+ * Moves the capability granted on `info` to `extension`. Does nothing when `info` carries no
+ * capability or `extension` already has one, so it cannot be used to swap capabilities.
+ * @param {object} info
  * @param {object} extension
  */
-export function capabilityOf(extension) {
-  return capabilities.get(extension);
+export function claimCapability(info, extension) {
+  const capability = granted.get(info);
+  if (capability === undefined || granted.has(extension)) return;
+  granted.delete(info);
+  granted.set(extension, capability);
+}
+
+/**
+ * Hands out the only reader of capabilities, once; ipc.js takes it as it loads.
+ * @returns {(extension: object) => Capability | undefined}
+ */
+export function takeCapabilityReader() {
+  if (readerTaken) throw new Error("Ferrolens: the capability reader was already taken");
+  readerTaken = true;
+  return (extension) => granted.get(extension);
 }

@@ -58,7 +58,7 @@ function causeToWire(cause) {
   const wire = { name: cause.name, message: cause.message };
   if (cause.code !== undefined) wire.code = cause.code;
   if (cause.data !== undefined) wire.data = cause.data;
-  if (isObject(cause.cause)) wire.cause = causeToWire(/** @type {IpcErrorCause} */ (cause.cause));
+  if (cause.cause) wire.cause = causeToWire(cause.cause);
   return wire;
 }
 
@@ -104,7 +104,8 @@ export class IpcError extends Error {
     const wire = { name: "IpcError", code: this.code, message: this.message };
     if (this.extension !== undefined) wire.extension = this.extension;
     if (this.channel !== undefined) wire.channel = this.channel;
-    if (this.cause !== undefined) wire.cause = causeToWire(this.cause);
+    const cause = /** @type {IpcErrorCause | undefined} */ (this.cause);
+    if (cause !== undefined) wire.cause = causeToWire(cause);
     return wire;
   }
 }
@@ -145,5 +146,9 @@ export function toIpcError(reason, context) {
     const cause = /** @type {IpcErrorCause} */ (reason);
     return new IpcError(ErrorCode.TRANSPORT_FAILED, reason.message, { ...context, cause });
   }
-  return new IpcError(ErrorCode.TRANSPORT_FAILED, `the transport failed: ${String(reason)}`, context);
+  return new IpcError(
+    ErrorCode.TRANSPORT_FAILED,
+    `the transport failed: ${String(reason)}`,
+    context,
+  );
 }

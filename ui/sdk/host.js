@@ -1,129 +1,326 @@
-// The frame host: loads every active extension's renderer part into this frame, routes its
-// broadcasts to its listeners exactly once, and follows enable/disable from the Rust core.
-import { grantCapability } from "./capability.js";
+// The frame host, used by the shell page (never by extensions): loads every active extension's
+// renderer part into this frame, routes its broadcasts to its listeners exactly once, and
+// follows activation and deactivation from the Rust core.
+import { claimCapability, grantCapability } from "./capability.js";
+import { toIpcError } from "./errors.js";
 import { LensExtension } from "./extension.js";
-import { resetInstancesOf } from "./ipc.js";
+import { ListenerHub } from "./hub.js";
+import { tauriTransport } from "./transport.js";
+
+/** Event on which the core announces activations and deactivations to every frame. */
+export const LIFECYCLE_EVENT = "ferrolens:lifecycle";
 
 /**
- * @typedef {{ id: string, name: string, version: string, description: string,
- *   renderer: string, token: string, event: string }} LoadedExtension
- * @typedef {{ id: string, name: string, version: string, state: "active" | "failed", error?: string }} ExtensionState
- * @typedef {(extension: string, error: unknown) => void} ErrorReporter
+ * One extension as the core hands it to a frame (`FrameInit.extensions`, `ferrolens_frame_attach`).
+ * @typedef {object} LoadedExtension
+ * @property {string} id
+ * @property {string} name
+ * @property {string} version
+ * @property {string} description
+ * @property {string} renderer  URL of the renderer entry (an ES module)
+ * @property {string} token  this frame's capability for this activation
+ * @property {string} event  the Tauri event carrying this extension's broadcasts
  */
 
 /**
- * @param {unknown} error
+ * How loading one extension into this frame went.
+ * @typedef {object} FrameExtension
+ * @property {string} id
+ * @property {string} name
+ * @property {string} version
+ * @property {"active" | "failed"} state
+ * @property {string} [error]  why it failed
  */
-function describe(error) {
+
+/**
+ * Receives every failure in this frame: loading, activation, deactivation and listeners.
+ * `extension` is undefined for failures of the host itself.
+ * @typedef {(extension: string | undefined, error: Error) => void} ErrorReporter
+ */
+
+/**
+ * @typedef {object} BootOptions
+ * @property {import("./transport.js").Transport} [transport]  defaults to Tauri's
+ * @property {(url: string) => Promise<any>} [importModule]  loads a renderer entry; defaults to `import()`
+ * @property {ErrorReporter} [onError]  defaults to console.error
+ * @property {() => void} [onChange]  called after an extension was loaded or removed after boot
+ */
+
+/**
+ * What the shell gets back from {@link bootFrame}. It holds no tokens.
+ * @typedef {object} FrameHandle
+ * @property {string} frame  this webview's label
+ * @property {FrameExtension[]} extensions  a fresh snapshot at each read, in load order
+ * @property {(id: string) => Promise<void>} deactivate
+ *   runs the extension's onDeactivate (isolated), then always removes its listeners, resets its
+ *   Ipc instances and stops its Tauri listener; does nothing for an id not loaded here
+ * @property {(id: string) => number} listenerCount  the extension's live listeners in this frame
+ * @property {() => void} close  stops every Tauri listener of this frame (page unload)
+ */
+
+/**
+ * @typedef {object} Loaded
+ * @property {FrameExtension} state
+ * @property {ListenerHub} hub
+ * @property {LensExtension} [instance]
+ * @property {() => unknown} [unlisten]
+ */
+
+/** @param {unknown} error @returns {string} */
+function messageOf(error) {
   return error instanceof Error ? error.message : String(error);
 }
 
 /**
- * Boots this frame.
- * @param {{ transport: import("./transport.js").Transport,
- *   importModule?: (url: string) => Promise<any>, onError?: ErrorReporter,
- *   onChange?: () => void }} options
+ * An error that says which step failed, keeping the original as `cause`.
+ * @param {string} step
+ * @param {unknown} error
  */
-export async function bootFrame({ transport, importModule = (url) => import(url), onError = defaultReporter, onChange = () => {} }) {
-  /** @type {{ frame: string, extensions: LoadedExtension[] }} */
-  const init = await transport.invoke("ferrolens_frame_init", {});
-  const frame = init.frame;
-  /** @type {Map<string, { state: ExtensionState, capability?: import("./capability.js").Capability, instance?: LensExtension, unlisten?: () => void }>} */
-  const loaded = new Map();
+function failure(step, error) {
+  return new Error(`${step}: ${messageOf(error)}`, { cause: error });
+}
 
-  /** @param {LoadedExtension} ext */
-  async function attach(ext) {
-    /** @type {ExtensionState} */
-    const state = { id: ext.id, name: ext.name, version: ext.version, state: "active" };
-    const entry = /** @type {{ state: ExtensionState, capability?: any, instance?: LensExtension, unlisten?: () => void }} */ ({ state });
-    loaded.set(ext.id, entry);
+/** @param {unknown} value @returns {string} */
+function describeExport(value) {
+  if (value === undefined) return "no default export";
+  if (typeof value === "function") return `default export ${value.name || "(anonymous)"}`;
+  return `a default export of type ${value === null ? "null" : typeof value}`;
+}
+
+/** @type {ErrorReporter} */
+function reportToConsole(extension, error) {
+  console.error(
+    extension === undefined ? "Ferrolens:" : `Ferrolens extension ${extension}:`,
+    error,
+  );
+}
+
+/**
+ * Stops a Tauri listener without letting its failure escape.
+ * @param {(() => unknown) | undefined} unlisten
+ * @param {(error: unknown) => void} report
+ */
+function stop(unlisten, report) {
+  if (unlisten === undefined) return;
+  try {
+    Promise.resolve(unlisten()).catch(report);
+  } catch (error) {
+    report(error);
+  }
+}
+
+/**
+ * Boots this frame: asks the core for its extensions and capabilities, then loads each one in
+ * order. One extension failing (its module, its default export, its constructor or its
+ * onActivate) is reported and marks it failed; the others still load.
+ * @param {BootOptions} [options]
+ * @returns {Promise<FrameHandle>}
+ */
+export async function bootFrame(options = {}) {
+  const {
+    transport = tauriTransport(),
+    importModule = (url) => import(url),
+    onError = reportToConsole,
+    onChange = () => {},
+  } = options;
+
+  /** @type {(extension: string | undefined, error: unknown) => void} */
+  const report = (extension, error) => {
+    const reported = error instanceof Error ? error : new Error(messageOf(error));
     try {
-      const info = { id: ext.id, name: ext.name, version: ext.version, description: ext.description };
-      const module = await importModule(ext.renderer);
+      onError(extension, reported);
+    } catch (reporterError) {
+      console.error(
+        "Ferrolens: the error reporter threw",
+        reporterError,
+        "while reporting",
+        reported,
+      );
+    }
+  };
+
+  /** @type {Map<string, Loaded>} in load order */
+  const loaded = new Map();
+  let closed = false;
+  let frame = "";
+
+  // Loading and unloading run one at a time, so one extension's attach and detach never overlap.
+  /** @type {Promise<unknown>} */
+  let queue = Promise.resolve();
+  /**
+   * @template T
+   * @param {() => Promise<T>} work
+   * @returns {Promise<T>}
+   */
+  const serially = (work) => {
+    const run = queue.then(work);
+    queue = run.catch(() => undefined);
+    return run;
+  };
+
+  /** @param {Loaded} entry */
+  const dispose = (entry) => {
+    entry.hub.dispose();
+    stop(entry.unlisten, (error) =>
+      report(entry.state.id, failure("could not stop its listener", error)),
+    );
+    entry.unlisten = undefined;
+  };
+
+  /** @param {LoadedExtension} extension */
+  const attach = async (extension) => {
+    const { id, token } = extension;
+    const hub = new ListenerHub(id, (error) => report(id, error));
+    /** @type {Loaded} */
+    const entry = {
+      state: { id, name: extension.name, version: extension.version, state: "active" },
+      hub,
+    };
+    loaded.set(id, entry);
+    // A fresh object only this function and the extension's constructor ever see: the key of
+    // the capability.
+    const info = Object.freeze({
+      id,
+      name: extension.name,
+      version: extension.version,
+      description: extension.description,
+    });
+    grantCapability(info, { extension: id, token, transport, hub, queue: Promise.resolve() });
+
+    /** @type {string} */
+    let step = "could not subscribe to its broadcasts";
+    try {
+      // One Tauri listener per extension in this frame, targeted at this frame, feeding every
+      // Ipc instance's listeners: each broadcast reaches each listener exactly once.
+      entry.unlisten = await transport.listen(extension.event, (payload) => hub.dispatch(payload), {
+        kind: "WebviewWindow",
+        label: frame,
+      });
+      step = `its renderer module ${extension.renderer} could not be loaded`;
+      const module = await importModule(extension.renderer);
       const Extension = module?.default;
       if (typeof Extension !== "function" || !(Extension.prototype instanceof LensExtension)) {
-        throw new TypeError(`${ext.renderer} must export default a class extending Renderer.LensExtension`);
+        step = `its renderer module ${extension.renderer}`;
+        throw new TypeError(
+          `it must export default a class extending Renderer.LensExtension, found ${describeExport(Extension)}`,
+        );
       }
-      const instance = new Extension(info);
-      const capability = grantCapability(instance, { id: ext.id, token: ext.token, transport });
-      entry.capability = capability;
+      step = "its constructor threw";
+      const instance = /** @type {LensExtension} */ (new Extension(info));
+      // Covers a constructor that did not pass its argument on to super().
+      claimCapability(info, instance);
       entry.instance = instance;
-      // One Tauri listener per extension per frame, targeted at this frame only: each broadcast
-      // reaches each listener here exactly once.
-      entry.unlisten = await transport.listen(
-        ext.event,
-        (/** @type {{ channel: string, origin: any, args: unknown[] }} */ payload) => {
-          const event = { extension: ext.id, channel: payload.channel, origin: payload.origin };
-          for (const ipc of capability.instances) {
-            ipc.dispatch(payload.channel, event, payload.args, (error) => onError(ext.id, error));
-          }
-        },
-        { kind: "WebviewWindow", label: frame },
-      );
+      step = "onActivate failed";
       await instance.onActivate();
     } catch (error) {
-      state.state = "failed";
-      state.error = describe(error);
-      onError(ext.id, error);
+      entry.state.state = "failed";
+      entry.state.error = `${step}: ${messageOf(error)}`;
+      entry.instance = undefined;
+      dispose(entry);
+      report(id, failure(step, error));
     }
-    // Ready even when it failed, so broadcasts held for it here are released, not kept.
-    await transport.invoke("ferrolens_frame_ready", { extension: ext.id, token: ext.token }).catch((e) => onError(ext.id, e));
-    onChange();
-  }
+
+    // Ready even when it failed, so the broadcasts the core held for it here are released.
+    try {
+      await transport.invoke("ferrolens_frame_ready", { extension: id, token });
+    } catch (error) {
+      report(
+        id,
+        failure(
+          "could not tell the core this frame is ready",
+          toIpcError(error, { extension: id }),
+        ),
+      );
+    }
+  };
 
   /** @param {string} id */
-  async function deactivate(id) {
+  const detach = async (id) => {
     const entry = loaded.get(id);
-    if (!entry) return;
+    if (entry === undefined) return;
     loaded.delete(id);
     try {
-      await entry.instance?.onDeactivate();
+      if (entry.state.state === "active") await entry.instance?.onDeactivate();
     } catch (error) {
-      onError(id, error);
+      report(id, failure("onDeactivate failed", error));
     } finally {
-      // Always dispose, even when onDeactivate failed.
-      entry.unlisten?.();
-      if (entry.capability) resetInstancesOf(entry.capability);
-      onChange();
+      // Always, even when onDeactivate threw: nothing of the extension outlives it here.
+      dispose(entry);
     }
+  };
+
+  /** @param {unknown} change */
+  const followLifecycle = async (change) => {
+    if (closed || typeof change !== "object" || change === null) return;
+    const { kind, extension } = /** @type {Record<string, unknown>} */ (change);
+    if (typeof extension !== "string") return;
+    if (kind === "activated") {
+      if (loaded.has(extension)) return;
+      /** @type {LoadedExtension} */
+      let attached;
+      try {
+        attached = await transport.invoke("ferrolens_frame_attach", { extension });
+      } catch (error) {
+        report(
+          extension,
+          failure("could not be attached to this frame", toIpcError(error, { extension })),
+        );
+        return;
+      }
+      await attach(attached);
+    } else if (kind === "deactivated" || kind === "uninstalled") {
+      if (!loaded.has(extension)) return;
+      await detach(extension);
+    } else {
+      return;
+    }
+    onChange();
+  };
+
+  // Subscribed before asking for the extensions, so an activation during boot is not missed;
+  // the queue makes it wait until boot is done.
+  /** @type {(() => unknown) | undefined} */
+  let unlistenLifecycle;
+  try {
+    unlistenLifecycle = await transport.listen(LIFECYCLE_EVENT, (change) =>
+      serially(() => followLifecycle(change)),
+    );
+  } catch (error) {
+    report(undefined, failure("this frame will not follow activations", toIpcError(error, {})));
   }
 
-  for (const ext of init.extensions) await attach(ext);
-
-  const unlistenLifecycle = await transport.listen("ferrolens:lifecycle", async (/** @type {{ kind: string, extension: string }} */ change) => {
-    if (change.kind === "activated") {
-      try {
-        await attach(await transport.invoke("ferrolens_frame_attach", { extension: change.extension }));
-      } catch (error) {
-        onError(change.extension, error);
-      }
-    } else {
-      await deactivate(change.extension);
+  await serially(async () => {
+    /** @type {{ frame: string, extensions: LoadedExtension[] }} */
+    let init;
+    try {
+      init = await transport.invoke("ferrolens_frame_init", {});
+    } catch (error) {
+      stop(unlistenLifecycle, (e) => report(undefined, e));
+      throw toIpcError(error, {});
     }
+    frame = init.frame;
+    for (const extension of init.extensions) await attach(extension);
   });
 
   return {
     frame,
-    /** This frame's extensions and how their load went. */
     get extensions() {
-      return [...loaded.values()].map((e) => ({ ...e.state }));
+      return [...loaded.values()].map(({ state }) => ({ ...state }));
     },
-    deactivate,
-    /** Listeners registered in this frame by extension `id`. */
-    listenerCount(/** @type {string} */ id) {
-      let count = 0;
-      for (const ipc of loaded.get(id)?.capability?.instances ?? []) count += ipc.listenerCount;
-      return count;
-    },
-    /** Drops every Tauri listener of this frame (page unload). */
+    deactivate: (id) =>
+      serially(async () => {
+        if (!loaded.has(id)) return;
+        await detach(id);
+        onChange();
+      }),
+    listenerCount: (id) => loaded.get(id)?.hub.size ?? 0,
     close() {
-      unlistenLifecycle();
-      for (const entry of loaded.values()) entry.unlisten?.();
+      closed = true;
+      stop(unlistenLifecycle, (error) => report(undefined, error));
+      for (const entry of loaded.values()) {
+        stop(entry.unlisten, (error) => report(entry.state.id, error));
+        entry.unlisten = undefined;
+      }
     },
   };
-}
-
-/** @type {ErrorReporter} */
-function defaultReporter(extension, error) {
-  console.error(`extension ${extension}:`, error);
 }

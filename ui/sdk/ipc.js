@@ -1,210 +1,285 @@
 // Renderer.Ipc: one extension's IPC in this frame, the counterpart of Lens's Renderer.Ipc.
-import { capabilityOf } from "./capability.js";
+import { takeCapabilityReader } from "./capability.js";
 import { ErrorCode, IpcError, toIpcError } from "./errors.js";
 import { channelError } from "./names.js";
 
-/** @type {WeakMap<Function, Ipc>} one instance per subclass in this frame */
+/** @typedef {import("./capability.js").Capability} Capability */
+/** @typedef {import("./index.js").IpcListener} IpcListener */
+/** @typedef {import("./index.js").InvokeOptions} InvokeOptions */
+/** @typedef {import("./index.js").LensExtension} LensExtension */
+
+const capabilityOf = takeCapabilityReader();
+
+/** @type {WeakMap<Function, Ipc>} the one instance of each subclass in this frame */
 const instances = new WeakMap();
-/** Set while createInstance constructs, so `new` anywhere else is refused. */
-let constructing = false;
+
+/** @type {{ type: Function, capability: Capability } | undefined} set while createInstance constructs */
+let constructing;
 
 /**
- * @typedef {{ kind: "main" } | { kind: "frame", label: string }} Origin
- * @typedef {{ extension: string, channel: string, origin: Origin }} IpcEvent
- * @typedef {(event: IpcEvent, ...args: any[]) => void} Listener
- * @typedef {{ timeout?: number, signal?: AbortSignal }} InvokeOptions
+ * @param {Function} type
+ * @returns {string}
  */
+function nameOf(type) {
+  return type.name || "this Ipc class";
+}
+
+/**
+ * Refuses use after the extension was deactivated in this frame; its token is dead anyway.
+ * @param {Capability} capability
+ * @param {string} [channel]
+ * @returns {IpcError | undefined}
+ */
+function inactiveError(capability, channel) {
+  if (!capability.hub.disposed) return undefined;
+  return new IpcError(
+    ErrorCode.EXTENSION_NOT_ACTIVE,
+    `extension ${capability.extension} was deactivated in this frame`,
+    { extension: capability.extension, channel },
+  );
+}
+
+/**
+ * Sends one command for `channel`, mapping every failure to an IpcError naming the call.
+ * @param {Capability} capability
+ * @param {string} command
+ * @param {string} channel
+ * @param {Record<string, unknown>} request
+ * @returns {Promise<any>}
+ */
+async function send(capability, command, channel, request) {
+  try {
+    return await capability.transport.invoke(command, request);
+  } catch (reason) {
+    throw toIpcError(reason, { extension: capability.extension, channel });
+  }
+}
+
+/**
+ * @param {unknown} options
+ * @returns {string | undefined} why the options are not usable
+ */
+function optionsProblem(options) {
+  if (typeof options !== "object" || options === null) return "options must be an object";
+  const { timeout, signal } = /** @type {Record<string, unknown>} */ (options);
+  if (
+    timeout !== undefined &&
+    !(typeof timeout === "number" && timeout >= 0 && timeout <= Number.MAX_SAFE_INTEGER)
+  ) {
+    return "options.timeout must be a number of milliseconds, 0 or more";
+  }
+  if (signal !== undefined && !(signal instanceof AbortSignal)) {
+    return "options.signal must be an AbortSignal";
+  }
+  return undefined;
+}
 
 export class Ipc {
-  /** @type {Map<string, Array<{ listener: Listener }>>} */
-  #listeners = new Map();
+  /** @type {Capability} */
   #capability;
-  /** @type {(error: unknown, channel: string) => void} */
-  #onListenerError = (error, channel) =>
-    console.error(`extension ${this.extension}: listener on ${JSON.stringify(channel)} threw`, error);
+  /** @type {LensExtension} */
+  #extension;
 
-  /** @param {import("./extension.js").LensExtension} extension */
+  /**
+   * Not called directly: use `YourIpc.createInstance(extension)`.
+   * @param {LensExtension} extension
+   */
   constructor(extension) {
-    if (new.target === Ipc) throw new TypeError("Ipc is abstract: subclass it (class IpcRenderer extends Renderer.Ipc {})");
-    if (!constructing) throw new TypeError(`use ${new.target.name}.createInstance(extension), not new ${new.target.name}()`);
-    const capability = capabilityOf(extension);
-    if (!capability) {
-      throw new IpcError(ErrorCode.FORBIDDEN, "this object is not an extension loaded by Ferrolens: pass `this` from onActivate");
+    if (new.target === Ipc) {
+      throw new TypeError(
+        "Ipc is abstract: declare `class IpcRenderer extends Renderer.Ipc {}` and call IpcRenderer.createInstance(this)",
+      );
     }
-    this.#capability = capability;
-    capability.instances.add(this);
+    const pending = constructing;
+    if (pending === undefined || pending.type !== new.target) {
+      throw new TypeError(
+        `use ${nameOf(new.target)}.createInstance(extension), not new ${nameOf(new.target)}()`,
+      );
+    }
+    constructing = undefined;
+    this.#capability = pending.capability;
+    this.#extension = extension;
   }
 
   /**
-   * Creates this class's instance for `extension`, or returns the existing one (the argument is
-   * then ignored, as in Lens).
+   * Creates this class's instance for `extension`, or returns the one already created (the
+   * argument is then ignored, as in Lens).
    * @template {Ipc} T
-   * @this {new (extension: any) => T}
-   * @param {import("./extension.js").LensExtension} extension
+   * @this {{ prototype: T }}
+   * @param {LensExtension} extension  the LensExtension the host loaded: pass `this` from onActivate
    * @returns {T}
    */
   static createInstance(extension) {
-    const existing = instances.get(this);
-    if (existing) return /** @type {T} */ (existing);
-    constructing = true;
-    try {
-      const instance = new this(extension);
-      instances.set(this, instance);
-      return instance;
-    } finally {
-      constructing = false;
+    const type = /** @type {Function} */ (/** @type {unknown} */ (this));
+    const existing = instances.get(type);
+    if (existing !== undefined) return /** @type {T} */ (existing);
+    if (type === Ipc) {
+      throw new TypeError(
+        "Ipc is abstract: call createInstance on your subclass (class IpcRenderer extends Renderer.Ipc {})",
+      );
     }
+    const capability =
+      typeof extension === "object" && extension !== null ? capabilityOf(extension) : undefined;
+    if (capability === undefined) {
+      throw new TypeError(
+        `${nameOf(type)}.createInstance(extension): the argument is not an extension the Ferrolens host loaded; pass \`this\` from your LensExtension's onActivate`,
+      );
+    }
+    const inactive = inactiveError(capability);
+    if (inactive !== undefined) throw inactive;
+    constructing = { type, capability };
+    /** @type {Ipc} */
+    let instance;
+    try {
+      instance = Reflect.construct(type, [extension]);
+    } finally {
+      constructing = undefined;
+    }
+    instances.set(type, instance);
+    // Deactivation forgets the instance, so re-activation builds a fresh one.
+    capability.hub.onDispose(() => {
+      if (instances.get(type) === instance) instances.delete(type);
+    });
+    return /** @type {T} */ (instance);
   }
 
   /**
-   * The instance made by createInstance.
+   * The instance createInstance made.
    * @template {Ipc} T
-   * @this {new (extension: any) => T}
+   * @this {{ prototype: T }}
    * @returns {T}
    */
   static getInstance() {
-    const instance = instances.get(this);
-    if (!instance) {
-      throw new Error(`instance of ${this.name} is not created: call ${this.name}.createInstance(this) in onActivate`);
+    const type = /** @type {Function} */ (/** @type {unknown} */ (this));
+    const instance = instances.get(type);
+    if (instance === undefined) {
+      const name = nameOf(type);
+      throw new Error(
+        `instance of ${name} is not created: call ${name}.createInstance(this) in onActivate`,
+      );
     }
     return /** @type {T} */ (instance);
   }
 
-  /** Forgets this class's instance; the next createInstance builds a new one. */
+  /**
+   * Forgets this class's instance and removes the listeners added through it; the next
+   * createInstance builds a new one.
+   */
   static resetInstance() {
-    instances.get(this)?.dispose();
-    instances.delete(this);
+    const type = /** @type {Function} */ (/** @type {unknown} */ (this));
+    const instance = instances.get(type);
+    if (instance === undefined) return;
+    instances.delete(type);
+    instance.#capability.hub.removeOwner(instance);
   }
 
-  /** The extension id this IPC is namespaced by. */
+  /** The LensExtension this instance speaks for. */
   get extension() {
-    return this.#capability.id;
+    return this.#extension;
   }
 
   /**
-   * Calls `listener(event, ...args)` for every broadcast on `channel`, from main or any frame.
+   * Calls `listener(event, ...args)` for every broadcast on `channel` in this extension's
+   * namespace, from main or any frame (this one included).
    * @param {string} channel
-   * @param {Listener} listener
+   * @param {IpcListener} listener
    * @returns {() => void} removes this listener; calling it again does nothing
    */
   listen(channel, listener) {
-    const invalid = channelError(channel, this.extension);
-    if (invalid) throw invalid;
-    if (typeof listener !== "function") throw new TypeError("listen(channel, listener): listener must be a function");
-    const entry = { listener };
-    const list = this.#listeners.get(channel) ?? [];
-    list.push(entry);
-    this.#listeners.set(channel, list);
-    return () => {
-      const current = this.#listeners.get(channel);
-      if (!current) return;
-      const index = current.indexOf(entry);
-      if (index >= 0) current.splice(index, 1);
-      if (current.length === 0) this.#listeners.delete(channel);
-    };
+    const capability = this.#capability;
+    const problem =
+      channelError(channel, capability.extension) ?? inactiveError(capability, channel);
+    if (problem !== undefined) throw problem;
+    if (typeof listener !== "function") {
+      throw new TypeError(
+        `listen(${JSON.stringify(channel)}, listener): listener must be a function`,
+      );
+    }
+    return capability.hub.add(channel, listener, this);
   }
 
   /**
-   * Sends to every listener in main and in every frame, this one included. Resolves once main's
-   * listeners have run; broadcasts from this extension keep their order everywhere.
+   * Sends `args` to every listener of `channel` in main and in every frame, this one included.
+   * Resolves once main's listeners ran and the frames were sent the event; broadcasts of one
+   * extension from one frame keep their order.
    * @param {string} channel
    * @param {...unknown} args
    * @returns {Promise<void>}
    */
   broadcast(channel, ...args) {
-    const invalid = channelError(channel, this.extension);
-    if (invalid) return Promise.reject(invalid);
     const capability = this.#capability;
-    const send = () =>
-      capability.transport
-        .invoke("ferrolens_broadcast", { extension: capability.id, token: capability.token, channel, args })
-        .then(() => undefined, (/** @type {unknown} */ e) => Promise.reject(toIpcError(e, { extension: capability.id, channel })));
-    const sent = capability.queue.then(send);
+    const problem =
+      channelError(channel, capability.extension) ?? inactiveError(capability, channel);
+    if (problem !== undefined) return Promise.reject(problem);
+    const request = { extension: capability.extension, token: capability.token, channel, args };
+    const sent = capability.queue.then(() =>
+      send(capability, "ferrolens_broadcast", channel, request),
+    );
     capability.queue = sent.catch(() => undefined);
-    return sent;
+    return sent.then(() => undefined);
   }
 
   /**
-   * Asks main's handler of `channel` and resolves with its answer.
+   * Calls main's handler of `channel` with `args` and resolves with its answer.
    * @param {string} channel
    * @param {...unknown} args
    * @returns {Promise<any>}
    */
   invoke(channel, ...args) {
-    return this.invokeWith({}, channel, ...args);
+    const capability = this.#capability;
+    const problem =
+      channelError(channel, capability.extension) ?? inactiveError(capability, channel);
+    if (problem !== undefined) return Promise.reject(problem);
+    const request = { extension: capability.extension, token: capability.token, channel, args };
+    return send(capability, "ferrolens_invoke", channel, request);
   }
 
   /**
-   * `invoke` with a timeout (milliseconds) and/or an AbortSignal; both reach the Rust handler.
+   * `invoke` with a timeout and/or an AbortSignal. The timeout runs in the core (the handler
+   * sees it as cancellation); aborting rejects at once with `CANCELLED` and tells the core.
    * @param {InvokeOptions} options
    * @param {string} channel
    * @param {...unknown} args
    * @returns {Promise<any>}
    */
   invokeWith(options, channel, ...args) {
-    const where = { extension: this.extension, channel };
-    const invalid = channelError(channel, this.extension);
-    if (invalid) return Promise.reject(invalid);
-    const { signal, timeout } = options ?? {};
-    if (signal?.aborted) return Promise.reject(new IpcError(ErrorCode.CANCELLED, `call to ${JSON.stringify(channel)} was cancelled`, where));
-    const { id, token, transport } = this.#capability;
+    const capability = this.#capability;
+    const { extension, token } = capability;
+    const problem = channelError(channel, extension) ?? inactiveError(capability, channel);
+    if (problem !== undefined) return Promise.reject(problem);
+    const optionsWrong = optionsProblem(options);
+    if (optionsWrong !== undefined)
+      return Promise.reject(new TypeError(`invokeWith: ${optionsWrong}`));
+    const { timeout, signal } = options;
+    const cancelled = () =>
+      new IpcError(
+        ErrorCode.CANCELLED,
+        `the call on channel ${JSON.stringify(channel)} was cancelled`,
+        {
+          extension,
+          channel,
+        },
+      );
+    if (signal?.aborted) return Promise.reject(cancelled());
+
+    const callId = crypto.randomUUID();
     /** @type {Record<string, unknown>} */
-    const request = { extension: id, token, channel, args };
-    if (timeout !== undefined) request.timeoutMs = Math.max(0, Math.round(timeout));
-    if (signal) request.callId = crypto.randomUUID();
-    const call = transport.invoke("ferrolens_invoke", request).catch((e) => Promise.reject(toIpcError(e, where)));
-    if (!signal) return call;
+    const request = { extension, token, channel, args, callId };
+    // The core takes whole milliseconds.
+    if (timeout !== undefined) request.timeoutMs = Math.ceil(timeout);
+    const call = send(capability, "ferrolens_invoke", channel, request);
+    if (signal === undefined) return call;
+
     return new Promise((resolve, reject) => {
       const onAbort = () => {
-        transport.invoke("ferrolens_cancel", { extension: id, token, callId: request.callId }).catch(() => undefined);
-        reject(new IpcError(ErrorCode.CANCELLED, `call to ${JSON.stringify(channel)} was cancelled`, where));
+        reject(cancelled());
+        // Best effort: if the call already ended, the core has nothing to cancel.
+        send(capability, "ferrolens_cancel", channel, { extension, token, callId }).catch(
+          () => undefined,
+        );
       };
       signal.addEventListener("abort", onAbort, { once: true });
       call.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
     });
-  }
-
-  /** Number of listeners registered through this instance. */
-  get listenerCount() {
-    let count = 0;
-    for (const list of this.#listeners.values()) count += list.length;
-    return count;
-  }
-
-  /**
-   * Host only: delivers one broadcast to this instance's listeners, each isolated.
-   * @param {string} channel
-   * @param {IpcEvent} event
-   * @param {unknown[]} args
-   * @param {(error: unknown, channel: string) => void} [onError]
-   */
-  dispatch(channel, event, args, onError = this.#onListenerError) {
-    const list = this.#listeners.get(channel);
-    if (!list) return;
-    for (const { listener } of [...list]) {
-      try {
-        listener(event, ...args);
-      } catch (error) {
-        onError(error, channel);
-      }
-    }
-  }
-
-  /** Host only: removes every listener. */
-  dispose() {
-    this.#listeners.clear();
-    this.#capability.instances.delete(this);
-  }
-}
-
-/**
- * Host only: forgets every instance created for a capability (deactivation).
- * @param {import("./capability.js").Capability} capability
- */
-export function resetInstancesOf(capability) {
-  for (const instance of [...capability.instances]) {
-    const type = /** @type {Function} */ (instance.constructor);
-    if (instances.get(type) === instance) instances.delete(type);
-    instance.dispose();
   }
 }
