@@ -21,6 +21,28 @@ pub struct Cli {
     /// Open the devtools of every frame at start.
     #[arg(long)]
     pub devtools: bool,
+
+    /// Benchmark mode: run the benchmark extension's cases and write results into DIR.
+    #[arg(long, value_name = "DIR")]
+    pub bench_out: Option<PathBuf>,
+
+    /// With --bench-out: a handful of iterations per case, to check the harness itself.
+    #[arg(long)]
+    pub bench_quick: bool,
+
+    /// With --bench-out: print FERROLENS_READY and quit once the first frame has loaded every
+    /// extension (`extensions`), or once a bare page has loaded with no extension layer (`bare`).
+    #[arg(long, value_name = "MODE")]
+    pub bench_startup: Option<StartupMode>,
+}
+
+/// What the start-up benchmark measures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum StartupMode {
+    /// Ferrolens with its extensions.
+    Extensions,
+    /// A bare Tauri window: no extension manager, an empty page.
+    Bare,
 }
 
 impl Cli {

@@ -56,6 +56,18 @@ impl LoadedExtension {
 #[derive(Default)]
 pub struct InFlight(Mutex<HashMap<(String, String, String), CancellationToken>>);
 
+impl InFlight {
+    /// Cancellable calls in flight.
+    pub fn len(&self) -> usize {
+        self.0.lock().len()
+    }
+
+    /// True when no cancellable call is in flight.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
 #[tauri::command]
 pub fn ferrolens_frame_init<R: Runtime>(
     webview: Webview<R>,

@@ -1,5 +1,6 @@
 //! The Ferrolens app: a Tauri 2 host whose Rust core runs extensions and their IPC.
 
+pub mod bench;
 pub mod cli;
 pub mod commands;
 pub mod frames;
@@ -32,11 +33,14 @@ pub struct HostConfig {
     pub settings_file: Option<PathBuf>,
     /// Open devtools in every frame at start.
     pub devtools: bool,
+    /// Benchmark mode: results folder and quick flag.
+    pub bench: Option<(PathBuf, bool)>,
 }
 
-/// The Rust main parts compiled into this build, matched to manifests' `main` field.
+/// The Rust main parts compiled into this build, matched to manifests' `main` field. The
+/// benchmark's part is inert unless its extension folder is loaded (by the benchmark runner).
 pub fn bundled_main_parts() -> Vec<MainPart> {
-    vec![ferrolens_ext_example::MAIN_PART]
+    vec![ferrolens_ext_example::MAIN_PART, ferrolens_ext_bench::MAIN_PART]
 }
 
 /// The source tree's extensions folder, used when no resource folder ships them.
@@ -62,6 +66,16 @@ pub fn configure<R: Runtime>(base: tauri::Builder<R>) -> tauri::Builder<R> {
             commands::ferrolens_open_frame,
             commands::ferrolens_close_frame,
             commands::ferrolens_open_devtools,
+            bench::bench_config,
+            bench::bench_raw_echo,
+            bench::bench_raw_bytes,
+            bench::bench_raw_emit,
+            bench::bench_drive,
+            bench::bench_expect,
+            bench::bench_ack,
+            bench::bench_memory,
+            bench::bench_finish,
+            bench::bench_started,
             commands::ferrolens_broadcast,
             commands::ferrolens_invoke,
             commands::ferrolens_cancel,
@@ -113,10 +127,21 @@ pub fn start<R: Runtime>(
     manager.activate_all(|id| settings.is_enabled(id.as_str()));
     app.manage(settings);
     app.manage(manager);
-    if config.devtools {
-        for webview in app.webview_windows().values() {
-            webview.open_devtools();
-        }
+    if let Some((out, quick)) = config.bench {
+        app.manage(bench::Bench::new(out, quick));
+        bench::install(app);
+    }
+    Ok(())
+}
+
+/// Opens the first frame on `page` (`index.html`, with a query in benchmark modes).
+pub fn open_main_window<R: Runtime>(app: &AppHandle<R>, page: &str, devtools: bool) -> tauri::Result<()> {
+    let window = tauri::WebviewWindowBuilder::new(app, "main", tauri::WebviewUrl::App(page.into()))
+        .title("Ferrolens")
+        .inner_size(1100.0, 760.0)
+        .build()?;
+    if devtools {
+        window.open_devtools();
     }
     Ok(())
 }
@@ -125,20 +150,38 @@ pub fn start<R: Runtime>(
 pub fn run() {
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
     let cli = cli::Cli::from_env();
+    let startup = cli.bench_startup;
+    let devtools = cli.devtools;
     let config = HostConfig {
         bundled_dir: cli.bundled_dir,
         user_dir: cli.extensions_dir,
         settings_file: None,
-        devtools: cli.devtools,
+        devtools,
+        bench: cli.bench_out.map(|out| (out, cli.bench_quick)),
     };
     configure(tauri::Builder::default())
-        .setup(move |app| Ok(start(app.handle(), config, bundled_main_parts())?))
+        .setup(move |app| {
+            let page = match startup {
+                // The baseline: a bare Tauri window, no extension layer at all.
+                Some(cli::StartupMode::Bare) => {
+                    app.manage(bench::Bench::new(std::env::temp_dir(), true));
+                    return Ok(open_main_window(app.handle(), "bench-bare.html", false)?);
+                }
+                Some(cli::StartupMode::Extensions) => "index.html?bench=startup",
+                None if config.bench.is_some() => "index.html?bench=run",
+                None => "index.html",
+            };
+            start(app.handle(), config, bundled_main_parts())?;
+            Ok(open_main_window(app.handle(), page, devtools)?)
+        })
         .build(tauri::generate_context!())
         .expect("Ferrolens could not start")
         .run(|app, event| {
             if let RunEvent::Exit = event {
                 // Extensions get their on_deactivate and disposers at exit too.
-                app.state::<ExtensionManager>().deactivate_all();
+                if let Some(manager) = app.try_state::<ExtensionManager>() {
+                    manager.deactivate_all();
+                }
             }
         });
 }

@@ -1,0 +1,41 @@
+//! Main part of the benchmark extension: the extension-IPC side of each measured pair.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use ferrolens_ipc::{ExtensionContext, ExtensionMain, HandlerError, MainPart};
+
+/// Registers this main part under the manifest's `"main": "ferrolens-bench"`.
+pub const MAIN_PART: MainPart = MainPart {
+    name: "ferrolens-bench",
+    build: || Box::new(BenchMain),
+};
+
+/// The benchmark extension's main class.
+pub struct BenchMain;
+
+impl ExtensionMain for BenchMain {
+    fn on_activate(&self, ctx: &ExtensionContext) -> Result<(), HandlerError> {
+        let ipc = ctx.ipc();
+        ipc.handle("echo", |_, args| async move {
+            Ok(args.raw(0).cloned().unwrap_or_default())
+        })?;
+        // Main's listener, counted like the raw baseline's Rust listener.
+        let pings = Arc::new(AtomicU64::new(0));
+        let seen = pings.clone();
+        let _ = ipc.listen("ping", move |_, _| {
+            seen.fetch_add(1, Ordering::Relaxed);
+        })?;
+        ipc.handle("pings", move |_, _| {
+            let n = pings.load(Ordering::Relaxed);
+            async move { Ok(n) }
+        })?;
+        // Broadcast from main to every frame.
+        let fan = ipc.clone();
+        ipc.handle("fanout", move |_, args| {
+            let sent = fan.broadcast("fan", args);
+            async move { sent.map_err(HandlerError::from) }
+        })?;
+        Ok(())
+    }
+}

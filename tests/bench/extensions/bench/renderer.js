@@ -1,0 +1,256 @@
+// @ts-check
+// Benchmark driver. In the frame opened with ?bench=run it measures every case, each paired
+// with the raw Tauri call doing the same work, interleaved in one process; in every other
+// frame it only answers (acknowledges broadcasts, runs bursts).
+import { Renderer } from "@ferrolens/extensions";
+
+/** The benchmark's renderer IPC. */
+export class BenchIpc extends Renderer.Ipc {}
+
+const tauri = /** @type {any} */ (window).__TAURI__;
+const invoke = tauri.core.invoke;
+const label = tauri.webviewWindow.getCurrentWebviewWindow().label;
+const target = { target: { kind: "WebviewWindow", label } };
+const JOIN = 1;
+
+/** @param {number[]} xs @param {number} q */
+function quantile(xs, q) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))];
+}
+
+/** @param {number[]} xs */
+function stats(xs) {
+  return { p50: quantile(xs, 0.5), p90: quantile(xs, 0.9), p99: quantile(xs, 0.99), n: xs.length };
+}
+
+/** A JSON-ish object tree of about `bytes` bytes when serialized. */
+function objectTree(bytes) {
+  const leaf = () => ({ id: 12345, name: "node-name", ok: true, ratio: 0.5, tags: ["a", "bc"] });
+  const perLeaf = JSON.stringify(leaf()).length + 1;
+  const count = Math.max(1, Math.round(bytes / perLeaf));
+  const groups = [];
+  for (let i = 0; i < count; i += 16) {
+    groups.push({ group: i, items: Array.from({ length: Math.min(16, count - i) }, leaf) });
+  }
+  return { groups };
+}
+
+/** @param {number} n */
+function bytesOf(n) {
+  const a = new Uint8Array(n);
+  for (let i = 0; i < n; i++) a[i] = i & 0xff;
+  return a;
+}
+
+/** @param {number} n */
+function sizeName(n) {
+  return n >= 1 << 20 ? `${n / (1 << 20)} MiB` : `${n / 1024} KiB`;
+}
+
+export default class BenchExtension extends Renderer.LensExtension {
+  async onActivate() {
+    const ipc = BenchIpc.createInstance(this);
+    // Every frame acknowledges broadcasts and runs bursts.
+    ipc.listen("ping", (_e, seq) => invoke("bench_ack", { seq }));
+    ipc.listen("fan", (_e, seq) => invoke("bench_ack", { seq }));
+    ipc.listen("burst", (_e, job) => this.burst(ipc, job));
+    await tauri.event.listen("bench:raw", (/** @type {any} */ e) => invoke("bench_ack", { seq: e.payload.seq }), target);
+    if (new URLSearchParams(location.search).get("bench") === "run") {
+      // Not awaited: this frame becomes ready (its listeners receive) once onActivate returns.
+      this.drive(ipc).catch((error) => invoke("bench_finish", { json: { error: String(error?.message ?? error) }, markdown: `benchmark failed: ${error?.message ?? error}` }));
+    } else {
+      await invoke("bench_ack", { seq: JOIN });
+    }
+  }
+
+  /** @param {BenchIpc} ipc @param {{ seq: number, kind: string, ms: number }} job */
+  async burst(ipc, job) {
+    const end = performance.now() + job.ms;
+    let count = 0;
+    const payload = { seq: -1 };
+    while (performance.now() < end) {
+      if (job.kind === "invoke") await ipc.invoke("echo", 1);
+      else if (job.kind === "raw-invoke") await invoke("bench_raw_echo", { value: 1 });
+      else if (job.kind === "broadcast") await ipc.broadcast("tick", count);
+      else await invoke("bench_raw_emit", { payload });
+      count++;
+    }
+    await invoke("bench_ack", { seq: job.seq, amount: count });
+  }
+
+  /** @param {BenchIpc} ipc */
+  async drive(ipc) {
+    const { quick } = await invoke("bench_config");
+    await invoke("bench_drive");
+    /** @type {Map<number, (v: any) => void>} */
+    const waiting = new Map();
+    await tauri.event.listen("bench:acked", (/** @type {any} */ e) => waiting.get(e.payload.seq)?.(e.payload), target);
+    let nextSeq = 100;
+    /** Runs `trigger(seq)` and resolves with the acknowledgements' total once `count` arrived. */
+    const acked = async (/** @type {number} */ count, /** @type {(seq: number) => Promise<unknown>} */ trigger) => {
+      const seq = nextSeq++;
+      await invoke("bench_expect", { seq, count });
+      const done = new Promise((resolve) => waiting.set(seq, resolve));
+      await trigger(seq);
+      const result = await done;
+      waiting.delete(seq);
+      return result;
+    };
+    let frames = 1;
+    const openFrames = async (/** @type {number} */ n) => {
+      await invoke("bench_expect", { seq: JOIN, count: n });
+      const joined = new Promise((resolve) => waiting.set(JOIN, resolve));
+      for (let i = 0; i < n; i++) await invoke("ferrolens_open_frame");
+      await joined;
+      frames += n;
+    };
+
+    const reps = quick ? 5 : 60;
+    const warm = quick ? 1 : 6;
+    /** @type {any[]} */
+    const cases = [];
+    /**
+     * Interleaves ext and raw so drift hits both alike; warm-up excluded. WebKit's clock ticks
+     * in whole milliseconds, so each sample times a batch of calls and divides.
+     */
+    const pair = async (
+      /** @type {string} */ name,
+      /** @type {string} */ target,
+      /** @type {() => Promise<unknown>} */ ext,
+      /** @type {() => Promise<unknown>} */ raw,
+      { samples = reps, warmup = warm, batch = quick ? 2 : 25 } = {},
+    ) => {
+      const a = [];
+      const b = [];
+      const time = async (/** @type {() => Promise<unknown>} */ op) => {
+        const t = performance.now();
+        for (let k = 0; k < batch; k++) await op();
+        return (performance.now() - t) / batch;
+      };
+      for (let i = 0; i < samples + warmup; i++) {
+        const da = await time(ext);
+        const db = await time(raw);
+        if (i >= warmup) {
+          a.push(da);
+          b.push(db);
+        }
+      }
+      const ext_ = stats(a);
+      const raw_ = stats(b);
+      cases.push({ name, ext: ext_, raw: raw_, ratio: ext_.p50 / raw_.p50, target, batch });
+    };
+
+    await pair("small invoke", "<= 1.10", () => ipc.invoke("echo", 1), () => invoke("bench_raw_echo", { value: 1 }));
+
+    // Main -> frames, at 1, 4 and 8 frames (this one included).
+    const mainTo = async () =>
+      pair(
+        `broadcast main -> ${frames} frame${frames > 1 ? "s" : ""}`,
+        frames === 8 ? "<= 1.15" : "",
+        () => acked(frames, (seq) => ipc.invoke("fanout", seq)),
+        () => acked(frames, (seq) => invoke("bench_raw_emit", { payload: { seq } })),
+      );
+    await mainTo();
+
+    await openFrames(3);
+    await pair(
+      `broadcast renderer -> main + ${frames} frames`,
+      "<= 1.15",
+      () => acked(frames, (seq) => ipc.broadcast("ping", seq)),
+      () => acked(frames, (seq) => invoke("bench_raw_emit", { payload: { seq } })),
+    );
+    await mainTo();
+
+    // Throughput with every frame (4) busy at once.
+    const ms = quick ? 200 : 3000;
+    /** @type {any[]} */
+    const throughput = [];
+    for (const [kind, rawKind, what] of [
+      ["invoke", "raw-invoke", "invokes/s"],
+      ["broadcast", "raw-emit", "broadcasts/s"],
+    ]) {
+      const run = async (/** @type {string} */ k) => {
+        const result = await acked(frames, (seq) => ipc.broadcast("burst", { seq, kind: k, ms }));
+        return (result.total * 1000) / ms;
+      };
+      const ext = await run(kind);
+      const raw = await run(rawKind);
+      throughput.push({ name: `${what}, ${frames} frames busy at once`, ext, raw, ratio: ext / raw });
+    }
+
+    await openFrames(4);
+    await mainTo();
+
+    // Payload sweep through invoke echo.
+    const sizes = quick ? [1024, 64 * 1024] : [1024, 16 * 1024, 256 * 1024, 1 << 20, 10 << 20];
+    for (const size of sizes) {
+      const large = size >= 256 * 1024;
+      const run = {
+        samples: quick ? 2 : large ? 15 : 30,
+        warmup: quick ? 1 : 2,
+        batch: large ? 1 : quick ? 2 : 10,
+      };
+      const tree = objectTree(size);
+      await pair(`object tree ${sizeName(size)} invoke echo`, size === 1 << 20 ? "<= 0.33" : "", () => ipc.invoke("echo", tree), () => invoke("bench_raw_echo", { value: tree }), run);
+      const bytes = bytesOf(size);
+      await pair(`Uint8Array ${sizeName(size)} invoke echo (raw: raw body)`, size === 10 << 20 ? "<= 1.10" : "", () => ipc.invoke("echo", bytes), () => invoke("bench_raw_bytes", bytes), run);
+    }
+
+    // Memory and registries around many listen/dispose cycles and invokes.
+    const cycles = quick ? 1000 : 100_000;
+    const before = await invoke("bench_memory");
+    for (let i = 0; i < cycles; i++) ipc.listen("churn", () => {})();
+    const inflight = 16;
+    let done = 0;
+    await Promise.all(
+      Array.from({ length: inflight }, async () => {
+        while (done < cycles) {
+          done++;
+          await ipc.invoke("echo", done);
+        }
+      }),
+    );
+    const after = await invoke("bench_memory");
+    const memory = {
+      cycles,
+      residentBeforeBytes: before.residentBytes,
+      residentAfterBytes: after.residentBytes,
+      growthBytes: after.residentBytes - before.residentBytes,
+      registriesBefore: { main: before.mainCounts, tokens: before.tokens, inFlight: before.inFlight },
+      registriesAfter: { main: after.mainCounts, tokens: after.tokens, inFlight: after.inFlight },
+      registriesBack: JSON.stringify(before.mainCounts) === JSON.stringify(after.mainCounts) && before.tokens === after.tokens && after.inFlight === 0,
+      frameListeners: typeof ipc.listenerCount === "function" ? ipc.listenerCount() : ipc.listenerCount,
+    };
+
+    const json = { quick, frames, cases, throughput, memory };
+    await invoke("bench_finish", { json, markdown: markdown(json) });
+  }
+}
+
+/** @param {any} r */
+function markdown(r) {
+  const f = (/** @type {number} */ x) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(3));
+  const lines = [
+    "| case | Ferrolens p50 / p90 / p99 (ms per call) | raw Tauri p50 / p90 / p99 (ms per call) | ratio p50 | target |",
+    "|---|---|---|---|---|",
+  ];
+  for (const c of r.cases) {
+    const met = c.target ? (meets(c.ratio, c.target) ? "met" : "**missed**") : "";
+    lines.push(`| ${c.name} | ${f(c.ext.p50)} / ${f(c.ext.p90)} / ${f(c.ext.p99)} | ${f(c.raw.p50)} / ${f(c.raw.p90)} / ${f(c.raw.p99)} | ${c.ratio.toFixed(2)} | ${c.target} ${met} |`);
+  }
+  lines.push("", "| throughput | Ferrolens | raw Tauri | ratio |", "|---|---|---|---|");
+  for (const t of r.throughput) lines.push(`| ${t.name} | ${t.ext.toFixed(0)} | ${t.raw.toFixed(0)} | ${t.ratio.toFixed(2)} |`);
+  const m = r.memory;
+  lines.push(
+    "",
+    `Memory: ${m.cycles} listen/dispose cycles + ${m.cycles} invokes: main process resident ${(m.residentBeforeBytes / 1048576).toFixed(1)} MiB -> ${(m.residentAfterBytes / 1048576).toFixed(1)} MiB (growth ${(m.growthBytes / 1048576).toFixed(2)} MiB, target <= 5 MiB ${m.growthBytes <= 5 * 1048576 ? "met" : "**missed**"}); registries back to their start size: ${m.registriesBack ? "yes" : "**no**"}; listeners left in the frame: ${m.frameListeners}.`,
+  );
+  return lines.join("\n") + "\n";
+}
+
+/** @param {number} ratio @param {string} target */
+function meets(ratio, target) {
+  const limit = Number(target.replace(/[^0-9.]/g, ""));
+  return ratio <= limit;
+}
