@@ -67,7 +67,7 @@ export class IpcError extends Error {
   /**
    * @param {ErrorCodeValue} code
    * @param {string} message
-   * @param {{ extension?: string, channel?: string, cause?: IpcErrorCause }} [options]
+   * @param {{ extension?: string, channel?: string, cause?: Error }} [options]
    */
   constructor(code, message, options = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -79,7 +79,7 @@ export class IpcError extends Error {
     /** @type {string | undefined} */
     this.channel = options.channel;
     /** @type {IpcErrorCause | undefined} */
-    this.cause = options.cause;
+    this.cause = /** @type {IpcErrorCause | undefined} */ (options.cause);
   }
 
   /**
@@ -143,8 +143,7 @@ export function toIpcError(reason, context) {
     return new IpcError(code, reason, context);
   }
   if (reason instanceof Error) {
-    const cause = /** @type {IpcErrorCause} */ (reason);
-    return new IpcError(ErrorCode.TRANSPORT_FAILED, reason.message, { ...context, cause });
+    return new IpcError(ErrorCode.TRANSPORT_FAILED, reason.message, { ...context, cause: reason });
   }
   return new IpcError(
     ErrorCode.TRANSPORT_FAILED,

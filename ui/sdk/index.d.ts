@@ -115,7 +115,7 @@ export declare class IpcError extends Error {
   constructor(
     code: ErrorCode,
     message: string,
-    options?: { extension?: string; channel?: string; cause?: IpcErrorCause },
+    options?: { extension?: string; channel?: string; cause?: Error },
   );
   /** Always `"IpcError"`. */
   name: "IpcError";
@@ -125,7 +125,10 @@ export declare class IpcError extends Error {
   extension: string | undefined;
   /** The channel concerned, when known. */
   channel: string | undefined;
-  /** For `HANDLER_FAILED`: the handler's own error, with its chain of causes. */
+  /**
+   * For `HANDLER_FAILED`: the handler's own error, with its chain of causes. For
+   * `TRANSPORT_FAILED`: the transport's error, when it threw one.
+   */
   cause: IpcErrorCause | undefined;
   /** Builds an IpcError from the object the Rust core rejects with. */
   static fromWire(wire: WireIpcError): IpcError;

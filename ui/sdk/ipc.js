@@ -279,7 +279,18 @@ export class Ipc {
         );
       };
       signal.addEventListener("abort", onAbort, { once: true });
-      call.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+      // Removed as the call settles, not a tick later, so a later abort sends no cancel.
+      const done = () => signal.removeEventListener("abort", onAbort);
+      call.then(
+        (answer) => {
+          done();
+          resolve(answer);
+        },
+        (error) => {
+          done();
+          reject(error);
+        },
+      );
     });
   }
 }

@@ -1,0 +1,557 @@
+// Renderer.Ipc: singletons, listeners, broadcast and invoke as the protocol wants them.
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+
+import { ErrorCode, Ipc, IpcError, LensExtension, Renderer } from "../../ui/sdk/index.js";
+import { boot } from "./boot.mjs";
+import { loaded, payload, settle } from "./fake-transport.mjs";
+
+const TOKEN = loaded("notes").token;
+
+/**
+ * Boots one extension `notes` and returns it with its transport.
+ * @param {{ onActivate?: (ext: LensExtension) => void | Promise<void> }} [hooks]
+ */
+async function activeExtension(hooks = {}) {
+  /** @type {LensExtension[]} */
+  const instances = [];
+  class Notes extends LensExtension {
+    async onActivate() {
+      instances.push(this);
+      await hooks.onActivate?.(this);
+    }
+  }
+  const frame = await boot({ notes: Notes });
+  assert.equal(instances.length, 1);
+  return { ...frame, extension: instances[0] };
+}
+
+/** @param {() => unknown} fn */
+function rejectionOf(fn) {
+  return /** @type {Promise<unknown>} */ (fn()).then(
+    () => assert.fail("expected a rejection"),
+    (error) => error,
+  );
+}
+
+describe("Ipc is abstract and a singleton per subclass", () => {
+  test("constructing Ipc itself throws, even with a loaded extension", async () => {
+    const { extension } = await activeExtension();
+    // @ts-expect-error: the constructor is protected, and Ipc abstract
+    assert.throws(() => new Ipc(extension), { name: "TypeError", message: /abstract/ });
+    assert.throws(() => Ipc.createInstance(extension), { name: "TypeError", message: /abstract/ });
+  });
+
+  test("constructing a subclass with new instead of createInstance throws", async () => {
+    const { extension } = await activeExtension();
+    class IpcRenderer extends Ipc {}
+    // @ts-expect-error: the constructor is protected
+    assert.throws(() => new IpcRenderer(extension), {
+      message: "use IpcRenderer.createInstance(extension), not new IpcRenderer()",
+    });
+  });
+
+  test("createInstance returns the same instance and ignores a later argument", async () => {
+    const first = await activeExtension();
+    const second = await activeExtension();
+    class IpcRenderer extends Renderer.Ipc {}
+    const ipc = IpcRenderer.createInstance(first.extension);
+    assert.equal(IpcRenderer.createInstance(second.extension), ipc);
+    assert.equal(IpcRenderer.getInstance(), ipc);
+    assert.ok(ipc instanceof IpcRenderer);
+  });
+
+  test("each subclass has its own instance", async () => {
+    const { extension } = await activeExtension();
+    class One extends Ipc {}
+    class Two extends Ipc {}
+    class OneChild extends One {}
+    const one = One.createInstance(extension);
+    const two = Two.createInstance(extension);
+    const child = OneChild.createInstance(extension);
+    assert.notEqual(one, two);
+    assert.notEqual(one, child);
+    assert.ok(child instanceof OneChild);
+    assert.equal(One.getInstance(), one);
+    assert.equal(OneChild.getInstance(), child);
+  });
+
+  test("getInstance before createInstance says how to create it", () => {
+    class IpcRenderer extends Ipc {}
+    assert.throws(() => IpcRenderer.getInstance(), {
+      name: "Error",
+      message:
+        "instance of IpcRenderer is not created: call IpcRenderer.createInstance(this) in onActivate",
+    });
+  });
+
+  test("resetInstance forgets the instance and its listeners; createInstance builds anew", async () => {
+    const { extension, handle, transport } = await activeExtension();
+    class IpcRenderer extends Ipc {}
+    const ipc = IpcRenderer.createInstance(extension);
+    /** @type {unknown[]} */
+    const heard = [];
+    ipc.listen("ping", (_event, value) => heard.push(value));
+    assert.equal(handle.listenerCount("notes"), 1);
+    IpcRenderer.resetInstance();
+    assert.equal(handle.listenerCount("notes"), 0);
+    assert.throws(() => IpcRenderer.getInstance(), /is not created/);
+    const fresh = IpcRenderer.createInstance(extension);
+    assert.notEqual(fresh, ipc);
+    transport.emit("ferrolens:ipc:notes", payload("ping", [1]));
+    assert.deepEqual(heard, []);
+    IpcRenderer.resetInstance();
+    IpcRenderer.resetInstance(); // idempotent
+  });
+
+  test("a subclass constructor can pass the extension on and listen at once (Lens style)", async () => {
+    const { extension, transport } = await activeExtension();
+    /** @type {unknown[]} */
+    const heard = [];
+    class IpcRenderer extends Ipc {
+      /** @param {LensExtension} ext */
+      constructor(ext) {
+        super(ext);
+        this.listen("initialize", (_event, id) => heard.push(id));
+      }
+    }
+    const ipc = IpcRenderer.createInstance(extension);
+    assert.equal(/** @type {any} */ (ipc).extension, extension);
+    transport.emit("ferrolens:ipc:notes", payload("initialize", ["an-id"]));
+    assert.deepEqual(heard, ["an-id"]);
+  });
+});
+
+describe("listen", () => {
+  test("the disposer removes only that listener and is idempotent", async () => {
+    const { extension, transport, handle } = await activeExtension();
+    class IpcRenderer extends Ipc {}
+    const ipc = IpcRenderer.createInstance(extension);
+    /** @type {string[]} */
+    const heard = [];
+    const disposeA = ipc.listen("ch", () => heard.push("a"));
+    ipc.listen("ch", () => heard.push("b"));
+    ipc.listen("other", () => heard.push("other"));
+    assert.equal(handle.listenerCount("notes"), 3);
+    disposeA();
+    disposeA();
+    assert.equal(handle.listenerCount("notes"), 2);
+    transport.emit("ferrolens:ipc:notes", payload("ch", []));
+    assert.deepEqual(heard, ["b"]);
+  });
+
+  test("the same function listened twice fires twice, and each disposer removes one", async () => {
+    const { extension, transport } = await activeExtension();
+    class IpcRenderer extends Ipc {}
+    const ipc = IpcRenderer.createInstance(extension);
+    let calls = 0;
+    const listener = () => void calls++;
+    const first = ipc.listen("ch", listener);
+    ipc.listen("ch", listener);
+    transport.emit("ferrolens:ipc:notes", payload("ch", []));
+    assert.equal(calls, 2);
+    first();
+    transport.emit("ferrolens:ipc:notes", payload("ch", []));
+    assert.equal(calls, 3);
+  });
+
+  test("the listener gets a frozen event naming extension, channel and origin, then the args", async () => {
+    const { extension, transport } = await activeExtension();
+    class IpcRenderer extends Ipc {}
+    const ipc = IpcRenderer.createInstance(extension);
+    /** @type {any[]} */
+    const seen = [];
+    ipc.listen("ch", (event, ...args) => seen.push({ event, args }));
+    const arg = { nested: [1, 2] };
+    transport.emit("ferrolens:ipc:notes", payload("ch", ["a", arg], { kind: "main" }));
+    transport.emit("ferrolens:ipc:notes", payload("ch", [], { kind: "frame", label: "frame-2" }));
+    assert.deepEqual(seen, [
+      { event: { extension: "notes", channel: "ch", origin: { kind: "main" } }, args: ["a", arg] },
+      {
+        event: { extension: "notes", channel: "ch", origin: { kind: "frame", label: "frame-2" } },
+        args: [],
+      },
+    ]);
+    assert.ok(Object.isFrozen(seen[0].event));
+    assert.ok(Object.isFrozen(seen[0].event.origin));
+  });
+
+  test("an invalid channel throws an INVALID_NAME IpcError synchronously", async () => {
+    const { extension } = await activeExtension();
+    class IpcRenderer extends Ipc {}
+    const ipc = IpcRenderer.createInstance(extension);
+    for (const bad of ["", "with space", "ferrolens:internal", "c".repeat(129)]) {
+      assert.throws(
+        () => ipc.listen(bad, () => {}),
+        (error) =>
+          error instanceof IpcError &&
+          error.code === ErrorCode.INVALID_NAME &&
+          error.channel === bad &&
+          error.extension === "notes" &&
+          error.message.includes(JSON.stringify(bad)),
+      );
+    }
+    // @ts-expect-error: not a function
+    assert.throws(() => ipc.listen("ok", "nope"), TypeError);
+  });
+});
+
+describe("broadcast and invoke", () => {
+  test("broadcast sends the protocol's arguments with the extension's token and resolves to undefined", async () => {
+    const { extension, transport } = await activeExtension();
+    class IpcRenderer extends Ipc {}
+    const ipc = IpcRenderer.createInstance(extension);
+    const result = await ipc.broadcast("initialize", "an-id", { n: 1 });
+    assert.equal(result, undefined);
+    assert.deepEqual(transport.argsOf("ferrolens_broadcast"), [
+      { extension: "notes", token: TOKEN, channel: "initialize", args: ["an-id", { n: 1 }] },
+    ]);
+  });
+
+  test("invoke sends the protocol's arguments and resolves with the handler's answer", async () => {
+    const { extension, transport } = await activeExtension();
+    transport.answer("ferrolens_invoke", (args) => `hello ${args.args[0]}`);
+    class IpcRenderer extends Ipc {}
+    const ipc = IpcRenderer.createInstance(extension);
+    assert.equal(await ipc.invoke("greet", "you"), "hello you");
+    assert.deepEqual(transport.argsOf("ferrolens_invoke"), [
+      { extension: "notes", token: TOKEN, channel: "greet", args: ["you"] },
+    ]);
+  });
+
+  test("one extension's broadcasts are sent one after another, in order", async () => {
+    const { extension, transport } = await activeExtension();
+    /** @type {Array<() => void>} */
+    const release = [];
+    transport.answer(
+      "ferrolens_broadcast",
+      () => new Promise((resolve) => release.push(() => resolve(null))),
+    );
+    class IpcRenderer extends Ipc {}
+    const ipc = IpcRenderer.createInstance(extension);
+    const first = ipc.broadcast("ch", 1);
+    const second = ipc.broadcast("ch", 2);
+    await settle();
+    assert.deepEqual(
+      transport.argsOf("ferrolens_broadcast").map((a) => a.args[0]),
+      [1],
+    );
+    release[0]();
+    await first;
+    await settle();
+    assert.deepEqual(
+      transport.argsOf("ferrolens_broadcast").map((a) => a.args[0]),
+      [1, 2],
+    );
+    release[1]();
+    await second;
+  });
+
+  test("a failed broadcast rejects with an IpcError and does not block the next one", async () => {
+    const { extension, transport } = await activeExtension();
+    let fail = true;
+    transport.answer("ferrolens_broadcast", () => {
+      if (!fail) return null;
+      fail = false;
+      throw { name: "IpcError", code: "FORBIDDEN", message: "stale capability" };
+    });
+    class IpcRenderer extends Ipc {}
+    const ipc = IpcRenderer.createInstance(extension);
+    const error = await rejectionOf(() => ipc.broadcast("ch"));
+    assert.ok(error instanceof IpcError);
+    assert.equal(error.code, "FORBIDDEN");
+    assert.equal(error.extension, "notes");
+    assert.equal(error.channel, "ch");
+    await ipc.broadcast("ch");
+  });
+
+  test("an invalid channel makes broadcast and invoke reject with INVALID_NAME and send nothing", async () => {
+    const { extension, transport } = await activeExtension();
+    class IpcRenderer extends Ipc {}
+    const ipc = IpcRenderer.createInstance(extension);
+    const sentBefore = transport.calls.length;
+    for (const call of [
+      () => ipc.broadcast("bad channel", 1),
+      () => ipc.invoke("ferrolens:x"),
+      () => ipc.invokeWith({}, ""),
+    ]) {
+      /** @type {any} */
+      let promise;
+      assert.doesNotThrow(() => {
+        promise = call();
+      });
+      const error = await promise.then(
+        () => assert.fail("expected a rejection"),
+        (/** @type {unknown} */ e) => e,
+      );
+      assert.ok(error instanceof IpcError);
+      assert.equal(error.code, ErrorCode.INVALID_NAME);
+      assert.equal(error.extension, "notes");
+      assert.match(error.message, /invalid channel name/);
+    }
+    assert.equal(transport.calls.length, sentBefore);
+  });
+
+  test("a wire IpcError from invoke keeps its code, extension, channel and cause chain", async () => {
+    const { extension, transport } = await activeExtension();
+    transport.answer("ferrolens_invoke", () => {
+      throw {
+        name: "IpcError",
+        code: "HANDLER_FAILED",
+        message: "the handler of notes:get failed",
+        extension: "notes",
+        channel: "notes:get",
+        cause: {
+          name: "NotFound",
+          message: "no note 7",
+          code: "E_NOTE",
+          data: { id: 7 },
+          cause: { name: "Error", message: "disk says no" },
+        },
+      };
+    });
+    class IpcRenderer extends Ipc {}
+    const error = await rejectionOf(() =>
+      IpcRenderer.createInstance(extension).invoke("notes:get", 7),
+    );
+    assert.ok(error instanceof IpcError);
+    assert.equal(error.name, "IpcError");
+    assert.equal(error.code, ErrorCode.HANDLER_FAILED);
+    assert.equal(error.message, "the handler of notes:get failed");
+    assert.equal(error.extension, "notes");
+    assert.equal(error.channel, "notes:get");
+    const cause = /** @type {any} */ (error.cause);
+    assert.equal(cause instanceof Error, true);
+    assert.equal(cause.name, "NotFound");
+    assert.equal(cause.message, "no note 7");
+    assert.equal(cause.code, "E_NOTE");
+    assert.deepEqual(cause.data, { id: 7 });
+    assert.ok(cause.cause instanceof Error);
+    assert.equal(cause.cause.message, "disk says no");
+  });
+
+  test("a Tauri failure that is not an IpcError becomes TRANSPORT_FAILED, or FORBIDDEN when not allowed", async () => {
+    const { extension, transport } = await activeExtension();
+    class IpcRenderer extends Ipc {}
+    const ipc = IpcRenderer.createInstance(extension);
+
+    transport.answer("ferrolens_invoke", () => {
+      throw "Command ferrolens_invoke not found";
+    });
+    let error = await rejectionOf(() => ipc.invoke("ch"));
+    assert.ok(error instanceof IpcError);
+    assert.equal(error.code, ErrorCode.TRANSPORT_FAILED);
+    assert.equal(error.message, "Command ferrolens_invoke not found");
+    assert.equal(error.channel, "ch");
+
+    transport.answer("ferrolens_invoke", () => {
+      throw "ferrolens_invoke not allowed. Permissions associated with this command: none";
+    });
+    error = await rejectionOf(() => ipc.invoke("ch"));
+    assert.equal(/** @type {IpcError} */ (error).code, ErrorCode.FORBIDDEN);
+
+    const serialization = new TypeError("Do not know how to serialize a BigInt");
+    transport.answer("ferrolens_invoke", () => {
+      throw serialization;
+    });
+    error = await rejectionOf(() => ipc.invoke("ch", 1n));
+    assert.equal(/** @type {IpcError} */ (error).code, ErrorCode.TRANSPORT_FAILED);
+    assert.equal(/** @type {IpcError} */ (error).cause, serialization);
+  });
+});
+
+describe("invokeWith: timeout and cancellation", () => {
+  const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+  test("sends timeoutMs in whole milliseconds and a fresh callId", async () => {
+    const { extension, transport } = await activeExtension();
+    transport.answer("ferrolens_invoke", () => "ok");
+    class IpcRenderer extends Ipc {}
+    const ipc = IpcRenderer.createInstance(extension);
+    assert.equal(await ipc.invokeWith({ timeout: 1500.2 }, "slow", 1), "ok");
+    await ipc.invokeWith({}, "slow");
+    const [first, second] = transport.argsOf("ferrolens_invoke");
+    assert.deepEqual(Object.keys(first).sort(), [
+      "args",
+      "callId",
+      "channel",
+      "extension",
+      "timeoutMs",
+      "token",
+    ]);
+    assert.equal(first.timeoutMs, 1501);
+    assert.deepEqual(first.args, [1]);
+    assert.match(first.callId, UUID);
+    assert.equal("timeoutMs" in second, false);
+    assert.notEqual(first.callId, second.callId);
+  });
+
+  test("a TIMED_OUT answer rejects with that code", async () => {
+    const { extension, transport } = await activeExtension();
+    transport.answer("ferrolens_invoke", () =>
+      Promise.reject({ name: "IpcError", code: "TIMED_OUT", message: "no answer within 10 ms" }),
+    );
+    class IpcRenderer extends Ipc {}
+    const error = await rejectionOf(() =>
+      IpcRenderer.createInstance(extension).invokeWith({ timeout: 10 }, "slow"),
+    );
+    assert.equal(/** @type {IpcError} */ (error).code, ErrorCode.TIMED_OUT);
+    assert.equal(/** @type {IpcError} */ (error).channel, "slow");
+  });
+
+  test("aborting rejects at once with CANCELLED and sends ferrolens_cancel for that call", async () => {
+    const { extension, transport } = await activeExtension();
+    transport.answer("ferrolens_invoke", () => new Promise(() => {}));
+    class IpcRenderer extends Ipc {}
+    const controller = new AbortController();
+    const call = IpcRenderer.createInstance(extension).invokeWith(
+      { signal: controller.signal },
+      "slow",
+    );
+    await settle();
+    controller.abort();
+    const error = await rejectionOf(() => call);
+    assert.ok(error instanceof IpcError);
+    assert.equal(error.name, "IpcError");
+    assert.equal(error.code, ErrorCode.CANCELLED);
+    assert.equal(error.channel, "slow");
+    const [{ callId }] = transport.argsOf("ferrolens_invoke");
+    assert.deepEqual(transport.argsOf("ferrolens_cancel"), [
+      { extension: "notes", token: TOKEN, callId },
+    ]);
+  });
+
+  test("an already aborted signal rejects without sending anything", async () => {
+    const { extension, transport } = await activeExtension();
+    class IpcRenderer extends Ipc {}
+    const sentBefore = transport.calls.length;
+    const error = await rejectionOf(() =>
+      IpcRenderer.createInstance(extension).invokeWith({ signal: AbortSignal.abort() }, "slow"),
+    );
+    assert.equal(/** @type {IpcError} */ (error).code, ErrorCode.CANCELLED);
+    assert.equal(transport.calls.length, sentBefore);
+  });
+
+  test("aborting after the answer arrived changes nothing and sends no cancel", async () => {
+    const { extension, transport } = await activeExtension();
+    transport.answer("ferrolens_invoke", () => 42);
+    class IpcRenderer extends Ipc {}
+    const controller = new AbortController();
+    const answer = await IpcRenderer.createInstance(extension).invokeWith(
+      { signal: controller.signal },
+      "fast",
+    );
+    controller.abort();
+    assert.equal(answer, 42);
+    assert.deepEqual(transport.argsOf("ferrolens_cancel"), []);
+  });
+
+  test("unusable options reject with a TypeError", async () => {
+    const { extension } = await activeExtension();
+    class IpcRenderer extends Ipc {}
+    const ipc = IpcRenderer.createInstance(extension);
+    await assert.rejects(ipc.invokeWith({ timeout: -1 }, "ch"), TypeError);
+    // @ts-expect-error: not an AbortSignal
+    await assert.rejects(ipc.invokeWith({ signal: {} }, "ch"), TypeError);
+    // @ts-expect-error: not an options object
+    await assert.rejects(ipc.invokeWith(null, "ch"), TypeError);
+  });
+});
+
+describe("capabilities", () => {
+  /**
+   * Every string reachable from `root` through own properties (enumerable or not).
+   * @param {unknown} root
+   */
+  function ownStrings(root) {
+    /** @type {string[]} */
+    const found = [];
+    const seen = new Set();
+    /** @param {unknown} value */
+    const walk = (value) => {
+      if (typeof value === "string") found.push(value);
+      if ((typeof value !== "object" && typeof value !== "function") || value === null) return;
+      if (seen.has(value)) return;
+      seen.add(value);
+      for (const key of Reflect.ownKeys(value)) {
+        const descriptor = Object.getOwnPropertyDescriptor(value, key);
+        if (descriptor && "value" in descriptor) walk(descriptor.value);
+      }
+    };
+    walk(root);
+    return found;
+  }
+
+  test("no token is visible on the extension or its Ipc instance", async () => {
+    const { extension } = await activeExtension();
+    class IpcRenderer extends Ipc {}
+    const ipc = IpcRenderer.createInstance(extension);
+    for (const object of [extension, ipc]) {
+      assert.ok(!JSON.stringify(object).includes(TOKEN));
+      assert.ok(!Object.keys(object).some((k) => /token|capab/i.test(k)));
+      assert.ok(!Object.getOwnPropertyNames(object).some((k) => /token|capab/i.test(k)));
+      assert.deepEqual(Object.getOwnPropertySymbols(object), []);
+      assert.ok(!ownStrings(object).some((s) => s.includes(TOKEN)));
+    }
+    assert.deepEqual(Object.keys(extension).sort(), ["description", "id", "name", "version"]);
+    assert.deepEqual(Object.getOwnPropertyNames(ipc), []);
+  });
+
+  test("createInstance refuses an extension object the host never loaded", async () => {
+    await activeExtension();
+    class Forged extends LensExtension {}
+    const forged = new Forged({ id: "notes", name: "notes", version: "1.0.0", description: "" });
+    class IpcRenderer extends Ipc {}
+    const expected = {
+      name: "TypeError",
+      message:
+        /IpcRenderer\.createInstance\(extension\): the argument is not an extension the Ferrolens host loaded/,
+    };
+    assert.throws(() => IpcRenderer.createInstance(forged), expected);
+    assert.throws(() => IpcRenderer.createInstance(/** @type {any} */ ({ id: "notes" })), expected);
+    assert.throws(() => IpcRenderer.createInstance(/** @type {any} */ (undefined)), expected);
+  });
+
+  test("the info object the host passed cannot make a second extension with the capability", async () => {
+    /** @type {any} */
+    let info;
+    class Notes extends LensExtension {
+      /** @param {any} given */
+      constructor(given) {
+        super(given);
+        info = given;
+      }
+    }
+    await boot({ notes: Notes });
+    const copy = new Notes(info);
+    class IpcRenderer extends Ipc {}
+    assert.throws(
+      () => IpcRenderer.createInstance(copy),
+      /not an extension the Ferrolens host loaded/,
+    );
+  });
+
+  test("no module can take the capability reader once the SDK is loaded", async () => {
+    const { takeCapabilityReader } = await import("../../ui/sdk/capability.js");
+    assert.throws(() => takeCapabilityReader(), /already taken/);
+  });
+
+  test("after deactivation the old instance refuses to listen and to send", async () => {
+    /** @type {Ipc | undefined} */
+    let ipc;
+    class IpcRenderer extends Ipc {}
+    class Notes extends LensExtension {
+      onActivate() {
+        ipc = IpcRenderer.createInstance(this);
+      }
+    }
+    const { handle, transport } = await boot({ notes: Notes });
+    await handle.deactivate("notes");
+    const old = /** @type {Ipc} */ (ipc);
+    assert.throws(() => old.listen("ch", () => {}), { code: ErrorCode.EXTENSION_NOT_ACTIVE });
+    const sentBefore = transport.calls.length;
+    await assert.rejects(old.broadcast("ch"), { code: ErrorCode.EXTENSION_NOT_ACTIVE });
+    await assert.rejects(old.invoke("ch"), { code: ErrorCode.EXTENSION_NOT_ACTIVE });
+    assert.equal(transport.calls.length, sentBefore);
+  });
+});
