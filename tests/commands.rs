@@ -41,6 +41,17 @@ impl ExtensionMain for Misbehaving {
             panic!("handler exploded") as Result<(), HandlerError>
         })?;
         ipc.handle("echo", |_, args| async move { Ok(args.values().to_vec()) })?;
+        // Main asks a frame (named by the caller) a question and returns its answer.
+        let asker = ipc.clone();
+        ipc.handle("ask", move |_, args| {
+            let asker = asker.clone();
+            async move {
+                let frame: String = args.get(0)?;
+                Ok(asker
+                    .request(&frame, "question", ("ready?",), Default::default())
+                    .await?)
+            }
+        })?;
         Ok(())
     }
 }
@@ -78,6 +89,7 @@ fn host() -> Host {
         user_dir: Some(user_dir.path().to_path_buf()),
         settings_file: Some(user_dir.path().join("settings.json")),
         devtools: false,
+        bench: None,
     };
     let app = configure(mock_builder())
         .build(mock_context(noop_assets()))
@@ -94,21 +106,25 @@ fn host() -> Host {
     }
 }
 
+fn call_on(frame: &WebviewWindow<MockRuntime>, cmd: &str, body: Value) -> Result<Value, Value> {
+    get_ipc_response(
+        frame,
+        InvokeRequest {
+            cmd: cmd.into(),
+            callback: CallbackFn(0),
+            error: CallbackFn(1),
+            url: "tauri://localhost".parse().unwrap(),
+            body: InvokeBody::Json(body),
+            headers: Default::default(),
+            invoke_key: INVOKE_KEY.into(),
+        },
+    )
+    .map(|b| b.deserialize::<Value>().unwrap())
+}
+
 impl Host {
     fn call(&self, cmd: &str, body: Value) -> Result<Value, Value> {
-        get_ipc_response(
-            &self.frame,
-            InvokeRequest {
-                cmd: cmd.into(),
-                callback: CallbackFn(0),
-                error: CallbackFn(1),
-                url: "tauri://localhost".parse().unwrap(),
-                body: InvokeBody::Json(body),
-                headers: Default::default(),
-                invoke_key: INVOKE_KEY.into(),
-            },
-        )
-        .map(|b| b.deserialize::<Value>().unwrap())
+        call_on(&self.frame, cmd, body)
     }
 
     /// Initialises the frame and returns the token of `extension`.
@@ -462,4 +478,43 @@ fn deactivation_makes_the_old_capability_answer_not_active() {
         .invoke("example", &token, "greet", json!(["x"]))
         .unwrap_err();
     assert_eq!(code(&err), "EXTENSION_NOT_ACTIVE");
+}
+
+#[test]
+fn main_asks_a_frame_and_the_frames_reply_answers_it() {
+    let host = host();
+    let token = host.token("misbehaving");
+    host.call(
+        "ferrolens_frame_ready",
+        json!({"extension": "misbehaving", "token": token}),
+    )
+    .unwrap();
+    let events = record_frame_events(&host, "ferrolens:ipc:misbehaving");
+    let (frame, t) = (host.frame.clone(), token.clone());
+    let asking = std::thread::spawn(move || {
+        call_on(
+            &frame,
+            "ferrolens_invoke",
+            json!({"extension": "misbehaving", "token": t, "channel": "ask", "args": ["main"]}),
+        )
+    });
+    let request = loop {
+        if let Some(event) = events.lock().first().cloned() {
+            break event;
+        }
+        std::thread::yield_now();
+    };
+    assert_eq!(request["kind"], "request");
+    assert_eq!(request["channel"], "question");
+    assert_eq!(request["args"], json!(["ready?"]));
+    let reply = |value: Value| {
+        host.call(
+            "ferrolens_reply",
+            json!({"extension": "misbehaving", "token": token, "request": request["id"], "value": value}),
+        )
+    };
+    reply(json!("yes")).unwrap();
+    assert_eq!(asking.join().unwrap().unwrap(), json!("yes"));
+    let late = reply(json!("again")).unwrap_err();
+    assert_eq!(code(&late), "FORBIDDEN");
 }

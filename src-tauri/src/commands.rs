@@ -297,6 +297,38 @@ pub async fn ferrolens_invoke<R: Runtime>(
     answer
 }
 
+/// A frame's answer to a main-to-frame request: `value`, or `error` (an IpcError-shaped
+/// object; its `code` is kept when it is one of ours, else `HANDLER_FAILED`).
+#[allow(clippy::too_many_arguments)] // one per protocol field, as JS names them
+#[tauri::command]
+pub fn ferrolens_reply<R: Runtime>(
+    webview: Webview<R>,
+    manager: State<'_, ExtensionManager>,
+    frames: State<'_, Frames>,
+    extension: String,
+    token: String,
+    request: u64,
+    value: Option<Value>,
+    error: Option<Value>,
+) -> Result<(), IpcError> {
+    let id = manager.require_known(&extension)?;
+    let frame = webview.label();
+    frames.check(frame, &id, &token, manager.activation(&id))?;
+    let reply = match error {
+        None => Ok(value.unwrap_or(Value::Null)),
+        Some(error) => Err(
+            serde_json::from_value::<IpcError>(error.clone()).unwrap_or_else(|_| {
+                let message = error
+                    .get("message")
+                    .and_then(Value::as_str)
+                    .unwrap_or("the frame's handler failed");
+                IpcError::new(ErrorCode::HandlerFailed, message.to_string())
+            }),
+        ),
+    };
+    manager.router().reply(request, &id, frame, reply)
+}
+
 #[tauri::command]
 pub fn ferrolens_cancel<R: Runtime>(
     webview: Webview<R>,

@@ -146,6 +146,34 @@ impl Frames {
         dropped
     }
 
+    /// Sends one payload of `id` to one frame: now if ready, else held like broadcasts.
+    pub fn deliver_to(
+        &self,
+        frame: &str,
+        id: &ExtensionId,
+        payload: String,
+        emit: impl FnOnce(String),
+    ) -> Result<(), IpcError> {
+        let mut inner = self.inner.lock();
+        let Some(slot) = inner
+            .frames
+            .get_mut(frame)
+            .and_then(|f| f.slots.get_mut(id))
+        else {
+            return Err(IpcError::new(
+                ErrorCode::Forbidden,
+                format!("extension {id} is not loaded in frame {frame:?}"),
+            )
+            .for_extension(id));
+        };
+        if slot.ready {
+            emit(payload);
+        } else {
+            slot.pending.push(payload);
+        }
+        Ok(())
+    }
+
     /// Initialised frames and their extensions, by label.
     pub fn frames(&self) -> Vec<FrameInfo> {
         let inner = self.inner.lock();

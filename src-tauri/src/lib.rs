@@ -40,7 +40,10 @@ pub struct HostConfig {
 /// The Rust main parts compiled into this build, matched to manifests' `main` field. The
 /// benchmark's part is inert unless its extension folder is loaded (by the benchmark runner).
 pub fn bundled_main_parts() -> Vec<MainPart> {
-    vec![ferrolens_ext_example::MAIN_PART, ferrolens_ext_bench::MAIN_PART]
+    vec![
+        ferrolens_ext_example::MAIN_PART,
+        ferrolens_ext_bench::MAIN_PART,
+    ]
 }
 
 /// The source tree's extensions folder, used when no resource folder ships them.
@@ -79,6 +82,7 @@ pub fn configure<R: Runtime>(base: tauri::Builder<R>) -> tauri::Builder<R> {
             commands::ferrolens_broadcast,
             commands::ferrolens_invoke,
             commands::ferrolens_cancel,
+            commands::ferrolens_reply,
         ])
         .on_page_load(|webview, payload| {
             // A reload starts a new page: its old capabilities must go.
@@ -135,7 +139,11 @@ pub fn start<R: Runtime>(
 }
 
 /// Opens the first frame on `page` (`index.html`, with a query in benchmark modes).
-pub fn open_main_window<R: Runtime>(app: &AppHandle<R>, page: &str, devtools: bool) -> tauri::Result<()> {
+pub fn open_main_window<R: Runtime>(
+    app: &AppHandle<R>,
+    page: &str,
+    devtools: bool,
+) -> tauri::Result<()> {
     let window = tauri::WebviewWindowBuilder::new(app, "main", tauri::WebviewUrl::App(page.into()))
         .title("Ferrolens")
         .inner_size(1100.0, 760.0)

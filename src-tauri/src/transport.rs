@@ -1,6 +1,9 @@
 //! Reaching renderer frames over Tauri events.
 
-use ferrolens_ipc::{Args, Channel, ExtensionId, FrameMessage, Origin, Transport};
+use ferrolens_ipc::{
+    Args, Channel, ErrorCode, ExtensionId, FrameMessage, IpcError, Origin, RequestMessage,
+    Transport,
+};
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, EventTarget, Manager, Runtime};
 
@@ -24,6 +27,15 @@ pub fn event_name(id: &ExtensionId) -> String {
 struct FramePayload<'a> {
     channel: &'a Channel,
     origin: &'a Origin,
+    args: &'a Args,
+}
+
+/// What a frame receives for one main-to-frame request.
+#[derive(Serialize)]
+struct RequestPayload<'a> {
+    kind: &'static str,
+    id: u64,
+    channel: &'a Channel,
     args: &'a Args,
 }
 
@@ -90,6 +102,29 @@ impl<R: Runtime> Transport for TauriTransport<R> {
             let why = format!("{dropped} broadcast(s) dropped: a frame never became ready");
             self.fault(message.extension, &why);
         }
+    }
+
+    fn request(&self, message: RequestMessage<'_>) -> Result<(), IpcError> {
+        let payload = serde_json::to_string(&RequestPayload {
+            kind: "request",
+            id: message.id,
+            channel: message.channel,
+            args: message.args,
+        })
+        .map_err(|err| {
+            IpcError::new(
+                ErrorCode::BadPayload,
+                format!("the request could not be encoded: {err}"),
+            )
+        })?;
+        let frames = self
+            .app
+            .try_state::<Frames>()
+            .ok_or_else(|| IpcError::new(ErrorCode::Forbidden, "no frame is open".to_string()))?;
+        let event = event_name(message.extension);
+        frames.deliver_to(message.frame, message.extension, payload, |payload| {
+            emit_to_frame(&self.app, message.frame, &event, payload)
+        })
     }
 
     fn fault(&self, extension: &ExtensionId, message: &str) {

@@ -128,6 +128,24 @@ impl Ipc {
             .broadcast(self.ctx.id(), &channel, Origin::Main, &args)
     }
 
+    /// Asks this extension's renderer handler of `channel` in frame `frame` (a webview label)
+    /// and awaits its answer. Rejects like `invoke`: `NO_HANDLER` when the frame has no handler,
+    /// `HANDLER_FAILED` when it threw, `TIMED_OUT`, `CANCELLED`, `EXTENSION_DEACTIVATED`.
+    pub async fn request(
+        &self,
+        frame: &str,
+        channel: &str,
+        args: impl IntoArgs,
+        options: crate::InvokeOptions,
+    ) -> Result<serde_json::Value, IpcError> {
+        let channel = Channel::new(channel)?;
+        let args = args.into_args()?;
+        self.ctx
+            .router()
+            .request_frame(self.ctx.id(), frame, &channel, args, options)
+            .await
+    }
+
     /// Main-side listener and handler counts of this extension.
     pub fn counts(&self) -> Counts {
         self.ctx.router().counts(self.ctx.id())

@@ -29,6 +29,7 @@ mod instance;
 mod ipc;
 mod names;
 mod registry;
+mod request;
 mod router;
 
 pub use args::{Args, IntoArgs};
@@ -40,6 +41,7 @@ pub use instance::MainIpc;
 pub use ipc::{Disposer, Ipc};
 pub use names::{Channel, ExtensionId, MAX_CHANNEL_LEN, MAX_EXTENSION_ID_LEN};
 pub use registry::{Counts, HandlerFuture};
+pub use request::RequestMessage;
 pub use router::{
     panic_message, FrameMessage, InvokeOptions, Router, Transport, DEFAULT_DEACTIVATION_GRACE,
 };

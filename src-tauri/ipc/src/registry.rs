@@ -117,6 +117,12 @@ impl Registry {
             .cloned()
     }
 
+    /// The token cancelled when `id` is deactivated.
+    pub fn closed_token(&self, id: &ExtensionId) -> Result<CancellationToken, IpcError> {
+        let map = self.namespaces.read();
+        Ok(map.get(id).ok_or_else(|| not_active(id))?.closed.clone())
+    }
+
     pub fn handler(
         &self,
         id: &ExtensionId,

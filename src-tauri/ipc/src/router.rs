@@ -18,6 +18,7 @@ use crate::error::{ErrorCode, IpcError};
 use crate::event::{IpcEvent, Origin};
 use crate::names::{Channel, ExtensionId};
 use crate::registry::{Counts, Registry};
+use crate::request::{Pending, RequestMessage};
 
 /// A broadcast on its way to the renderer frames.
 #[derive(Debug, Clone, Copy)]
@@ -37,6 +38,14 @@ pub struct FrameMessage<'a> {
 pub trait Transport: Send + Sync + 'static {
     /// Sends a broadcast to every renderer frame where the extension is loaded.
     fn deliver(&self, message: FrameMessage<'_>);
+
+    /// Sends a main-to-frame request. The default refuses: such a transport reaches no frame.
+    fn request(&self, message: RequestMessage<'_>) -> Result<(), IpcError> {
+        Err(IpcError::new(
+            ErrorCode::Forbidden,
+            format!("frame {:?} cannot be reached", message.frame),
+        ))
+    }
 
     /// An extension callback failed (listener panic, disposer panic...). The app logs it and
     /// shows it; the default only logs.
@@ -64,6 +73,7 @@ pub struct Router {
     next_generation: AtomicU64,
     next_listener: AtomicU64,
     grace: Duration,
+    requests: Pending,
 }
 
 impl Router {
@@ -80,6 +90,7 @@ impl Router {
             next_generation: AtomicU64::new(1),
             next_listener: AtomicU64::new(1),
             grace,
+            requests: Pending::default(),
         })
     }
 
@@ -209,6 +220,65 @@ impl Router {
             Ok(Err(err)) => Err(err.into_ipc_error(id.as_str(), channel.as_str())),
             Err(panic) => Err(self.handler_panicked(id, channel, &*panic)),
         }
+    }
+
+    /// Asks the renderer handler of `channel` in `frame` and awaits its answer, under the same
+    /// timeout, cancellation and deactivation rules as [`Router::invoke`].
+    pub async fn request_frame(
+        &self,
+        id: &ExtensionId,
+        frame: &str,
+        channel: &Channel,
+        args: Args,
+        options: InvokeOptions,
+    ) -> Result<Value, IpcError> {
+        let closed = self.registry.closed_token(id)?;
+        let at = |err: IpcError| err.at(id, channel);
+        let (request, answer) = self.requests.open(id, frame);
+        let sent = self.transport.request(RequestMessage {
+            extension: id,
+            frame,
+            channel,
+            id: request,
+            args: &args,
+        });
+        if let Err(err) = sent {
+            self.requests.forget(request);
+            return Err(at(err));
+        }
+        let cancel = options.cancel.unwrap_or_default();
+        let timeout = async {
+            match options.timeout {
+                Some(limit) => tokio::time::sleep(limit).await,
+                None => std::future::pending().await,
+            }
+        };
+        let outcome = tokio::select! {
+            biased;
+            () = cancel.cancelled() => Err(IpcError::new(ErrorCode::Cancelled, format!("request {channel:?} to frame {frame:?} was cancelled"))),
+            () = timeout => Err(IpcError::new(ErrorCode::TimedOut, format!("request {channel:?} to frame {frame:?} timed out after {} ms", options.timeout.unwrap_or_default().as_millis()))),
+            () = closed.cancelled() => Err(IpcError::new(ErrorCode::ExtensionDeactivated, format!("extension {id} was deactivated before frame {frame:?} answered"))),
+            answer = answer => answer.unwrap_or_else(|_| Err(IpcError::new(ErrorCode::ExtensionDeactivated, format!("frame {frame:?} went away before answering")))),
+        };
+        self.requests.forget(request);
+        outcome.map_err(at)
+    }
+
+    /// A frame's reply to [`Router::request_frame`]; refused unless it comes from the frame and
+    /// extension the request went to.
+    pub fn reply(
+        &self,
+        request: u64,
+        id: &ExtensionId,
+        frame: &str,
+        reply: Result<Value, IpcError>,
+    ) -> Result<(), IpcError> {
+        self.requests.settle(request, id, frame, reply)
+    }
+
+    /// Main-to-frame requests waiting for an answer.
+    pub fn pending_requests(&self) -> usize {
+        self.requests.len()
     }
 
     fn handler_panicked(

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use ferrolens_ipc::{
     Args, Channel, ErrorCode, ExtensionId, FrameMessage, HandlerError, IntoArgs, InvokeOptions,
-    Ipc, IpcError, MainIpc, Origin, Router, Transport,
+    Ipc, IpcError, MainIpc, Origin, RequestMessage, Router, Transport,
 };
 use parking_lot::Mutex;
 use serde_json::{json, Value};
@@ -19,6 +19,9 @@ type Delivery = (String, String, Origin, Vec<Value>);
 struct Recorder {
     delivered: Arc<Mutex<Vec<Delivery>>>,
     faults: Arc<Mutex<Vec<String>>>,
+    /// Main-to-frame requests sent: frame, request id, channel.
+    requests: Arc<Mutex<Vec<(String, u64, String)>>>,
+    sent: Arc<tokio::sync::Notify>,
 }
 
 impl Transport for Recorder {
@@ -32,6 +35,19 @@ impl Transport for Recorder {
     }
     fn fault(&self, extension: &ExtensionId, message: &str) {
         self.faults.lock().push(format!("{extension}: {message}"));
+    }
+    fn request(&self, m: RequestMessage<'_>) -> Result<(), IpcError> {
+        if m.frame == "gone" {
+            return Err(IpcError::new(
+                ErrorCode::Forbidden,
+                "frame \"gone\" is not open",
+            ));
+        }
+        self.requests
+            .lock()
+            .push((m.frame.to_string(), m.id, m.channel.to_string()));
+        self.sent.notify_one();
+        Ok(())
     }
 }
 
@@ -414,4 +430,59 @@ fn instances_are_per_activation_and_fresh_after_reactivation() {
         "its handlers are registered anew"
     );
     router.deactivate(&ctx);
+}
+
+#[tokio::test]
+async fn main_can_request_a_frame_and_only_that_frame_may_answer() {
+    let (router, rec) = setup();
+    let ipc = router.activate(&id("a")).unwrap().ipc();
+    let ask = ipc.request("frame-2", "confirm", ("delete?",), InvokeOptions::default());
+    let answer = async {
+        rec.sent.notified().await;
+        let (frame, request, channel) = rec.requests.lock()[0].clone();
+        assert_eq!((frame.as_str(), channel.as_str()), ("frame-2", "confirm"));
+        let wrong = router.reply(request, &id("a"), "main", Ok(json!(false)));
+        assert_eq!(wrong.unwrap_err().code, ErrorCode::Forbidden);
+        let other_ext = router.reply(request, &id("b"), "frame-2", Ok(json!(false)));
+        assert_eq!(other_ext.unwrap_err().code, ErrorCode::Forbidden);
+        router
+            .reply(request, &id("a"), "frame-2", Ok(json!(true)))
+            .unwrap();
+        let late = router.reply(request, &id("a"), "frame-2", Ok(json!(true)));
+        assert!(late.unwrap_err().message.contains("no request"));
+    };
+    let (result, ()) = tokio::join!(ask, answer);
+    assert_eq!(result.unwrap(), json!(true));
+    assert_eq!(router.pending_requests(), 0);
+}
+
+#[tokio::test]
+async fn frame_requests_follow_the_invoke_error_rules() {
+    let (router, rec) = setup();
+    let ipc = router.activate(&id("a")).unwrap().ipc();
+    let failing = async {
+        rec.sent.notified().await;
+        let request = rec.requests.lock()[0].1;
+        let err = IpcError::new(ErrorCode::HandlerFailed, "the frame's handler threw");
+        router.reply(request, &id("a"), "main", Err(err)).unwrap();
+    };
+    let ask = ipc.request("main", "x", (), InvokeOptions::default());
+    let (result, ()) = tokio::join!(ask, failing);
+    let err = result.unwrap_err();
+    assert_eq!(err.code, ErrorCode::HandlerFailed);
+    assert_eq!(err.channel.as_deref(), Some("x"));
+
+    let options = InvokeOptions {
+        timeout: Some(Duration::from_millis(10)),
+        cancel: None,
+    };
+    let timed_out = ipc.request("main", "slow", (), options).await.unwrap_err();
+    assert_eq!(timed_out.code, ErrorCode::TimedOut);
+
+    let unreachable = ipc
+        .request("gone", "x", (), InvokeOptions::default())
+        .await
+        .unwrap_err();
+    assert_eq!(unreachable.code, ErrorCode::Forbidden);
+    assert_eq!(router.pending_requests(), 0, "nothing is left waiting");
 }

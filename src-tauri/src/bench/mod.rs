@@ -97,7 +97,10 @@ pub fn bench_raw_echo<R: Runtime>(app: AppHandle<R>, value: Value) -> Result<Val
 
 /// Raw baseline: a command returning its raw body, over Tauri's binary path.
 #[tauri::command]
-pub fn bench_raw_bytes<R: Runtime>(app: AppHandle<R>, request: Request<'_>) -> Result<Response, String> {
+pub fn bench_raw_bytes<R: Runtime>(
+    app: AppHandle<R>,
+    request: Request<'_>,
+) -> Result<Response, String> {
     on(&app)?;
     match request.body() {
         InvokeBody::Raw(bytes) => Ok(Response::new(bytes.clone())),
@@ -122,7 +125,13 @@ pub fn bench_drive<R: Runtime>(app: AppHandle<R>, webview: tauri::Webview<R>) ->
 /// Expects `count` acknowledgements of `seq` before telling the driver.
 #[tauri::command]
 pub fn bench_expect<R: Runtime>(app: AppHandle<R>, seq: u64, count: u64) -> Off {
-    on(&app)?.acks.lock().insert(seq, Ack { expected: count, ..Ack::default() });
+    on(&app)?.acks.lock().insert(
+        seq,
+        Ack {
+            expected: count,
+            ..Ack::default()
+        },
+    );
     Ok(())
 }
 
@@ -135,7 +144,10 @@ pub fn bench_ack<R: Runtime>(app: AppHandle<R>, seq: u64, amount: Option<u64>) -
         let ack = acks.entry(seq).or_default();
         ack.seen += 1;
         ack.total += amount.unwrap_or(0);
-        (ack.seen == ack.expected).then(|| Acked { seq, total: ack.total })
+        (ack.seen == ack.expected).then(|| Acked {
+            seq,
+            total: ack.total,
+        })
     };
     if let (Some(acked), Some(driver)) = (done, bench.driver.lock().clone()) {
         bench.acks.lock().remove(&seq);
@@ -172,18 +184,22 @@ pub fn bench_memory<R: Runtime>(
 
 /// Writes the results (`results.json`, `results.md`) and quits.
 #[tauri::command]
-pub fn bench_finish<R: Runtime>(
-    app: AppHandle<R>,
-    json: Value,
-    markdown: String,
-) -> Off {
+pub fn bench_finish<R: Runtime>(app: AppHandle<R>, json: Value, markdown: String) -> Off {
     let bench = on(&app)?;
     let write = || -> std::io::Result<()> {
         std::fs::create_dir_all(&bench.out_dir)?;
-        std::fs::write(bench.out_dir.join("results.json"), serde_json::to_vec_pretty(&json)?)?;
+        std::fs::write(
+            bench.out_dir.join("results.json"),
+            serde_json::to_vec_pretty(&json)?,
+        )?;
         std::fs::write(bench.out_dir.join("results.md"), &markdown)
     };
-    write().map_err(|e| format!("could not write results to {}: {e}", bench.out_dir.display()))?;
+    write().map_err(|e| {
+        format!(
+            "could not write results to {}: {e}",
+            bench.out_dir.display()
+        )
+    })?;
     println!("{markdown}");
     log::info!("benchmark results written to {}", bench.out_dir.display());
     app.exit(0);

@@ -1,0 +1,295 @@
+//! [`JsString`]: a JavaScript string, which may hold lone surrogates.
+
+use std::borrow::Cow;
+use std::cmp::Ordering;
+use std::fmt;
+use std::hash::{Hash, Hasher};
+
+/// A JavaScript string: a sequence of UTF-16 code units that need not be well-formed.
+///
+/// A well-formed string (every surrogate paired) is kept as UTF-8, so [`JsString::as_str`]
+/// borrows it for free; only a string with a lone surrogate is kept as UTF-16 code units. The
+/// representation is canonical: two `JsString`s are equal exactly when their code units are.
+///
+/// ```
+/// use ferrolens_value::JsString;
+/// let s = JsString::from("héllo");
+/// assert_eq!(s.as_str(), Some("héllo"));
+/// let lone = JsString::from_utf16(&[0x61, 0xD800]);
+/// assert_eq!(lone.as_str(), None);
+/// assert_eq!(lone.to_string_lossy(), "a\u{FFFD}");
+/// assert_eq!(lone.len_utf16(), 2);
+/// ```
+#[derive(Clone, PartialEq, Eq)]
+pub struct JsString(Repr);
+
+#[derive(Clone, PartialEq, Eq)]
+enum Repr {
+    /// Well-formed: the UTF-8 encoding.
+    Utf8(Box<str>),
+    /// Not well-formed (has a lone surrogate): the UTF-16 code units.
+    Utf16(Box<[u16]>),
+}
+
+impl JsString {
+    /// The empty string.
+    pub fn new() -> Self {
+        Self(Repr::Utf8(Box::from("")))
+    }
+
+    /// A string from UTF-16 code units, well-formed or not.
+    pub fn from_utf16(units: &[u16]) -> Self {
+        match String::from_utf16(units) {
+            Ok(s) => Self::from(s),
+            Err(_) => Self(Repr::Utf16(Box::from(units))),
+        }
+    }
+
+    /// Like [`JsString::from_utf16`], reusing the vector when the string is not well-formed.
+    pub fn from_utf16_vec(units: Vec<u16>) -> Self {
+        match String::from_utf16(&units) {
+            Ok(s) => Self::from(s),
+            Err(_) => Self(Repr::Utf16(units.into_boxed_slice())),
+        }
+    }
+
+    /// The string as `&str` when it is well-formed, else `None`.
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.0 {
+            Repr::Utf8(s) => Some(s),
+            Repr::Utf16(_) => None,
+        }
+    }
+
+    /// The UTF-16 code units when the string has a lone surrogate, else `None`.
+    pub fn as_lone_utf16(&self) -> Option<&[u16]> {
+        match &self.0 {
+            Repr::Utf8(_) => None,
+            Repr::Utf16(units) => Some(units),
+        }
+    }
+
+    /// True when every surrogate is paired, i.e. the string is valid Unicode.
+    pub fn is_well_formed(&self) -> bool {
+        matches!(self.0, Repr::Utf8(_))
+    }
+
+    /// The string with each lone surrogate replaced by U+FFFD.
+    pub fn to_string_lossy(&self) -> Cow<'_, str> {
+        match &self.0 {
+            Repr::Utf8(s) => Cow::Borrowed(s),
+            Repr::Utf16(units) => Cow::Owned(String::from_utf16_lossy(units)),
+        }
+    }
+
+    /// Consumes the string, replacing each lone surrogate with U+FFFD.
+    pub fn into_string_lossy(self) -> String {
+        match self.0 {
+            Repr::Utf8(s) => s.into_string(),
+            Repr::Utf16(units) => String::from_utf16_lossy(&units),
+        }
+    }
+
+    /// The UTF-16 code units, as JavaScript sees them.
+    pub fn code_units(&self) -> CodeUnits<'_> {
+        CodeUnits(match &self.0 {
+            Repr::Utf8(s) => UnitsInner::Utf8(s.encode_utf16()),
+            Repr::Utf16(units) => UnitsInner::Utf16(units.iter()),
+        })
+    }
+
+    /// The code units collected into a vector.
+    pub fn to_utf16(&self) -> Vec<u16> {
+        self.code_units().collect()
+    }
+
+    /// The length in UTF-16 code units (JavaScript's `length`).
+    pub fn len_utf16(&self) -> usize {
+        match &self.0 {
+            Repr::Utf8(s) => s.chars().map(char::len_utf16).sum(),
+            Repr::Utf16(units) => units.len(),
+        }
+    }
+
+    /// True for the empty string.
+    pub fn is_empty(&self) -> bool {
+        match &self.0 {
+            Repr::Utf8(s) => s.is_empty(),
+            Repr::Utf16(units) => units.is_empty(),
+        }
+    }
+}
+
+impl Default for JsString {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl From<&str> for JsString {
+    fn from(s: &str) -> Self {
+        Self(Repr::Utf8(Box::from(s)))
+    }
+}
+
+impl From<String> for JsString {
+    fn from(s: String) -> Self {
+        Self(Repr::Utf8(s.into_boxed_str()))
+    }
+}
+
+impl From<Box<str>> for JsString {
+    fn from(s: Box<str>) -> Self {
+        Self(Repr::Utf8(s))
+    }
+}
+
+impl From<char> for JsString {
+    fn from(c: char) -> Self {
+        Self::from(c.encode_utf8(&mut [0; 4]) as &str)
+    }
+}
+
+impl From<Cow<'_, str>> for JsString {
+    fn from(s: Cow<'_, str>) -> Self {
+        Self::from(s.into_owned())
+    }
+}
+
+impl PartialEq<str> for JsString {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == Some(other)
+    }
+}
+
+impl PartialEq<&str> for JsString {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == Some(*other)
+    }
+}
+
+impl PartialEq<JsString> for str {
+    fn eq(&self, other: &JsString) -> bool {
+        other == self
+    }
+}
+
+impl PartialEq<JsString> for &str {
+    fn eq(&self, other: &JsString) -> bool {
+        other == *self
+    }
+}
+
+impl Hash for JsString {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        // Hash the code units so the hash agrees with `Eq` whatever the representation.
+        match &self.0 {
+            Repr::Utf8(s) => s.hash(state),
+            Repr::Utf16(units) => units.hash(state),
+        }
+    }
+}
+
+impl Ord for JsString {
+    /// Orders by UTF-16 code units, as JavaScript's `<` on strings does.
+    fn cmp(&self, other: &Self) -> Ordering {
+        match (&self.0, &other.0) {
+            (Repr::Utf8(a), Repr::Utf8(b)) if a.is_ascii() || b.is_ascii() => a.cmp(b),
+            _ => self.code_units().cmp(other.code_units()),
+        }
+    }
+}
+
+impl PartialOrd for JsString {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl fmt::Debug for JsString {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.0 {
+            Repr::Utf8(s) => fmt::Debug::fmt(&**s, f),
+            Repr::Utf16(_) => {
+                f.write_str("\"")?;
+                for unit in char::decode_utf16(self.code_units()) {
+                    match unit {
+                        Ok(c) => write!(f, "{}", c.escape_debug())?,
+                        Err(lone) => write!(f, "\\u{{{:X}}}", lone.unpaired_surrogate())?,
+                    }
+                }
+                f.write_str("\"")
+            }
+        }
+    }
+}
+
+impl fmt::Display for JsString {
+    /// Writes the string, lone surrogates as U+FFFD.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_string_lossy())
+    }
+}
+
+/// Iterator over the UTF-16 code units of a [`JsString`].
+#[derive(Clone)]
+pub struct CodeUnits<'a>(UnitsInner<'a>);
+
+#[derive(Clone)]
+enum UnitsInner<'a> {
+    Utf8(std::str::EncodeUtf16<'a>),
+    Utf16(std::slice::Iter<'a, u16>),
+}
+
+impl Iterator for CodeUnits<'_> {
+    type Item = u16;
+
+    fn next(&mut self) -> Option<u16> {
+        match &mut self.0 {
+            UnitsInner::Utf8(it) => it.next(),
+            UnitsInner::Utf16(it) => it.next().copied(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn well_formed_utf16_becomes_utf8() {
+        let units: Vec<u16> = "a😀b".encode_utf16().collect();
+        let s = JsString::from_utf16(&units);
+        assert_eq!(s.as_str(), Some("a😀b"));
+        assert_eq!(s, JsString::from("a😀b"));
+        assert_eq!(s.len_utf16(), 4);
+        assert_eq!(s.to_utf16(), units);
+    }
+
+    #[test]
+    fn lone_surrogates_are_kept() {
+        let s = JsString::from_utf16_vec(vec![0xDC00, 0x41]);
+        assert!(!s.is_well_formed());
+        assert_eq!(s.as_lone_utf16(), Some(&[0xDC00, 0x41][..]));
+        assert_eq!(s.to_utf16(), vec![0xDC00, 0x41]);
+        assert_eq!(s.to_string_lossy(), "\u{FFFD}A");
+        assert_eq!(format!("{s:?}"), "\"\\u{DC00}A\"");
+        assert_ne!(s, JsString::from("\u{FFFD}A"));
+    }
+
+    #[test]
+    fn order_follows_code_units_like_javascript() {
+        // U+FF61 sorts after U+1F600 in UTF-8 byte order, but before in UTF-16 (0xD83D).
+        let bmp = JsString::from("\u{FF61}");
+        let astral = JsString::from("\u{1F600}");
+        assert!(astral < bmp);
+        assert!(JsString::from("a") < JsString::from("b"));
+    }
+
+    #[test]
+    fn equality_with_str() {
+        assert_eq!(JsString::from("x"), "x");
+        assert_eq!("x", JsString::from("x"));
+        assert!(JsString::new().is_empty());
+    }
+}
