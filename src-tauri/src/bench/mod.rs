@@ -144,7 +144,7 @@ pub fn bench_ack<R: Runtime>(app: AppHandle<R>, seq: u64, amount: Option<u64>) -
         let ack = acks.entry(seq).or_default();
         ack.seen += 1;
         ack.total += amount.unwrap_or(0);
-        (ack.seen == ack.expected).then(|| Acked {
+        (ack.seen == ack.expected).then_some(Acked {
             seq,
             total: ack.total,
         })
