@@ -65,7 +65,9 @@ async function main() {
   await renderExtensions(frameHandle);
   window.__ferrolens = {
     frame: frameHandle?.frame,
-    extensions: (frameHandle?.extensions ?? []).map(({ id, state }) => ({ id, state })),
+    get extensions() {
+      return (frameHandle?.extensions ?? []).map(({ id, state }) => ({ id, state }));
+    },
     listenerCount: (id) => frameHandle?.listenerCount(id) ?? 0,
   };
   document.body.dataset.ready = "true";

@@ -20,7 +20,11 @@ const { values: opts } = parseArgs({
 const binary = resolve(opts.binary);
 const out = resolve(opts.out);
 const root = resolve(import.meta.dirname, "../..");
-const env = { ...process.env, WEBKIT_DISABLE_DMABUF_RENDERER: "1", RUST_LOG: process.env.RUST_LOG ?? "warn" };
+const env = {
+  ...process.env,
+  WEBKIT_DISABLE_DMABUF_RENDERER: "1",
+  RUST_LOG: process.env.RUST_LOG ?? "warn",
+};
 const emptyUserDir = mkdtempSync(join(tmpdir(), "ferrolens-bench-user-"));
 
 /** Runs the app with `args`; resolves with ms until `marker` was printed (or exit), and stdout. */
@@ -36,7 +40,8 @@ function runApp(args, { marker, timeoutMs }) {
     }, timeoutMs);
     child.stdout.on("data", (chunk) => {
       stdout += chunk;
-      if (marker && markedAt === undefined && stdout.includes(marker)) markedAt = performance.now() - started;
+      if (marker && markedAt === undefined && stdout.includes(marker))
+        markedAt = performance.now() - started;
     });
     child.on("error", reject);
     child.on("exit", (code) => {
@@ -58,10 +63,28 @@ const bare = [];
 const full = [];
 for (let i = 0; i < startupRuns; i++) {
   const common = ["--bench-out", out, "--extensions-dir", emptyUserDir];
-  bare.push((await runApp([...common, "--bench-startup", "bare"], { marker: "FERROLENS_READY", timeoutMs: 60_000 })).ms);
-  full.push((await runApp([...common, "--bench-startup", "extensions"], { marker: "FERROLENS_READY", timeoutMs: 60_000 })).ms);
+  bare.push(
+    (
+      await runApp([...common, "--bench-startup", "bare"], {
+        marker: "FERROLENS_READY",
+        timeoutMs: 60_000,
+      })
+    ).ms,
+  );
+  full.push(
+    (
+      await runApp([...common, "--bench-startup", "extensions"], {
+        marker: "FERROLENS_READY",
+        timeoutMs: 60_000,
+      })
+    ).ms,
+  );
 }
-const startup = { name: "start-up until every sample extension is active in the first frame", ext: stats(full), raw: stats(bare) };
+const startup = {
+  name: "start-up until every sample extension is active in the first frame",
+  ext: stats(full),
+  raw: stats(bare),
+};
 startup.ratio = startup.ext.p50 / startup.raw.p50;
 startup.target = "";
 
@@ -72,7 +95,12 @@ await runApp(args, { timeoutMs: opts.quick ? 180_000 : 1_800_000 });
 const results = JSON.parse(readFileSync(join(out, "results.json"), "utf8"));
 if (results.error) throw new Error(`the benchmark page failed: ${results.error}`);
 results.cases.push(startup);
-results.machine = { cpus: cpus().length, cpu: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), platform: process.platform };
+results.machine = {
+  cpus: cpus().length,
+  cpu: cpus()[0]?.model,
+  memoryGiB: Math.round(totalmem() / 2 ** 30),
+  platform: process.platform,
+};
 results.date = new Date().toISOString();
 const f = (x) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(3));
 const row = `| ${startup.name} | ${f(startup.ext.p50)} / ${f(startup.ext.p90)} / ${f(startup.ext.p99)} | ${f(startup.raw.p50)} / ${f(startup.raw.p90)} / ${f(startup.raw.p99)} | ${startup.ratio.toFixed(2)} | (bare Tauri window) |`;

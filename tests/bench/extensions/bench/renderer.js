@@ -55,10 +55,19 @@ export default class BenchExtension extends Renderer.LensExtension {
     ipc.listen("ping", (_e, seq) => invoke("bench_ack", { seq }));
     ipc.listen("fan", (_e, seq) => invoke("bench_ack", { seq }));
     ipc.listen("burst", (_e, job) => this.burst(ipc, job));
-    await tauri.event.listen("bench:raw", (/** @type {any} */ e) => invoke("bench_ack", { seq: e.payload.seq }), target);
+    await tauri.event.listen(
+      "bench:raw",
+      (/** @type {any} */ e) => invoke("bench_ack", { seq: e.payload.seq }),
+      target,
+    );
     if (new URLSearchParams(location.search).get("bench") === "run") {
       // Not awaited: this frame becomes ready (its listeners receive) once onActivate returns.
-      this.drive(ipc).catch((error) => invoke("bench_finish", { json: { error: String(error?.message ?? error) }, markdown: `benchmark failed: ${error?.message ?? error}` }));
+      this.drive(ipc).catch((error) =>
+        invoke("bench_finish", {
+          json: { error: String(error?.message ?? error) },
+          markdown: `benchmark failed: ${error?.message ?? error}`,
+        }),
+      );
     } else {
       await invoke("bench_ack", { seq: JOIN });
     }
@@ -85,10 +94,17 @@ export default class BenchExtension extends Renderer.LensExtension {
     await invoke("bench_drive");
     /** @type {Map<number, (v: any) => void>} */
     const waiting = new Map();
-    await tauri.event.listen("bench:acked", (/** @type {any} */ e) => waiting.get(e.payload.seq)?.(e.payload), target);
+    await tauri.event.listen(
+      "bench:acked",
+      (/** @type {any} */ e) => waiting.get(e.payload.seq)?.(e.payload),
+      target,
+    );
     let nextSeq = 100;
     /** Runs `trigger(seq)` and resolves with the acknowledgements' total once `count` arrived. */
-    const acked = async (/** @type {number} */ count, /** @type {(seq: number) => Promise<unknown>} */ trigger) => {
+    const acked = async (
+      /** @type {number} */ count,
+      /** @type {(seq: number) => Promise<unknown>} */ trigger,
+    ) => {
       const seq = nextSeq++;
       await invoke("bench_expect", { seq, count });
       const done = new Promise((resolve) => waiting.set(seq, resolve));
@@ -141,7 +157,12 @@ export default class BenchExtension extends Renderer.LensExtension {
       cases.push({ name, ext: ext_, raw: raw_, ratio: ext_.p50 / raw_.p50, target, batch });
     };
 
-    await pair("small invoke", "<= 1.10", () => ipc.invoke("echo", 1), () => invoke("bench_raw_echo", { value: 1 }));
+    await pair(
+      "small invoke",
+      "<= 1.10",
+      () => ipc.invoke("echo", 1),
+      () => invoke("bench_raw_echo", { value: 1 }),
+    );
 
     // Main -> frames, at 1, 4 and 8 frames (this one included).
     const mainTo = async () =>
@@ -176,7 +197,12 @@ export default class BenchExtension extends Renderer.LensExtension {
       };
       const ext = await run(kind);
       const raw = await run(rawKind);
-      throughput.push({ name: `${what}, ${frames} frames busy at once`, ext, raw, ratio: ext / raw });
+      throughput.push({
+        name: `${what}, ${frames} frames busy at once`,
+        ext,
+        raw,
+        ratio: ext / raw,
+      });
     }
 
     await openFrames(4);
@@ -192,9 +218,21 @@ export default class BenchExtension extends Renderer.LensExtension {
         batch: large ? 1 : quick ? 2 : 10,
       };
       const tree = objectTree(size);
-      await pair(`object tree ${sizeName(size)} invoke echo`, size === 1 << 20 ? "<= 0.33" : "", () => ipc.invoke("echo", tree), () => invoke("bench_raw_echo", { value: tree }), run);
+      await pair(
+        `object tree ${sizeName(size)} invoke echo`,
+        size === 1 << 20 ? "<= 0.33" : "",
+        () => ipc.invoke("echo", tree),
+        () => invoke("bench_raw_echo", { value: tree }),
+        run,
+      );
       const bytes = bytesOf(size);
-      await pair(`Uint8Array ${sizeName(size)} invoke echo (raw: raw body)`, size === 10 << 20 ? "<= 1.10" : "", () => ipc.invoke("echo", bytes), () => invoke("bench_raw_bytes", bytes), run);
+      await pair(
+        `Uint8Array ${sizeName(size)} invoke echo (raw: raw body)`,
+        size === 10 << 20 ? "<= 1.10" : "",
+        () => ipc.invoke("echo", bytes),
+        () => invoke("bench_raw_bytes", bytes),
+        run,
+      );
     }
 
     // Memory and registries around many listen/dispose cycles and invokes.
@@ -217,10 +255,18 @@ export default class BenchExtension extends Renderer.LensExtension {
       residentBeforeBytes: before.residentBytes,
       residentAfterBytes: after.residentBytes,
       growthBytes: after.residentBytes - before.residentBytes,
-      registriesBefore: { main: before.mainCounts, tokens: before.tokens, inFlight: before.inFlight },
+      registriesBefore: {
+        main: before.mainCounts,
+        tokens: before.tokens,
+        inFlight: before.inFlight,
+      },
       registriesAfter: { main: after.mainCounts, tokens: after.tokens, inFlight: after.inFlight },
-      registriesBack: JSON.stringify(before.mainCounts) === JSON.stringify(after.mainCounts) && before.tokens === after.tokens && after.inFlight === 0,
-      frameListeners: typeof ipc.listenerCount === "function" ? ipc.listenerCount() : ipc.listenerCount,
+      registriesBack:
+        JSON.stringify(before.mainCounts) === JSON.stringify(after.mainCounts) &&
+        before.tokens === after.tokens &&
+        after.inFlight === 0,
+      frameListeners:
+        typeof ipc.listenerCount === "function" ? ipc.listenerCount() : ipc.listenerCount,
     };
 
     const json = { quick, frames, cases, throughput, memory };
@@ -230,17 +276,21 @@ export default class BenchExtension extends Renderer.LensExtension {
 
 /** @param {any} r */
 function markdown(r) {
-  const f = (/** @type {number} */ x) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(3));
+  const f = (/** @type {number} */ x) =>
+    x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(3);
   const lines = [
     "| case | Ferrolens p50 / p90 / p99 (ms per call) | raw Tauri p50 / p90 / p99 (ms per call) | ratio p50 | target |",
     "|---|---|---|---|---|",
   ];
   for (const c of r.cases) {
     const met = c.target ? (meets(c.ratio, c.target) ? "met" : "**missed**") : "";
-    lines.push(`| ${c.name} | ${f(c.ext.p50)} / ${f(c.ext.p90)} / ${f(c.ext.p99)} | ${f(c.raw.p50)} / ${f(c.raw.p90)} / ${f(c.raw.p99)} | ${c.ratio.toFixed(2)} | ${c.target} ${met} |`);
+    lines.push(
+      `| ${c.name} | ${f(c.ext.p50)} / ${f(c.ext.p90)} / ${f(c.ext.p99)} | ${f(c.raw.p50)} / ${f(c.raw.p90)} / ${f(c.raw.p99)} | ${c.ratio.toFixed(2)} | ${c.target} ${met} |`,
+    );
   }
   lines.push("", "| throughput | Ferrolens | raw Tauri | ratio |", "|---|---|---|---|");
-  for (const t of r.throughput) lines.push(`| ${t.name} | ${t.ext.toFixed(0)} | ${t.raw.toFixed(0)} | ${t.ratio.toFixed(2)} |`);
+  for (const t of r.throughput)
+    lines.push(`| ${t.name} | ${t.ext.toFixed(0)} | ${t.raw.toFixed(0)} | ${t.ratio.toFixed(2)} |`);
   const m = r.memory;
   lines.push(
     "",
