@@ -4,6 +4,7 @@ pub mod bench;
 pub mod cli;
 pub mod commands;
 pub mod frames;
+pub mod inspector;
 pub mod lifecycle;
 pub mod manager;
 pub mod scheme;
@@ -83,6 +84,10 @@ pub fn configure<R: Runtime>(base: tauri::Builder<R>) -> tauri::Builder<R> {
             commands::ferrolens_invoke,
             commands::ferrolens_cancel,
             commands::ferrolens_reply,
+            commands::ferrolens_inspector_entries,
+            commands::ferrolens_inspector_record,
+            commands::ferrolens_inspector_clear,
+            commands::ferrolens_inspector_export,
         ])
         .on_page_load(|webview, payload| {
             // A reload starts a new page: its old capabilities must go.
@@ -105,6 +110,9 @@ pub fn start<R: Runtime>(
     main_parts: Vec<MainPart>,
 ) -> tauri::Result<()> {
     let router = Router::new(TauriTransport::new(app.clone()));
+    let inspector = inspector::Inspector::new(inspector::DEFAULT_CAPACITY);
+    router.set_observer(inspector::Recorder(inspector.clone()));
+    app.manage(commands::InspectorState(inspector));
     let manager = ExtensionManager::new(router, main_parts);
     let host = host_version();
     let bundled = config.bundled_dir.unwrap_or_else(|| {

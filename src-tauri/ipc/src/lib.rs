@@ -28,6 +28,7 @@ mod extension;
 mod instance;
 mod ipc;
 mod names;
+mod observe;
 mod registry;
 mod request;
 mod router;
@@ -40,6 +41,7 @@ pub use extension::{ExtensionMain, MainPart};
 pub use instance::MainIpc;
 pub use ipc::{Disposer, Ipc};
 pub use names::{Channel, ExtensionId, MAX_CHANNEL_LEN, MAX_EXTENSION_ID_LEN};
+pub use observe::{Kind, Observation, Observer, Payload};
 pub use registry::{Counts, HandlerFuture};
 pub use request::RequestMessage;
 pub use router::{

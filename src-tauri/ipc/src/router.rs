@@ -17,6 +17,7 @@ use crate::context::ExtensionContext;
 use crate::error::{ErrorCode, IpcError};
 use crate::event::{IpcEvent, Origin};
 use crate::names::{Channel, ExtensionId};
+use crate::observe::{Kind, Observation, Observer, Payload};
 use crate::registry::{Counts, Registry};
 use crate::request::{Pending, RequestMessage};
 
@@ -74,6 +75,7 @@ pub struct Router {
     next_listener: AtomicU64,
     grace: Duration,
     requests: Pending,
+    observer: parking_lot::RwLock<Option<Box<dyn Observer>>>,
 }
 
 impl Router {
@@ -91,7 +93,29 @@ impl Router {
             next_listener: AtomicU64::new(1),
             grace,
             requests: Pending::default(),
+            observer: parking_lot::RwLock::new(None),
         })
+    }
+
+    /// Sets the observer told about every message (the app's IPC inspector).
+    pub fn set_observer(&self, observer: impl Observer) {
+        *self.observer.write() = Some(Box::new(observer));
+    }
+
+    /// Calls `f` with the observer when one is set and observing.
+    fn observe(&self, f: impl FnOnce(&dyn Observer)) {
+        if let Some(observer) = self.observer.read().as_deref() {
+            if observer.observing() {
+                f(observer);
+            }
+        }
+    }
+
+    fn observing(&self) -> bool {
+        self.observer
+            .read()
+            .as_deref()
+            .is_some_and(|observer| observer.observing())
     }
 
     /// Opens a fresh namespace for `id` and returns the context its main part activates with.
@@ -144,6 +168,18 @@ impl Router {
         if !self.registry.is_open(id) {
             return Err(crate::registry::not_active(id));
         }
+        self.observe(|o| {
+            o.observe(&Observation {
+                kind: Kind::Broadcast,
+                extension: id,
+                channel,
+                origin: &origin,
+                frame: None,
+                payload: Payload::Args(args),
+                latency: None,
+                error: None,
+            })
+        });
         if let Some(listeners) = self.registry.listeners(id, channel) {
             let event = IpcEvent::new(id.clone(), channel.clone(), origin.clone());
             for (_, listener) in listeners.iter() {
@@ -170,6 +206,50 @@ impl Router {
     /// Calls the handler of `channel` and awaits its answer, under the call's timeout and
     /// cancellation and the extension's lifetime.
     pub async fn invoke(
+        &self,
+        id: &ExtensionId,
+        channel: &Channel,
+        origin: Origin,
+        args: Args,
+        options: InvokeOptions,
+    ) -> Result<Value, IpcError> {
+        if !self.observing() {
+            return self
+                .invoke_unobserved(id, channel, origin, args, options)
+                .await;
+        }
+        let started = std::time::Instant::now();
+        let mut seen = Observation {
+            kind: Kind::Invoke,
+            extension: id,
+            channel,
+            origin: &origin,
+            frame: None,
+            payload: Payload::Args(&args),
+            latency: None,
+            error: None,
+        };
+        self.observe(|o| o.observe(&seen));
+        let answer = self
+            .invoke_unobserved(id, channel, origin.clone(), args.clone(), options)
+            .await;
+        seen.latency = Some(started.elapsed());
+        match &answer {
+            Ok(value) => {
+                seen.kind = Kind::Reply;
+                seen.payload = Payload::Value(value);
+            }
+            Err(err) => {
+                seen.kind = Kind::Error;
+                seen.payload = Payload::None;
+                seen.error = Some(err);
+            }
+        }
+        self.observe(|o| o.observe(&seen));
+        answer
+    }
+
+    async fn invoke_unobserved(
         &self,
         id: &ExtensionId,
         channel: &Channel,
@@ -234,6 +314,20 @@ impl Router {
     ) -> Result<Value, IpcError> {
         let closed = self.registry.closed_token(id)?;
         let at = |err: IpcError| err.at(id, channel);
+        let started = std::time::Instant::now();
+        let main = Origin::Main;
+        self.observe(|o| {
+            o.observe(&Observation {
+                kind: Kind::Request,
+                extension: id,
+                channel,
+                origin: &main,
+                frame: Some(frame),
+                payload: Payload::Args(&args),
+                latency: None,
+                error: None,
+            })
+        });
         let (request, answer) = self.requests.open(id, frame);
         let sent = self.transport.request(RequestMessage {
             extension: id,
@@ -261,7 +355,25 @@ impl Router {
             answer = answer => answer.unwrap_or_else(|_| Err(IpcError::new(ErrorCode::ExtensionDeactivated, format!("frame {frame:?} went away before answering")))),
         };
         self.requests.forget(request);
-        outcome.map_err(at)
+        let outcome = outcome.map_err(at);
+        let origin = Origin::frame(frame);
+        self.observe(|o| {
+            let (kind, payload, error) = match &outcome {
+                Ok(value) => (Kind::Reply, Payload::Value(value), None),
+                Err(err) => (Kind::Error, Payload::None, Some(err)),
+            };
+            o.observe(&Observation {
+                kind,
+                extension: id,
+                channel,
+                origin: &origin,
+                frame: Some(frame),
+                payload,
+                latency: Some(started.elapsed()),
+                error,
+            })
+        });
+        outcome
     }
 
     /// A frame's reply to [`Router::request_frame`]; refused unless it comes from the frame and
