@@ -118,7 +118,9 @@ impl BigInt {
     }
 
     fn bit(&self, i: usize) -> bool {
-        self.magnitude.get(i / 8).is_some_and(|b| b >> (i % 8) & 1 == 1)
+        self.magnitude
+            .get(i / 8)
+            .is_some_and(|b| b >> (i % 8) & 1 == 1)
     }
 
     fn magnitude_u128(&self) -> u128 {
@@ -243,7 +245,11 @@ impl fmt::Display for BigInt {
             .magnitude
             .chunks(4)
             .rev()
-            .map(|c| c.iter().rev().fold(0u32, |acc, &b| (acc << 8) | u32::from(b)))
+            .map(|c| {
+                c.iter()
+                    .rev()
+                    .fold(0u32, |acc, &b| (acc << 8) | u32::from(b))
+            })
             .collect();
         const CHUNK: u64 = 1_000_000_000;
         let mut chunks = Vec::new();
@@ -320,7 +326,10 @@ mod tests {
         assert!(z.is_zero());
         assert!(!z.is_negative());
         assert_eq!(z, BigInt::zero());
-        assert_eq!(BigInt::from_sign_magnitude(false, vec![5, 0]).magnitude_le(), &[5]);
+        assert_eq!(
+            BigInt::from_sign_magnitude(false, vec![5, 0]).magnitude_le(),
+            &[5]
+        );
     }
 
     #[test]
@@ -330,7 +339,10 @@ mod tests {
         }
         assert_eq!(u128::try_from(&BigInt::from(u128::MAX)), Ok(u128::MAX));
         assert_eq!(i64::try_from(&BigInt::from(i64::MIN)), Ok(i64::MIN));
-        assert_eq!(i64::try_from(&BigInt::from(i64::MAX as i128 + 1)), Err(OutOfRange));
+        assert_eq!(
+            i64::try_from(&BigInt::from(i64::MAX as i128 + 1)),
+            Err(OutOfRange)
+        );
         assert_eq!(u8::try_from(&BigInt::from(-1)), Err(OutOfRange));
         assert_eq!(u64::try_from(BigInt::from(u64::MAX)), Ok(u64::MAX));
         let huge = BigInt::from_sign_magnitude(false, vec![1; 17]);

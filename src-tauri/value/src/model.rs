@@ -693,12 +693,18 @@ mod tests {
 
     #[test]
     fn wide_integers_become_bigints_outside_the_safe_range() {
-        assert_eq!(Value::from(MAX_SAFE_INTEGER), Value::Number(9007199254740991.0));
+        assert_eq!(
+            Value::from(MAX_SAFE_INTEGER),
+            Value::Number(9007199254740991.0)
+        );
         assert_eq!(
             Value::from(MAX_SAFE_INTEGER + 1),
             Value::BigInt(BigInt::from(MAX_SAFE_INTEGER + 1))
         );
-        assert_eq!(Value::from(-MAX_SAFE_INTEGER), Value::Number(-9007199254740991.0));
+        assert_eq!(
+            Value::from(-MAX_SAFE_INTEGER),
+            Value::Number(-9007199254740991.0)
+        );
         assert!(matches!(Value::from(u64::MAX), Value::BigInt(_)));
         assert_eq!(Value::from(None::<bool>), Value::Null);
         assert_eq!(Value::from(Some(true)), Value::Bool(true));

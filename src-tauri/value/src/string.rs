@@ -283,7 +283,8 @@ mod tests {
         let bmp = JsString::from("\u{FF61}");
         let astral = JsString::from("\u{1F600}");
         assert!(astral < bmp);
-        assert!(JsString::from("a") < JsString::from("b"));
+        let (a, b) = (JsString::from("a"), JsString::from("b"));
+        assert!(a < b);
     }
 
     #[test]

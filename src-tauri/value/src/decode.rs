@@ -1,0 +1,890 @@
+//! The decoder: wire format v1 bytes to a [`Graph`].
+//!
+//! It never recurses: open containers live on an explicit stack (at most
+//! [`MAX_DEPTH`](crate::MAX_DEPTH) of them), so no input can overflow the thread's stack. No
+//! length prefix is trusted for an allocation beyond what the remaining input could hold, so
+//! memory stays proportional to the input. Every refusal names the byte offset.
+
+use crate::error::DecodeErrorKind as Kind;
+use crate::tags::*;
+use crate::{
+    Array, BigInt, DecodeError, ErrorName, ErrorNode, Graph, JsString, Node, NodeId, Value, View,
+    ViewKind, MAX_DEPTH,
+};
+
+/// Decodes one message (version byte, one value, nothing after) into a graph whose node ids are
+/// the wire ids (index `i` is the `i`-th object written).
+///
+/// ```
+/// let graph = ferrolens_value::decode(&[0x01, 0x07, 0x02, b'h', b'i']).unwrap();
+/// assert_eq!(graph.root().as_str(), Some("hi"));
+/// let err = ferrolens_value::decode(&[0x01, 0x42]).unwrap_err();
+/// assert_eq!(err.to_string(), "at byte 1: unknown tag 0x42");
+/// ```
+pub fn decode(bytes: &[u8]) -> Result<Graph, DecodeError> {
+    let mut decoder = Decoder {
+        r: Reader { bytes, pos: 0 },
+        nodes: Vec::new(),
+    };
+    let version = decoder.r.u8("the version byte")?;
+    if version != VERSION {
+        return Err(DecodeError {
+            offset: 0,
+            kind: Kind::UnsupportedVersion(version),
+        });
+    }
+    let root = decoder.run()?;
+    let rest = bytes.len() - decoder.r.pos;
+    if rest > 0 {
+        return Err(decoder.r.error_at(decoder.r.pos, Kind::TrailingBytes(rest)));
+    }
+    Ok(Graph::from_parts(decoder.nodes, root))
+}
+
+struct Reader<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn error_at(&self, offset: usize, kind: Kind) -> DecodeError {
+        DecodeError { offset, kind }
+    }
+
+    fn remaining(&self) -> usize {
+        self.bytes.len() - self.pos
+    }
+
+    fn u8(&mut self, what: &'static str) -> Result<u8, DecodeError> {
+        match self.bytes.get(self.pos) {
+            Some(&b) => {
+                self.pos += 1;
+                Ok(b)
+            }
+            None => Err(self.error_at(self.pos, Kind::Truncated(what))),
+        }
+    }
+
+    fn take(&mut self, n: usize, what: &'static str) -> Result<&'a [u8], DecodeError> {
+        if n > self.remaining() {
+            return Err(self.error_at(self.pos, Kind::Truncated(what)));
+        }
+        let slice = &self.bytes[self.pos..self.pos + n];
+        self.pos += n;
+        Ok(slice)
+    }
+
+    fn array<const N: usize>(&mut self, what: &'static str) -> Result<[u8; N], DecodeError> {
+        let mut out = [0; N];
+        out.copy_from_slice(self.take(N, what)?);
+        Ok(out)
+    }
+
+    fn f64(&mut self, what: &'static str) -> Result<f64, DecodeError> {
+        Ok(f64::from_le_bytes(self.array(what)?))
+    }
+
+    fn varint(&mut self, what: &'static str) -> Result<u64, DecodeError> {
+        let start = self.pos;
+        let mut value: u64 = 0;
+        for i in 0..10 {
+            let Some(&byte) = self.bytes.get(self.pos) else {
+                return Err(self.error_at(start, Kind::Truncated(what)));
+            };
+            self.pos += 1;
+            let bits = u64::from(byte & 0x7F);
+            if i == 9 && byte > 1 {
+                return Err(self.error_at(start, Kind::VarintOverflow));
+            }
+            value |= bits << (7 * i);
+            if byte & 0x80 == 0 {
+                return Ok(value);
+            }
+        }
+        Err(self.error_at(start, Kind::VarintOverflow))
+    }
+
+    /// A count of items that take at least `min_bytes` each, refused when the rest of the input
+    /// cannot hold them (so it is safe as a capacity).
+    fn count(&mut self, min_bytes: usize, what: &'static str) -> Result<usize, DecodeError> {
+        let at = self.pos;
+        let count = self.varint(what)?;
+        let left = self.remaining();
+        match usize::try_from(count) {
+            Ok(n) if n.checked_mul(min_bytes).is_some_and(|bytes| bytes <= left) => Ok(n),
+            _ => Err(self.error_at(at, Kind::CountExceedsInput { what, count, left })),
+        }
+    }
+}
+
+/// Which value slot is being read: holes and absent markers are only allowed in theirs.
+#[derive(Clone, Copy, PartialEq)]
+enum Slot {
+    Plain,
+    Element,
+    Cause,
+}
+
+enum Item {
+    Value(Value),
+    Hole,
+    Absent,
+    Open(Frame),
+}
+
+/// A container whose body is being read.
+enum Frame {
+    Object {
+        id: NodeId,
+        left: usize,
+        entries: Vec<(JsString, Value)>,
+        key: Option<JsString>,
+    },
+    Array {
+        id: NodeId,
+        elements_left: usize,
+        elements: Vec<Option<Value>>,
+        props_left: Option<usize>,
+        props: Vec<(JsString, Value)>,
+        key: Option<JsString>,
+    },
+    Map {
+        id: NodeId,
+        left: usize,
+        entries: Vec<(Value, Value)>,
+        key: Option<Value>,
+    },
+    Set {
+        id: NodeId,
+        left: usize,
+        items: Vec<Value>,
+    },
+    Error {
+        id: NodeId,
+        error: ErrorNode,
+        done: bool,
+    },
+}
+
+struct Decoder<'a> {
+    r: Reader<'a>,
+    nodes: Vec<Node>,
+}
+
+impl Decoder<'_> {
+    fn run(&mut self) -> Result<Value, DecodeError> {
+        let mut stack: Vec<Frame> = Vec::new();
+        loop {
+            if stack.len() >= MAX_DEPTH {
+                // A value inside MAX_DEPTH containers: refused before its key, as codec.js does.
+                return Err(self.r.error_at(self.r.pos, Kind::TooDeep));
+            }
+            let slot = match stack.last_mut() {
+                None => Slot::Plain,
+                Some(frame) => self.prepare(frame)?,
+            };
+            let mut delivered = match self.item(slot)? {
+                Item::Open(frame) => {
+                    stack.push(frame);
+                    None
+                }
+                item => Some(item),
+            };
+            // Deliver the item, closing every container it completes.
+            loop {
+                let Some(top) = stack.last_mut() else {
+                    match delivered {
+                        Some(Item::Value(root)) => return Ok(root),
+                        // Slots at the root are plain, so only values get here.
+                        _ => unreachable!("only a value can stand at the root"),
+                    }
+                };
+                if let Some(item) = delivered.take() {
+                    accept(top, item);
+                }
+                if self.needs_more(top)? {
+                    break;
+                }
+                let frame = stack.pop().expect("the stack has a top frame");
+                delivered = Some(Item::Value(self.close(frame)));
+            }
+        }
+    }
+
+    /// Reads what precedes the next value of `frame` (a key) and says which slot it is.
+    fn prepare(&mut self, frame: &mut Frame) -> Result<Slot, DecodeError> {
+        Ok(match frame {
+            Frame::Object { key, .. } => {
+                *key = Some(self.string_value()?);
+                Slot::Plain
+            }
+            Frame::Array {
+                elements_left, key, ..
+            } => {
+                if *elements_left > 0 {
+                    Slot::Element
+                } else {
+                    let at = self.r.pos;
+                    let k = self.string_value()?;
+                    if k == "length" || k.as_str().is_some_and(is_index) {
+                        return Err(self.r.error_at(at, Kind::IndexPropertyKey(k.to_string())));
+                    }
+                    *key = Some(k);
+                    Slot::Plain
+                }
+            }
+            Frame::Map { .. } | Frame::Set { .. } => Slot::Plain,
+            Frame::Error { .. } => Slot::Cause,
+        })
+    }
+
+    /// True while `frame` has values left to read; reads an array's property count once its
+    /// elements are done.
+    fn needs_more(&mut self, frame: &mut Frame) -> Result<bool, DecodeError> {
+        Ok(match frame {
+            Frame::Object { left, .. } | Frame::Map { left, .. } | Frame::Set { left, .. } => {
+                *left > 0
+            }
+            Frame::Array {
+                elements_left,
+                props_left,
+                props,
+                ..
+            } => {
+                if *elements_left > 0 {
+                    true
+                } else {
+                    let left = match props_left {
+                        Some(left) => *left,
+                        None => {
+                            let m = self.r.count(3, "array property count")?;
+                            *props = Vec::with_capacity(m);
+                            *props_left = Some(m);
+                            m
+                        }
+                    };
+                    left > 0
+                }
+            }
+            Frame::Error { done, .. } => !*done,
+        })
+    }
+
+    /// Turns a finished frame into its node and returns the reference to it.
+    fn close(&mut self, frame: Frame) -> Value {
+        let (id, node) = match frame {
+            Frame::Object { id, entries, .. } => (id, Node::Object(entries)),
+            Frame::Array {
+                id,
+                elements,
+                props,
+                ..
+            } => (id, Node::Array(Array { elements, props })),
+            Frame::Map { id, entries, .. } => (id, Node::Map(entries)),
+            Frame::Set { id, items, .. } => (id, Node::Set(items)),
+            Frame::Error { id, error, .. } => (id, Node::Error(error)),
+        };
+        self.nodes[id.index()] = node;
+        Value::Ref(id)
+    }
+
+    /// Gives the next object id to `node` (a placeholder for a container still being read).
+    fn define(&mut self, offset: usize, node: Node) -> Result<NodeId, DecodeError> {
+        let id = NodeId::from_index(self.nodes.len())
+            .filter(|id| id.0 != u32::MAX)
+            .ok_or_else(|| self.r.error_at(offset, Kind::TooManyObjects))?;
+        self.nodes.push(node);
+        Ok(id)
+    }
+
+    fn item(&mut self, slot: Slot) -> Result<Item, DecodeError> {
+        let offset = self.r.pos;
+        let tag = self.r.u8("a value")?;
+        let placeholder = || Node::Object(Vec::new());
+        Ok(match tag {
+            UNDEFINED => Item::Value(Value::Undefined),
+            NULL => Item::Value(Value::Null),
+            FALSE => Item::Value(Value::Bool(false)),
+            TRUE => Item::Value(Value::Bool(true)),
+            INT32 => Item::Value(Value::Number(f64::from(i32::from_le_bytes(
+                self.r.array("an int32")?,
+            )))),
+            FLOAT64 => Item::Value(Value::Number(self.r.f64("a float64")?)),
+            BIGINT => Item::Value(Value::BigInt(self.bigint_body()?)),
+            STRING_UTF8 | STRING_UTF16 => Item::Value(Value::String(self.string_body(tag)?)),
+            HOLE if slot == Slot::Element => Item::Hole,
+            HOLE => return Err(self.r.error_at(offset, Kind::MisplacedHole)),
+            ABSENT if slot == Slot::Cause => Item::Absent,
+            ABSENT => return Err(self.r.error_at(offset, Kind::MisplacedAbsent)),
+            OBJECT => {
+                let id = self.define(offset, placeholder())?;
+                let left = self.r.count(3, "object property count")?;
+                Item::Open(Frame::Object {
+                    id,
+                    left,
+                    entries: Vec::with_capacity(left),
+                    key: None,
+                })
+            }
+            ARRAY => {
+                let id = self.define(offset, placeholder())?;
+                let length = self.r.count(1, "array length")?;
+                if length as u64 > u64::from(u32::MAX) {
+                    return Err(self.r.error_at(offset, Kind::ArrayTooLong(length as u64)));
+                }
+                Item::Open(Frame::Array {
+                    id,
+                    elements_left: length,
+                    elements: Vec::with_capacity(length),
+                    props_left: None,
+                    props: Vec::new(),
+                    key: None,
+                })
+            }
+            MAP => {
+                let id = self.define(offset, placeholder())?;
+                let left = self.r.count(2, "Map size")?;
+                Item::Open(Frame::Map {
+                    id,
+                    left,
+                    entries: Vec::with_capacity(left),
+                    key: None,
+                })
+            }
+            SET => {
+                let id = self.define(offset, placeholder())?;
+                let left = self.r.count(1, "Set size")?;
+                Item::Open(Frame::Set {
+                    id,
+                    left,
+                    items: Vec::with_capacity(left),
+                })
+            }
+            ERROR => {
+                let id = self.define(offset, placeholder())?;
+                let name = self.string_value()?;
+                let name = name.as_str().map_or(ErrorName::Error, ErrorName::from_name);
+                let message = self.optional_string()?;
+                let stack = self.optional_string()?;
+                Item::Open(Frame::Error {
+                    id,
+                    error: ErrorNode {
+                        name,
+                        message,
+                        stack,
+                        cause: None,
+                    },
+                    done: false,
+                })
+            }
+            DATE => {
+                let id = self.define(offset, placeholder())?;
+                self.nodes[id.index()] = Node::Date(self.r.f64("a Date")?);
+                Item::Value(Value::Ref(id))
+            }
+            REGEXP => {
+                let id = self.define(offset, placeholder())?;
+                let source = self.string_value()?;
+                let flags = self.string_value()?;
+                self.nodes[id.index()] = Node::RegExp { source, flags };
+                Item::Value(Value::Ref(id))
+            }
+            ARRAY_BUFFER => {
+                let id = self.define(offset, placeholder())?;
+                self.nodes[id.index()] = Node::ArrayBuffer(self.buffer_body()?);
+                Item::Value(Value::Ref(id))
+            }
+            VIEW => {
+                let id = self.define(offset, placeholder())?;
+                self.nodes[id.index()] = Node::View(self.view_body(offset)?);
+                Item::Value(Value::Ref(id))
+            }
+            NUMBER_OBJECT => {
+                let id = self.define(offset, placeholder())?;
+                self.nodes[id.index()] = Node::NumberObject(self.r.f64("a Number object")?);
+                Item::Value(Value::Ref(id))
+            }
+            STRING_OBJECT => {
+                let id = self.define(offset, placeholder())?;
+                self.nodes[id.index()] = Node::StringObject(self.string_value()?);
+                Item::Value(Value::Ref(id))
+            }
+            BOOLEAN_OBJECT => {
+                let id = self.define(offset, placeholder())?;
+                let at = self.r.pos;
+                let b = match self.r.u8("a Boolean object")? {
+                    0 => false,
+                    1 => true,
+                    other => return Err(self.r.error_at(at, Kind::BadBoolean(other))),
+                };
+                self.nodes[id.index()] = Node::BooleanObject(b);
+                Item::Value(Value::Ref(id))
+            }
+            BIGINT_OBJECT => {
+                let id = self.define(offset, placeholder())?;
+                self.nodes[id.index()] = Node::BigIntObject(self.bigint_body()?);
+                Item::Value(Value::Ref(id))
+            }
+            BACK_REFERENCE => Item::Value(Value::Ref(self.back_reference(offset)?)),
+            other => return Err(self.r.error_at(offset, Kind::UnknownTag(other))),
+        })
+    }
+
+    fn back_reference(&mut self, offset: usize) -> Result<NodeId, DecodeError> {
+        let id = self.r.varint("a back-reference")?;
+        match usize::try_from(id) {
+            Ok(index) if index < self.nodes.len() => Ok(NodeId(index as u32)),
+            _ => Err(self.r.error_at(
+                offset,
+                Kind::BadBackReference {
+                    id,
+                    defined: self.nodes.len(),
+                },
+            )),
+        }
+    }
+
+    fn view_body(&mut self, offset: usize) -> Result<View, DecodeError> {
+        let kind_at = self.r.pos;
+        let kind_byte = self.r.u8("a view's kind")?;
+        let kind = ViewKind::from_byte(kind_byte)
+            .ok_or_else(|| self.r.error_at(kind_at, Kind::UnknownViewKind(kind_byte)))?;
+        let buffer_at = self.r.pos;
+        let buffer = match self.r.u8("a view's buffer")? {
+            ARRAY_BUFFER => {
+                let id = self.define(buffer_at, Node::ArrayBuffer(Vec::new()))?;
+                self.nodes[id.index()] = Node::ArrayBuffer(self.buffer_body()?);
+                id
+            }
+            BACK_REFERENCE => {
+                let id = self.back_reference(buffer_at)?;
+                if !matches!(self.nodes[id.index()], Node::ArrayBuffer(_)) {
+                    return Err(self
+                        .r
+                        .error_at(buffer_at, Kind::NotAnArrayBuffer(u64::from(id.0))));
+                }
+                id
+            }
+            other => return Err(self.r.error_at(buffer_at, Kind::ExpectedArrayBuffer(other))),
+        };
+        let byte_offset = self.r.varint("a view's byte offset")?;
+        let length = self.r.varint("a view's length")?;
+        let buffer_length = match &self.nodes[buffer.index()] {
+            Node::ArrayBuffer(bytes) => bytes.len(),
+            _ => 0,
+        };
+        let out_of_range = || DecodeError {
+            offset,
+            kind: Kind::ViewOutOfRange {
+                byte_offset,
+                length,
+                buffer_length,
+            },
+        };
+        let size = kind.element_size() as u64;
+        let end = length
+            .checked_mul(size)
+            .and_then(|bytes| bytes.checked_add(byte_offset))
+            .ok_or_else(out_of_range)?;
+        if end > buffer_length as u64 {
+            return Err(out_of_range());
+        }
+        if byte_offset % size != 0 {
+            return Err(self.r.error_at(
+                offset,
+                Kind::MisalignedView {
+                    byte_offset,
+                    element_size: kind.element_size(),
+                },
+            ));
+        }
+        Ok(View {
+            kind,
+            buffer,
+            // Both fit: they are bounded by the buffer's length.
+            byte_offset: byte_offset as usize,
+            length: length as usize,
+        })
+    }
+
+    fn buffer_body(&mut self) -> Result<Vec<u8>, DecodeError> {
+        let n = self.r.count(1, "ArrayBuffer byte length")?;
+        Ok(self.r.take(n, "an ArrayBuffer's bytes")?.to_vec())
+    }
+
+    fn bigint_body(&mut self) -> Result<BigInt, DecodeError> {
+        let at = self.r.pos;
+        let negative = match self.r.u8("a BigInt's sign")? {
+            0 => false,
+            1 => true,
+            other => return Err(self.r.error_at(at, Kind::BadSign(other))),
+        };
+        let n = self.r.count(1, "BigInt byte length")?;
+        let magnitude = self.r.take(n, "a BigInt's magnitude")?;
+        Ok(BigInt::from_sign_magnitude(negative, magnitude))
+    }
+
+    /// A string value (`0x07` or `0x08`), as keys and other string-only places need.
+    fn string_value(&mut self) -> Result<JsString, DecodeError> {
+        let offset = self.r.pos;
+        match self.r.u8("a string")? {
+            tag @ (STRING_UTF8 | STRING_UTF16) => self.string_body(tag),
+            other => Err(self.r.error_at(offset, Kind::ExpectedString(other))),
+        }
+    }
+
+    /// A string value or `undefined` (an Error's message and stack).
+    fn optional_string(&mut self) -> Result<Option<JsString>, DecodeError> {
+        let offset = self.r.pos;
+        match self.r.u8("a string or undefined")? {
+            UNDEFINED => Ok(None),
+            tag @ (STRING_UTF8 | STRING_UTF16) => self.string_body(tag).map(Some),
+            other => Err(self
+                .r
+                .error_at(offset, Kind::ExpectedStringOrUndefined(other))),
+        }
+    }
+
+    fn string_body(&mut self, tag: u8) -> Result<JsString, DecodeError> {
+        if tag == STRING_UTF8 {
+            let n = self.r.count(1, "string byte length")?;
+            let start = self.r.pos;
+            let bytes = self.r.take(n, "a string's bytes")?;
+            match std::str::from_utf8(bytes) {
+                Ok(s) => Ok(JsString::from(s)),
+                Err(e) => Err(self.r.error_at(start + e.valid_up_to(), Kind::InvalidUtf8)),
+            }
+        } else {
+            let count = self.r.count(2, "string UTF-16 length")?;
+            let bytes = self.r.take(count * 2, "a string's code units")?;
+            let units: Vec<u16> = bytes
+                .chunks_exact(2)
+                .map(|pair| u16::from_le_bytes([pair[0], pair[1]]))
+                .collect();
+            Ok(JsString::from_utf16_vec(units))
+        }
+    }
+}
+
+/// True for an array index key: the canonical decimal form of 0 to 2^32 - 2.
+pub(crate) fn is_index(key: &str) -> bool {
+    let bytes = key.as_bytes();
+    match bytes {
+        [] => false,
+        [d] => d.is_ascii_digit(),
+        [b'0', ..] => false,
+        _ => {
+            bytes.len() <= 10
+                && bytes.iter().all(u8::is_ascii_digit)
+                && key.parse::<u64>().is_ok_and(|n| n < u64::from(u32::MAX))
+        }
+    }
+}
+
+/// Puts a read item into its container.
+fn accept(frame: &mut Frame, item: Item) {
+    let value = |item: Item| match item {
+        Item::Value(v) => v,
+        // The slot checks let holes and absent markers only where handled below.
+        _ => Value::Undefined,
+    };
+    match frame {
+        Frame::Object {
+            left, entries, key, ..
+        } => {
+            entries.push((key.take().unwrap_or_default(), value(item)));
+            *left -= 1;
+        }
+        Frame::Array {
+            elements_left,
+            elements,
+            props_left,
+            props,
+            key,
+            ..
+        } => {
+            if *elements_left > 0 {
+                elements.push(match item {
+                    Item::Hole => None,
+                    item => Some(value(item)),
+                });
+                *elements_left -= 1;
+            } else {
+                props.push((key.take().unwrap_or_default(), value(item)));
+                if let Some(left) = props_left {
+                    *left -= 1;
+                }
+            }
+        }
+        Frame::Map {
+            left, entries, key, ..
+        } => match key.take() {
+            None => *key = Some(value(item)),
+            Some(k) => {
+                entries.push((k, value(item)));
+                *left -= 1;
+            }
+        },
+        Frame::Set { left, items, .. } => {
+            items.push(value(item));
+            *left -= 1;
+        }
+        Frame::Error { error, done, .. } => {
+            error.cause = match item {
+                Item::Absent => None,
+                item => Some(value(item)),
+            };
+            *done = true;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unhex(s: &str) -> Vec<u8> {
+        let s: String = s.split_whitespace().collect();
+        (0..s.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+            .collect()
+    }
+
+    fn err(hex: &str) -> DecodeError {
+        decode(&unhex(hex)).unwrap_err()
+    }
+
+    #[test]
+    fn primitives_decode() {
+        assert_eq!(decode(&unhex("01 04 feffffff")).unwrap(), Graph::from(-2));
+        assert_eq!(
+            decode(&unhex("01 06 01 02 0001")).unwrap(),
+            Graph::from(BigInt::from(-256))
+        );
+        let lone = decode(&unhex("01 08 02 3d00 00dc")).unwrap();
+        assert_eq!(
+            lone.root().as_js_string().unwrap().to_utf16(),
+            [0x3D, 0xDC00]
+        );
+    }
+
+    #[test]
+    fn non_canonical_forms_are_accepted_and_normalized() {
+        // A well-formed 0x08 string becomes UTF-8, a float64 integer a number, a padded BigInt
+        // normalized; re-encoding writes the canonical form.
+        let g = decode(&unhex("01 08 01 6100")).unwrap();
+        assert_eq!(g.root().as_str(), Some("a"));
+        let g = decode(&unhex("01 06 01 02 0000")).unwrap();
+        assert_eq!(g.root(), &Value::BigInt(BigInt::zero()));
+        let g = decode(&unhex("01 07 80 00")).unwrap(); // non-minimal varint 0
+        assert_eq!(g.root().as_str(), Some(""));
+    }
+
+    #[test]
+    fn refusals_name_offset_and_kind() {
+        assert_eq!(err("").kind, Kind::Truncated("the version byte"));
+        assert_eq!(err("02 00").kind, Kind::UnsupportedVersion(2));
+        assert_eq!(err("01").kind, Kind::Truncated("a value"));
+        let e = err("01 10 01 07 01 61 42");
+        assert_eq!((e.offset, e.kind), (6, Kind::UnknownTag(0x42)));
+        let e = err("01 04 0000");
+        assert_eq!(e.kind, Kind::Truncated("an int32"));
+        let e = err("01 11 01 20 05 00");
+        assert_eq!(e.offset, 3);
+        assert_eq!(e.kind, Kind::BadBackReference { id: 5, defined: 1 });
+        assert_eq!(err("01 0f").kind, Kind::MisplacedHole);
+        assert_eq!(err("01 10 01 07 01 61 0f").kind, Kind::MisplacedHole);
+        assert_eq!(err("01 0e").kind, Kind::MisplacedAbsent);
+        assert_eq!(err("01 11 01 0e 00").kind, Kind::MisplacedAbsent);
+        let e = err("01 07 02 c3 28");
+        assert_eq!((e.offset, e.kind), (3, Kind::InvalidUtf8));
+        let e = err("01 00 00");
+        assert_eq!((e.offset, e.kind), (2, Kind::TrailingBytes(1)));
+        let e = err("01 07 ffffffffffffffffff7f");
+        assert_eq!((e.offset, e.kind), (2, Kind::VarintOverflow));
+        let e = err("01 07 ffffffffffffffffff02");
+        assert_eq!(e.kind, Kind::VarintOverflow);
+        assert_eq!(err("01 10 01 04 00000000").kind, Kind::ExpectedString(0x04));
+        assert_eq!(err("01 06 02 00").kind, Kind::BadSign(2));
+        assert_eq!(err("01 1b 02").kind, Kind::BadBoolean(2));
+        assert_eq!(
+            err("01 18 07 01 45 04 00000000 00 0e").kind,
+            Kind::ExpectedStringOrUndefined(0x04)
+        );
+    }
+
+    #[test]
+    fn counts_beyond_the_input_are_refused_before_allocating() {
+        let e = err("01 07 ffffffffffffffff7f");
+        assert_eq!(e.offset, 2);
+        assert!(matches!(
+            e.kind,
+            Kind::CountExceedsInput {
+                what: "string byte length",
+                left: 0,
+                ..
+            }
+        ));
+        assert!(matches!(
+            err("01 11 ffffffffffffffff7f").kind,
+            Kind::CountExceedsInput { .. }
+        ));
+        assert!(matches!(
+            err("01 08 ffffffffffffffff7f").kind,
+            Kind::CountExceedsInput { .. }
+        ));
+        // Three properties need at least nine bytes.
+        assert!(matches!(
+            err("01 10 03 07 00 00 07 00 00").kind,
+            Kind::CountExceedsInput {
+                what: "object property count",
+                count: 3,
+                left: 6
+            }
+        ));
+        assert!(decode(&unhex("01 10 03 07 00 00 07 00 00 07 00 00")).is_ok());
+        assert_eq!(
+            err("01 07 05 61").kind,
+            Kind::CountExceedsInput {
+                what: "string byte length",
+                count: 5,
+                left: 1
+            }
+        );
+        assert_eq!(err("01 12 0000").kind, Kind::Truncated("a Date"));
+        assert_eq!(err("01 12 0000").offset, 2);
+        assert_eq!(err("01 07 80").offset, 2);
+    }
+
+    #[test]
+    fn array_properties_may_not_be_indices() {
+        assert!(decode(&unhex("01 11 00 01 07 01 78 00")).is_ok());
+        for key in ["30", "6c656e677468", "34323934393637323934"] {
+            let len = key.len() / 2;
+            let e = err(&format!("01 11 00 01 07 {len:02x} {key} 00"));
+            assert!(matches!(e.kind, Kind::IndexPropertyKey(_)), "{e}");
+            assert_eq!(e.offset, 4);
+        }
+        // 2^32 - 1 and a leading zero are not indices.
+        assert!(decode(&unhex("01 11 00 01 07 0a 34323934393637323935 00")).is_ok());
+        assert!(decode(&unhex("01 11 00 01 07 02 3031 00")).is_ok());
+    }
+
+    #[test]
+    fn views_are_checked_against_their_buffer() {
+        // Uint16Array over 4 bytes at offset 2, length 2: ends at 6 > 4.
+        let e = err("01 17 04 16 04 00000000 02 02");
+        assert_eq!(e.offset, 1);
+        assert!(matches!(
+            e.kind,
+            Kind::ViewOutOfRange {
+                buffer_length: 4,
+                ..
+            }
+        ));
+        assert!(matches!(
+            err("01 17 04 16 04 00000000 01 01").kind,
+            Kind::MisalignedView { .. }
+        ));
+        assert_eq!(err("01 17 0d 16 00 00 00").kind, Kind::UnknownViewKind(13));
+        assert_eq!(
+            err("01 17 01 10 00 00 00").kind,
+            Kind::ExpectedArrayBuffer(0x10)
+        );
+        // A back-reference to the array holding the view is not a buffer.
+        assert_eq!(
+            err("01 11 01 17 01 20 00 00 00 00").kind,
+            Kind::NotAnArrayBuffer(0)
+        );
+        let e = err("01 17 08 16 00 00 ffffffffffffffff1f");
+        assert!(matches!(e.kind, Kind::ViewOutOfRange { .. }));
+    }
+
+    #[test]
+    fn two_views_share_one_buffer() {
+        let g = decode(&unhex(
+            "01 11 02 17 01 16 04 01020304 01 02 17 04 20 02 02 01 00",
+        ))
+        .unwrap();
+        let (a, b) = match &g[NodeId(0)] {
+            Node::Array(array) => (array.get(0).unwrap(), array.get(1).unwrap()),
+            _ => panic!("root is an array"),
+        };
+        assert_eq!(g.bytes_of(a), Some(&[2, 3][..]));
+        assert_eq!(g.bytes_of(b), Some(&[3, 4][..]));
+    }
+
+    #[test]
+    fn cycles_and_error_causes() {
+        let g = decode(&unhex("01 18 07 05 4572726f72 07 01 6d 00 20 00")).unwrap();
+        match &g[NodeId(0)] {
+            Node::Error(e) => {
+                assert_eq!(e.message.as_ref().unwrap(), "m");
+                assert_eq!(e.cause, Some(Value::Ref(NodeId(0))));
+            }
+            other => panic!("{other:?}"),
+        }
+        let g = decode(&unhex("01 18 07 03 466f6f 00 00 0e")).unwrap();
+        assert!(
+            matches!(&g[NodeId(0)], Node::Error(e) if e.name == ErrorName::Error && e.cause.is_none())
+        );
+    }
+
+    #[test]
+    fn array_holes_and_props() {
+        let g = decode(&unhex("01 11 03 0f 00 0f 01 07 01 78 03")).unwrap();
+        let array = g[NodeId(0)].as_array().unwrap();
+        assert_eq!(array.len(), 3);
+        assert!(array.is_hole(0) && !array.is_hole(1) && array.is_hole(2));
+        assert_eq!(array.props[0].1, Value::Bool(true));
+    }
+
+    fn nested(n: usize, innermost: &[u8]) -> Vec<u8> {
+        let mut bytes = vec![0x01];
+        for _ in 0..n - 1 {
+            bytes.extend([0x11, 0x01]);
+        }
+        bytes.extend(innermost);
+        bytes.extend(std::iter::repeat_n(0x00, n - 1));
+        bytes
+    }
+
+    #[test]
+    fn depth_limit_refuses_values_inside_max_depth_containers() {
+        // MAX_DEPTH - 1 arrays around a value, or MAX_DEPTH with the innermost empty: accepted.
+        assert!(decode(&nested(MAX_DEPTH - 1, &[0x11, 0x01, 0x00, 0x00])).is_ok());
+        assert!(decode(&nested(MAX_DEPTH, &[0x11, 0x00, 0x00])).is_ok());
+        assert!(decode(&nested(MAX_DEPTH, &[0x10, 0x00])).is_ok());
+        // A value inside MAX_DEPTH containers: refused where that value starts.
+        let e = decode(&nested(MAX_DEPTH, &[0x11, 0x01, 0x00, 0x00])).unwrap_err();
+        assert_eq!(e.kind, Kind::TooDeep);
+        assert_eq!(e.offset, 1 + 2 * MAX_DEPTH);
+        let e = decode(&nested(MAX_DEPTH, &[0x11, 0x01, 0x0f, 0x00])).unwrap_err();
+        assert_eq!(e.kind, Kind::TooDeep);
+        let e = decode(&nested(MAX_DEPTH + 1, &[0x11, 0x00, 0x00])).unwrap_err();
+        assert_eq!(e.kind, Kind::TooDeep);
+    }
+
+    #[test]
+    fn deep_input_decodes_on_a_small_stack() {
+        let bytes = nested(MAX_DEPTH - 1, &[0x11, 0x01, 0x00, 0x00]);
+        let graph = std::thread::Builder::new()
+            .stack_size(64 * 1024)
+            .spawn(move || decode(&bytes).map(|g| g.len()))
+            .unwrap()
+            .join()
+            .unwrap();
+        assert_eq!(graph, Ok(MAX_DEPTH - 1));
+    }
+
+    #[test]
+    fn index_keys() {
+        for k in ["0", "9", "10", "4294967294"] {
+            assert!(is_index(k), "{k}");
+        }
+        for k in ["", "01", "-1", "4294967295", "1e3", "99999999999", "a"] {
+            assert!(!is_index(k), "{k}");
+        }
+    }
+}

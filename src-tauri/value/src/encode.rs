@@ -1,0 +1,477 @@
+//! The encoder: [`Graph`] to wire format v1 bytes.
+//!
+//! It walks the graph with an explicit stack (no recursion), giving each object its wire id
+//! when its tag is written, so any depth up to [`MAX_DEPTH`](crate::MAX_DEPTH) encodes without
+//! stack growth.
+
+use crate::decode::is_index;
+use crate::tags::*;
+use crate::{BigInt, EncodeError, Graph, JsString, Node, NodeId, Value, MAX_DEPTH};
+
+/// Encodes a graph as one message (version byte, then the root value).
+///
+/// # Panics
+/// When the graph breaks an invariant ([`try_encode`] says which). Graphs built with
+/// [`Graph`]'s builders, [`to_graph`](crate::to_graph), [`decode`](crate::decode) or from
+/// JSON never do, unless a node id from another graph is used or a view is built that does not
+/// fit its buffer.
+pub fn encode(graph: &Graph) -> Vec<u8> {
+    match try_encode(graph) {
+        Ok(bytes) => bytes,
+        Err(err) => panic!("cannot encode an invalid graph: {err}"),
+    }
+}
+
+/// Encodes a graph as one message, or says why the graph cannot be written: a reference to a
+/// missing node, a view over something that is not an `ArrayBuffer`, a view that does not fit
+/// or is misaligned, or more than [`MAX_DEPTH`] nested containers.
+pub fn try_encode(graph: &Graph) -> Result<Vec<u8>, EncodeError> {
+    let mut out = Vec::with_capacity(64);
+    out.push(VERSION);
+    Encoder {
+        graph,
+        out: &mut out,
+        ids: vec![u32::MAX; graph.len()],
+        next_id: 0,
+        depth: 0,
+    }
+    .run(graph.root())?;
+    Ok(out)
+}
+
+enum Task<'g> {
+    Value(&'g Value),
+    Key(&'g JsString),
+    Hole,
+    Count(usize),
+    /// Leaves a container.
+    Exit,
+}
+
+struct Encoder<'g, 'o> {
+    graph: &'g Graph,
+    out: &'o mut Vec<u8>,
+    /// Wire id of each node, `u32::MAX` until written.
+    ids: Vec<u32>,
+    next_id: u32,
+    depth: usize,
+}
+
+impl<'g> Encoder<'g, '_> {
+    fn run(&mut self, root: &'g Value) -> Result<(), EncodeError> {
+        let mut tasks = vec![Task::Value(root)];
+        while let Some(task) = tasks.pop() {
+            match task {
+                Task::Value(value) => self.value(value, &mut tasks)?,
+                Task::Key(key) => self.string(key),
+                Task::Hole => self.out.push(HOLE),
+                Task::Count(n) => self.varint(n as u64),
+                Task::Exit => self.depth -= 1,
+            }
+        }
+        Ok(())
+    }
+
+    fn value(&mut self, value: &'g Value, tasks: &mut Vec<Task<'g>>) -> Result<(), EncodeError> {
+        match value {
+            Value::Undefined => self.out.push(UNDEFINED),
+            Value::Null => self.out.push(NULL),
+            Value::Bool(false) => self.out.push(FALSE),
+            Value::Bool(true) => self.out.push(TRUE),
+            Value::Number(n) => self.number(*n),
+            Value::BigInt(n) => {
+                self.out.push(BIGINT);
+                self.bigint_body(n);
+            }
+            Value::String(s) => self.string(s),
+            Value::Ref(id) => self.reference(*id, tasks)?,
+        }
+        Ok(())
+    }
+
+    fn reference(&mut self, id: NodeId, tasks: &mut Vec<Task<'g>>) -> Result<(), EncodeError> {
+        let graph = self.graph;
+        let node = graph.node(id).ok_or(EncodeError::DanglingReference(id))?;
+        let wire = self.ids[id.index()];
+        if wire != u32::MAX {
+            self.out.push(BACK_REFERENCE);
+            self.varint(u64::from(wire));
+            return Ok(());
+        }
+        self.assign(id);
+        match node {
+            Node::Object(entries) => {
+                self.out.push(OBJECT);
+                self.varint(entries.len() as u64);
+                self.enter(!entries.is_empty(), tasks)?;
+                for (key, value) in entries.iter().rev() {
+                    tasks.push(Task::Value(value));
+                    tasks.push(Task::Key(key));
+                }
+            }
+            Node::Array(array) => {
+                if array
+                    .props
+                    .iter()
+                    .any(|(k, _)| *k == "length" || k.as_str().is_some_and(is_index))
+                {
+                    return Err(EncodeError::ArrayIndexProperty(id));
+                }
+                self.out.push(ARRAY);
+                self.varint(array.elements.len() as u64);
+                self.enter(
+                    !(array.elements.is_empty() && array.props.is_empty()),
+                    tasks,
+                )?;
+                for (key, value) in array.props.iter().rev() {
+                    tasks.push(Task::Value(value));
+                    tasks.push(Task::Key(key));
+                }
+                tasks.push(Task::Count(array.props.len()));
+                for element in array.elements.iter().rev() {
+                    tasks.push(match element {
+                        Some(value) => Task::Value(value),
+                        None => Task::Hole,
+                    });
+                }
+            }
+            Node::Date(time) => {
+                self.out.push(DATE);
+                self.f64(*time);
+            }
+            Node::RegExp { source, flags } => {
+                self.out.push(REGEXP);
+                self.string(source);
+                self.string(flags);
+            }
+            Node::Map(entries) => {
+                self.out.push(MAP);
+                self.varint(entries.len() as u64);
+                self.enter(!entries.is_empty(), tasks)?;
+                for (key, value) in entries.iter().rev() {
+                    tasks.push(Task::Value(value));
+                    tasks.push(Task::Value(key));
+                }
+            }
+            Node::Set(items) => {
+                self.out.push(SET);
+                self.varint(items.len() as u64);
+                self.enter(!items.is_empty(), tasks)?;
+                tasks.extend(items.iter().rev().map(Task::Value));
+            }
+            Node::ArrayBuffer(bytes) => {
+                self.out.push(ARRAY_BUFFER);
+                self.varint(bytes.len() as u64);
+                self.out.extend_from_slice(bytes);
+            }
+            Node::View(view) => {
+                let buffer = match graph.node(view.buffer) {
+                    Some(Node::ArrayBuffer(bytes)) => bytes,
+                    Some(_) => return Err(EncodeError::ViewBufferNotArrayBuffer(id)),
+                    None => return Err(EncodeError::DanglingReference(view.buffer)),
+                };
+                match view.byte_range() {
+                    Some(range) if range.end <= buffer.len() => {}
+                    _ => return Err(EncodeError::ViewOutOfRange(id)),
+                }
+                if view.byte_offset % view.kind.element_size() != 0 {
+                    return Err(EncodeError::MisalignedView(id));
+                }
+                self.out.push(VIEW);
+                self.out.push(view.kind.as_byte());
+                let wire = self.ids[view.buffer.index()];
+                if wire != u32::MAX {
+                    self.out.push(BACK_REFERENCE);
+                    self.varint(u64::from(wire));
+                } else {
+                    self.assign(view.buffer);
+                    self.out.push(ARRAY_BUFFER);
+                    self.varint(buffer.len() as u64);
+                    self.out.extend_from_slice(buffer);
+                }
+                self.varint(view.byte_offset as u64);
+                self.varint(view.length as u64);
+            }
+            Node::Error(error) => {
+                self.out.push(ERROR);
+                self.string_str(error.name.as_str());
+                for part in [&error.message, &error.stack] {
+                    match part {
+                        Some(s) => self.string(s),
+                        None => self.out.push(UNDEFINED),
+                    }
+                }
+                self.enter(error.cause.is_some(), tasks)?;
+                match &error.cause {
+                    Some(cause) => tasks.push(Task::Value(cause)),
+                    None => self.out.push(ABSENT),
+                }
+            }
+            Node::NumberObject(n) => {
+                self.out.push(NUMBER_OBJECT);
+                self.f64(*n);
+            }
+            Node::StringObject(s) => {
+                self.out.push(STRING_OBJECT);
+                self.string(s);
+            }
+            Node::BooleanObject(b) => {
+                self.out.push(BOOLEAN_OBJECT);
+                self.out.push(u8::from(*b));
+            }
+            Node::BigIntObject(n) => {
+                self.out.push(BIGINT_OBJECT);
+                self.bigint_body(n);
+            }
+        }
+        Ok(())
+    }
+
+    fn assign(&mut self, id: NodeId) {
+        self.ids[id.index()] = self.next_id;
+        self.next_id += 1;
+    }
+
+    /// Opens a container and schedules leaving it; refuses when its values would be inside
+    /// [`MAX_DEPTH`] containers (the rule `codec.js` and [`decode`](crate::decode) apply).
+    fn enter(&mut self, has_values: bool, tasks: &mut Vec<Task<'g>>) -> Result<(), EncodeError> {
+        if has_values && self.depth + 1 >= MAX_DEPTH {
+            return Err(EncodeError::TooDeep);
+        }
+        self.depth += 1;
+        tasks.push(Task::Exit);
+        Ok(())
+    }
+
+    fn number(&mut self, n: f64) {
+        if is_int32(n) {
+            self.out.push(INT32);
+            self.out.extend_from_slice(&(n as i32).to_le_bytes());
+        } else {
+            self.out.push(FLOAT64);
+            self.f64(n);
+        }
+    }
+
+    /// Writes a float64; every NaN as `0x7FF8000000000000`, as `codec.js` does.
+    fn f64(&mut self, n: f64) {
+        let n = if n.is_nan() { f64::NAN } else { n };
+        self.out.extend_from_slice(&n.to_le_bytes());
+    }
+
+    fn bigint_body(&mut self, n: &BigInt) {
+        self.out.push(u8::from(n.is_negative()));
+        self.varint(n.magnitude_le().len() as u64);
+        self.out.extend_from_slice(n.magnitude_le());
+    }
+
+    fn string(&mut self, s: &JsString) {
+        match s.as_str() {
+            Some(s) => self.string_str(s),
+            None => {
+                let units = s.as_lone_utf16().unwrap_or_default();
+                self.out.push(STRING_UTF16);
+                self.varint(units.len() as u64);
+                self.out.reserve(units.len() * 2);
+                for unit in units {
+                    self.out.extend_from_slice(&unit.to_le_bytes());
+                }
+            }
+        }
+    }
+
+    fn string_str(&mut self, s: &str) {
+        self.out.push(STRING_UTF8);
+        self.varint(s.len() as u64);
+        self.out.extend_from_slice(s.as_bytes());
+    }
+
+    fn varint(&mut self, mut n: u64) {
+        while n >= 0x80 {
+            self.out.push((n as u8) | 0x80);
+            n >>= 7;
+        }
+        self.out.push(n as u8);
+    }
+}
+
+/// True for numbers tag `0x04` carries: integers in the i32 range, except `-0`.
+fn is_int32(n: f64) -> bool {
+    n.fract() == 0.0
+        && (f64::from(i32::MIN)..=f64::from(i32::MAX)).contains(&n)
+        && !(n == 0.0 && n.is_sign_negative())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Array, ErrorName, ErrorNode, ViewKind};
+
+    fn hex(bytes: &[u8]) -> String {
+        bytes.iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    fn enc(g: &Graph) -> String {
+        hex(&encode(g))
+    }
+
+    #[test]
+    fn primitives() {
+        assert_eq!(enc(&Graph::from(())), "0100");
+        assert_eq!(enc(&Graph::from(Value::Null)), "0101");
+        assert_eq!(enc(&Graph::from(false)), "0102");
+        assert_eq!(enc(&Graph::from(true)), "0103");
+        assert_eq!(enc(&Graph::from(-2)), "0104feffffff");
+        assert_eq!(enc(&Graph::from(0.5)), "0105000000000000e03f");
+        assert_eq!(enc(&Graph::from("hé")), "01070368c3a9");
+        assert_eq!(
+            enc(&Graph::from(JsString::from_utf16(&[0xD800]))),
+            "01080100d8"
+        );
+    }
+
+    #[test]
+    fn numbers_choose_int32_only_for_exact_i32_values() {
+        assert!(is_int32(0.0));
+        assert!(!is_int32(-0.0));
+        assert!(is_int32(f64::from(i32::MIN)));
+        assert!(!is_int32(f64::from(i32::MAX) + 1.0));
+        assert!(!is_int32(f64::NAN));
+        assert!(!is_int32(f64::INFINITY));
+        assert!(!is_int32(1.5));
+        assert_eq!(enc(&Graph::from(-0.0)), "01050000000000000080");
+    }
+
+    #[test]
+    fn bigints_write_sign_and_magnitude() {
+        assert_eq!(enc(&Graph::from(BigInt::zero())), "01060000");
+        assert_eq!(enc(&Graph::from(BigInt::from(-256))), "010601020001");
+    }
+
+    #[test]
+    fn shared_objects_become_back_references_with_ids_in_tag_order() {
+        let mut g = Graph::new();
+        let inner = g.object(Vec::<(&str, Value)>::new());
+        let root = g.array(vec![inner.clone(), inner]);
+        g.set_root(root);
+        // array is id 0, inner object id 1, then a back-reference to 1.
+        assert_eq!(enc(&g), "0111021000200100");
+    }
+
+    #[test]
+    fn cycles_refer_back_to_the_open_object() {
+        let mut g = Graph::new();
+        let obj = g.object(Vec::<(&str, Value)>::new());
+        g.insert(&obj, "self", obj.clone());
+        g.set_root(obj);
+        assert_eq!(enc(&g), "011001070473656c662000");
+    }
+
+    #[test]
+    fn arrays_write_holes_and_props() {
+        let mut g = Graph::new();
+        let array = Array {
+            elements: vec![Some(1.into()), None],
+            props: vec![("x".into(), true.into())],
+        };
+        let root = g.add_value(Node::Array(array));
+        g.set_root(root);
+        assert_eq!(enc(&g), "01110204010000000f0107017803");
+    }
+
+    #[test]
+    fn views_share_their_buffer() {
+        let mut g = Graph::new();
+        let buffer = g.add(Node::ArrayBuffer(vec![1, 2, 3, 4]));
+        let a = g.view(ViewKind::Uint8Array, buffer, 1, 2);
+        let b = g.view(ViewKind::Uint16Array, buffer, 2, 1);
+        let root = g.array(vec![a, b]);
+        g.set_root(root);
+        // [0x11 len2] [view id1: kind1, buffer id2 (4 bytes), off 1, len 2] [view id3: kind4, ref 2, off 2, len 1]
+        assert_eq!(enc(&g), "0111021701160401020304010217042002020100");
+    }
+
+    #[test]
+    fn errors_write_name_message_stack_and_cause() {
+        let mut g = Graph::new();
+        let err = g.error(ErrorNode::new(ErrorName::TypeError, "m"));
+        g.set_root(err);
+        assert_eq!(enc(&g), "01180709547970654572726f7207016d000e");
+    }
+
+    #[test]
+    fn invalid_graphs_are_refused() {
+        let g = Graph::from(Value::Ref(NodeId(3)));
+        assert_eq!(
+            try_encode(&g),
+            Err(EncodeError::DanglingReference(NodeId(3)))
+        );
+        let mut g = Graph::new();
+        let buffer = g.add(Node::ArrayBuffer(vec![0; 4]));
+        let v = g.view(ViewKind::Uint32Array, buffer, 0, 2);
+        g.set_root(v.clone());
+        assert!(matches!(
+            try_encode(&g),
+            Err(EncodeError::ViewOutOfRange(_))
+        ));
+        let v = g.view(ViewKind::Uint16Array, buffer, 1, 1);
+        g.set_root(v);
+        assert!(matches!(
+            try_encode(&g),
+            Err(EncodeError::MisalignedView(_))
+        ));
+        let not_buffer = g.add(Node::Set(vec![]));
+        let v = g.view(ViewKind::DataView, not_buffer, 0, 0);
+        g.set_root(v);
+        assert!(matches!(
+            try_encode(&g),
+            Err(EncodeError::ViewBufferNotArrayBuffer(_))
+        ));
+    }
+
+    #[test]
+    fn depth_is_limited_without_stack_growth() {
+        // MAX_DEPTH arrays, the innermost empty: fine. Anything inside it: refused.
+        let mut g = Graph::new();
+        let mut inner = g.array(vec![]);
+        for _ in 1..MAX_DEPTH {
+            inner = g.array(vec![inner]);
+        }
+        g.set_root(inner.clone());
+        let bytes = std::thread::Builder::new()
+            .stack_size(64 * 1024)
+            .spawn({
+                let g = g.clone();
+                move || try_encode(&g).map(|b| b.len())
+            })
+            .unwrap()
+            .join()
+            .unwrap();
+        assert_eq!(bytes, Ok(1 + 3 * MAX_DEPTH));
+        let outer = g.array(vec![inner]);
+        g.set_root(outer);
+        assert_eq!(try_encode(&g), Err(EncodeError::TooDeep));
+    }
+
+    #[test]
+    fn nan_is_written_canonically() {
+        let odd_nan = f64::from_bits(0xFFF0_0000_0000_0001);
+        assert!(odd_nan.is_nan());
+        assert_eq!(enc(&Graph::from(odd_nan)), "0105000000000000f87f");
+    }
+
+    #[test]
+    fn array_properties_that_are_indices_are_refused() {
+        let mut g = Graph::new();
+        let array = Array {
+            elements: vec![],
+            props: vec![("0".into(), Value::Null)],
+        };
+        let root = g.add_value(Node::Array(array));
+        g.set_root(root);
+        assert!(matches!(
+            try_encode(&g),
+            Err(EncodeError::ArrayIndexProperty(_))
+        ));
+    }
+}
