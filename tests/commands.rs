@@ -568,3 +568,75 @@ fn the_inspector_records_only_while_open_with_latency_and_errors() {
         .unwrap();
     assert_eq!(view["entries"], json!([]));
 }
+
+#[test]
+fn installing_from_a_folder_validates_copies_and_enables() {
+    let host = host();
+    let source = tempfile::tempdir().unwrap();
+    let good = write_extension(
+        source.path(),
+        "hello",
+        json!({"name": "@acme/hello", "version": "1.0.0", "renderer": "renderer.js",
+               "engines": {"ferrolens": "^0.1"}}),
+    );
+    let id = host
+        .call("ferrolens_install", json!({"path": good}))
+        .unwrap();
+    assert_eq!(id, "@acme/hello");
+    let installed = host._user_dir.path().join("acme__hello");
+    assert!(
+        installed.join("renderer.js").is_file(),
+        "copied into the user folder"
+    );
+    let list = host.call("ferrolens_extensions", json!({})).unwrap();
+    let hello = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["id"] == "@acme/hello")
+        .unwrap();
+    assert_eq!(
+        (hello["state"].as_str(), hello["source"].as_str()),
+        (Some("active"), Some("user"))
+    );
+
+    let again = host
+        .call("ferrolens_install", json!({"path": good}))
+        .unwrap_err();
+    assert!(
+        again["message"]
+            .as_str()
+            .unwrap()
+            .contains("already installed"),
+        "{again}"
+    );
+
+    let broken = source.path().join("broken");
+    std::fs::create_dir_all(&broken).unwrap();
+    std::fs::write(broken.join("package.json"), "{ nope").unwrap();
+    let err = host
+        .call("ferrolens_install", json!({"path": broken}))
+        .unwrap_err();
+    let message = err["message"].as_str().unwrap();
+    assert!(
+        message.contains("package.json") && message.contains("not valid JSON"),
+        "{message}"
+    );
+
+    let foreign = write_extension(
+        source.path(),
+        "foreign",
+        json!({"name": "foreign", "version": "1.0.0", "main": "not-built-in",
+               "engines": {"ferrolens": "*"}}),
+    );
+    let err = host
+        .call("ferrolens_install", json!({"path": foreign}))
+        .unwrap_err();
+    assert!(
+        err["message"]
+            .as_str()
+            .unwrap()
+            .contains("not compiled into"),
+        "{err}"
+    );
+}

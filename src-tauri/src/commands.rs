@@ -172,6 +172,12 @@ pub fn ferrolens_uninstall<R: Runtime>(
     lifecycle::uninstall(&app, &id)
 }
 
+/// Installs the extension in folder `path` into the user extensions folder and enables it.
+#[tauri::command]
+pub fn ferrolens_install<R: Runtime>(app: AppHandle<R>, path: String) -> Result<String, IpcError> {
+    lifecycle::install(&app, std::path::Path::new(&path)).map(|id| id.to_string())
+}
+
 /// Opens another renderer frame (a window loading the shell) and returns its label.
 #[tauri::command]
 pub async fn ferrolens_open_frame<R: Runtime>(app: AppHandle<R>) -> Result<String, String> {

@@ -39,11 +39,13 @@ pub struct HostConfig {
 }
 
 /// The Rust main parts compiled into this build, matched to manifests' `main` field. The
-/// benchmark's part is inert unless its extension folder is loaded (by the benchmark runner).
+/// benchmark's and the end-to-end probe's parts are inert unless their extension folders are
+/// loaded (by the benchmark runner and the end-to-end tests).
 pub fn bundled_main_parts() -> Vec<MainPart> {
     vec![
         ferrolens_ext_example::MAIN_PART,
         ferrolens_ext_bench::MAIN_PART,
+        ferrolens_ext_probe::MAIN_PART,
     ]
 }
 
@@ -67,6 +69,7 @@ pub fn configure<R: Runtime>(base: tauri::Builder<R>) -> tauri::Builder<R> {
             commands::ferrolens_counts,
             commands::ferrolens_set_enabled,
             commands::ferrolens_uninstall,
+            commands::ferrolens_install,
             commands::ferrolens_open_frame,
             commands::ferrolens_close_frame,
             commands::ferrolens_open_devtools,
@@ -131,6 +134,7 @@ pub fn start<R: Runtime>(
     log::info!("user extensions: {}", user.display());
     manager.add(discover(&bundled, Source::Bundled, &host));
     manager.add(discover(&user, Source::User, &host));
+    app.manage(lifecycle::UserDir(user));
     let settings_file = match config.settings_file {
         Some(file) => file,
         None => app.path().app_config_dir()?.join(SETTINGS_FILE),

@@ -5,8 +5,10 @@ use ferrolens_ipc::{Counts, ErrorCode, ExtensionId, IpcError};
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 
+use std::path::{Path, PathBuf};
+
 use crate::frames::Frames;
-use crate::manager::ExtensionManager;
+use crate::manager::{host_version, Discovered, ExtensionManager, Manifest, Source};
 use crate::settings::Settings;
 use crate::transport::LIFECYCLE_EVENT;
 
@@ -85,5 +87,67 @@ pub fn uninstall<R: Runtime>(app: &AppHandle<R>, id: &ExtensionId) -> Result<(),
     })?;
     notify(app, "uninstalled", id);
     log::info!("extension {id} uninstalled from {}", dir.display());
+    Ok(())
+}
+
+/// The user extensions folder, where installs go.
+pub struct UserDir(pub PathBuf);
+
+/// Installs the extension in folder `from`: validates its manifest, copies the folder into the
+/// user extensions folder, then enables it. Returns its id.
+pub fn install<R: Runtime>(app: &AppHandle<R>, from: &Path) -> Result<ExtensionId, IpcError> {
+    let refuse = |why: String| IpcError::new(ErrorCode::ActivationFailed, why);
+    let manifest = Manifest::load(from, &host_version()).map_err(|e| refuse(e.0))?;
+    let id = manifest.id.clone();
+    let manager = app.state::<ExtensionManager>();
+    if manager.require_known(id.as_str()).is_ok() {
+        return Err(refuse(format!("an extension {id} is already installed")).for_extension(&id));
+    }
+    if let Some(main) = &manifest.main {
+        if !manager.has_main_part(main) {
+            return Err(refuse(format!(
+                "its main part {main:?} is not compiled into this Ferrolens: only renderer-only extensions and main parts built in can be installed"
+            ))
+            .for_extension(&id));
+        }
+    }
+    let folder = id.event_key().replace('/', "__");
+    let dest = app.state::<UserDir>().0.join(folder);
+    if dest.exists() {
+        return Err(refuse(format!("{} already exists", dest.display())).for_extension(&id));
+    }
+    copy_dir(from, &dest).map_err(|e| {
+        let _ = std::fs::remove_dir_all(&dest);
+        refuse(format!(
+            "could not copy {} to {}: {e}",
+            from.display(),
+            dest.display()
+        ))
+    })?;
+    let manifest = Manifest::load(&dest, &host_version()).map_err(|e| refuse(e.0))?;
+    manager.add(vec![Discovered {
+        dir: dest,
+        source: Source::User,
+        manifest: Ok(manifest),
+    }]);
+    if app.state::<Settings>().is_enabled(id.as_str()) {
+        enable(app, &id)?;
+    }
+    Ok(id)
+}
+
+fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let kind = entry.file_type()?;
+        let target = to.join(entry.file_name());
+        if kind.is_dir() {
+            copy_dir(&entry.path(), &target)?;
+        } else if kind.is_file() {
+            std::fs::copy(entry.path(), target)?;
+        }
+        // Symlinks are not followed: an installed extension holds only its own files.
+    }
     Ok(())
 }

@@ -315,6 +315,11 @@ impl ExtensionManager {
             .map(|c| c.activation())
     }
 
+    /// True when a main part named `name` is compiled in.
+    pub fn has_main_part(&self, name: &str) -> bool {
+        self.main_parts.iter().any(|p| p.name == name)
+    }
+
     /// Checks that `id` names a discovered extension.
     pub fn require_known(&self, name: &str) -> Result<ExtensionId, IpcError> {
         let id = ExtensionId::new(name)?;
