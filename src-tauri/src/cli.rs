@@ -18,6 +18,11 @@ pub struct Cli {
     #[arg(long, value_name = "DIR")]
     pub bundled_dir: Option<PathBuf>,
 
+    /// Settings file (which extensions are disabled); default: settings.json in the app's
+    /// config folder, e.g. ~/.config/dev.ferrolens.app/settings.json on Linux.
+    #[arg(long, value_name = "FILE")]
+    pub settings_file: Option<PathBuf>,
+
     /// Open the devtools of every frame at start.
     #[arg(long)]
     pub devtools: bool,

@@ -175,7 +175,7 @@ pub fn run() {
     let config = HostConfig {
         bundled_dir: cli.bundled_dir,
         user_dir: cli.extensions_dir,
-        settings_file: None,
+        settings_file: cli.settings_file,
         devtools,
         bench: cli.bench_out.map(|out| (out, cli.bench_quick)),
     };
