@@ -1,37 +1,122 @@
 #!/usr/bin/env bash
-# Runs every Ferrolens test: formatting and lints, Rust unit and mock-runtime tests, JS unit
-# tests, and end-to-end tests driving the real app in a real webview under Xvfb, plus the
-# benchmark harness in quick mode. Installs what is missing first. Artifacts go to artifacts/.
-set -uo pipefail
-cd "$(dirname "$0")/.."
-bash scripts/setup.sh || exit 1
-export PATH="$HOME/.cargo/bin:$PATH"
-mkdir -p artifacts
+# Runs every Ferrolens check and test, as CI does (.ci/run):
+#
+#   bash scripts/test.sh
+#
+#   setup           scripts/setup.sh (Debian packages, tauri-driver, npm packages)
+#   fmt             cargo fmt --all -- --check
+#   clippy          cargo clippy --workspace --all-targets -- -D warnings
+#   cargo-test      cargo test --workspace
+#   lint            npm run lint
+#   typecheck       npm run typecheck
+#   js-test         npm run test:js
+#   build           cargo build --features custom-protocol   (debug app, frontend embedded)
+#   e2e             scripts/e2e.sh: node --test tests/e2e/, against the real app in WebKitGTK
+#                   under Xvfb, through tauri-driver and WebKitWebDriver
+#
+# Every step runs even when an earlier one failed (e2e needs build); the summary at the end
+# lists each step, and the exit status is non-zero when any failed. Logs and screenshots go to
+# artifacts/ (artifacts/logs/*.log, artifacts/*.png).
+#
+# While developing, `bash scripts/test.sh e2e` (or any list of step names) runs only those steps
+# after setup; without arguments, as in CI, every step runs.
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-failed=()
-step() {
-  local name=$1
-  shift
-  echo
-  echo "=== $name"
-  if "$@"; then echo "=== $name: ok"; else echo "=== $name: FAILED"; failed+=("$name"); fi
+cd "$FERROLENS_ROOT"
+ARTIFACTS="$FERROLENS_ROOT/artifacts"
+LOGS="$ARTIFACTS/logs"
+mkdir -p "$LOGS"
+
+STEP_NAMES=()
+STEP_RESULTS=()
+STEP_TIMES=()
+declare -A RESULT_OF=()
+
+record() { # name result seconds
+  STEP_NAMES+=("$1")
+  STEP_RESULTS+=("$2")
+  STEP_TIMES+=("$3")
+  RESULT_OF[$1]="$2"
 }
 
-step "cargo fmt" cargo fmt --all -- --check
-step "cargo clippy" cargo clippy --workspace --all-targets --quiet -- -D warnings
-step "cargo test" cargo test --workspace
-step "eslint + prettier" npm run --silent lint
-step "typescript" npm run --silent typecheck
-step "js unit tests" npm run --silent test:js
-step "build app" cargo build --features custom-protocol --quiet
-if [ -x target/debug/ferrolens ]; then
-  step "end-to-end (WebKitWebDriver via tauri-driver, Xvfb)" bash scripts/e2e.sh
-  step "benchmark harness (quick mode)" bash scripts/bench.sh --quick --debug
+# run_step NAME COMMAND...: runs it with its output on the console and in artifacts/logs/NAME.log.
+run_step() {
+  local name="$1"
+  shift
+  local log="$LOGS/$name.log" start status
+  printf '\n%s\n' "${_fl_bold}==> [$name] $*${_fl_reset}"
+  start=$SECONDS
+  set +e
+  "$@" 2>&1 | tee "$log"
+  status=${PIPESTATUS[0]}
+  set -e
+  if [ "$status" -eq 0 ]; then
+    record "$name" pass $((SECONDS - start))
+    printf '%s\n' "${_fl_green}==> [$name] passed${_fl_reset} ($((SECONDS - start)) s)"
+  else
+    record "$name" "fail (exit $status)" $((SECONDS - start))
+    printf '%s\n' "${_fl_red}==> [$name] FAILED with exit status $status${_fl_reset} ($((SECONDS - start)) s, log: ${log#"$FERROLENS_ROOT/"})"
+  fi
+}
+
+skip_step() { # name reason
+  record "$1" "skipped: $2" 0
+  printf '\n%s\n' "${_fl_yellow}==> [$1] skipped: $2${_fl_reset}"
+}
+
+summary() {
+  local failed=0 passed=0 i
+  printf '\n%s\n' "${_fl_bold}==> Summary of bash scripts/test.sh${_fl_reset}"
+  for i in "${!STEP_NAMES[@]}"; do
+    printf '  %-11s %-28s %5s s\n' "${STEP_NAMES[$i]}" "${STEP_RESULTS[$i]}" "${STEP_TIMES[$i]}"
+    if [ "${STEP_RESULTS[$i]}" = pass ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+  done
+  printf '  total time %d s; logs in artifacts/logs/, screenshots in artifacts/\n' "$SECONDS"
+  if [ "$failed" -eq 0 ]; then
+    printf '%s\n' "${_fl_green}ALL STEPS PASSED${_fl_reset}"
+  else
+    printf '%s\n' "${_fl_red}SOME STEPS FAILED OR WERE SKIPPED${_fl_reset}"
+  fi
+  printf 'steps: %d passed, %d failed\n' "$passed" "$failed"
+  [ "$failed" -eq 0 ]
+}
+
+SELECTED=("$@")
+for step in "${SELECTED[@]}"; do
+  case "$step" in
+    fmt | clippy | cargo-test | lint | typecheck | js-test | build | e2e) ;;
+    *) fl_die "test.sh: unknown step $step (steps: fmt clippy cargo-test lint typecheck js-test build e2e)" ;;
+  esac
+done
+wanted() {
+  [ "${#SELECTED[@]}" -eq 0 ] && return 0
+  local step
+  for step in "${SELECTED[@]}"; do [ "$step" = "$1" ] && return 0; done
+  return 1
+}
+
+fl_say "Ferrolens tests in $FERROLENS_ROOT ($(uname -sm), $(nproc) cores)"
+run_step setup bash scripts/setup.sh
+if [ "${RESULT_OF[setup]}" != pass ]; then
+  summary || true
+  fl_die "set-up failed, so nothing else can run"
 fi
 
-echo
-if [ ${#failed[@]} -gt 0 ]; then
-  echo "FAILED: ${failed[*]}"
-  exit 1
+! wanted fmt || run_step fmt cargo fmt --all -- --check
+! wanted clippy || run_step clippy cargo clippy --workspace --all-targets -- -D warnings
+! wanted cargo-test || run_step cargo-test cargo test --workspace
+! wanted lint || run_step lint npm run lint
+! wanted typecheck || run_step typecheck npm run typecheck
+! wanted js-test || run_step js-test npm run test:js
+! wanted build || run_step build cargo build --features custom-protocol
+if wanted e2e; then
+  if [ "${RESULT_OF[build]:-pass}" = pass ]; then
+    run_step e2e bash scripts/e2e.sh
+  else
+    skip_step e2e "the build failed"
+  fi
 fi
-echo "every step passed"
+
+summary

@@ -1,47 +1,112 @@
-// The guide's example, end to end in the real app: renderer -> main broadcast, the renderer's
-// own listener, and invokes answered by main, all seen through the real webview.
+// The extension guide's example, end to end in the real app: the renderer broadcasts
+// `initialize`, main's listener records it, the renderer's own listener gets it, and main answers
+// the renderer's invokes. Everything is read from the real webview.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { By } from "selenium-webdriver";
-import { launch, screenshot, textOf } from "./driver.mjs";
+import { launch, problems, shellState, waitForAttribute, waitForText } from "./driver.mjs";
 
-/** @type {import("selenium-webdriver").WebDriver} */
-let driver;
+const PANEL = 'section[data-extension-panel="example"]';
+const ID = /^id-[0-9a-f]+$/;
+
+/** @type {import("./driver.mjs").App | undefined} */
+let app;
+let failed = false;
 
 before(async () => {
-  ({ driver } = await launch());
+  app = await launch();
 });
 
 after(async () => {
-  await driver?.quit();
+  if (!app) return;
+  if (failed) await app.saveDiagnostics("example-failure");
+  await app.quit();
 });
 
-test("the example extension is listed as active", async () => {
-  const item = await driver.findElement(By.css('#extensions li[data-extension-id="example"]'));
-  assert.equal(await item.getAttribute("data-state"), "active");
-  const state = await driver.executeScript("return window.__ferrolens.extensions");
-  assert.deepEqual(state, [{ id: "example", state: "active" }]);
-});
+/** Runs `body` with the app, noting a failure so that `after` saves diagnostics. */
+function check(name, body) {
+  test(name, { timeout: 60_000 }, async () => {
+    assert.ok(app, "the app did not start");
+    try {
+      await body(app.driver);
+    } catch (error) {
+      failed = true;
+      throw error;
+    }
+  });
+}
 
-test("the renderer's initialize broadcast reached main's listener", async () => {
-  const sent = await textOf(driver, '[data-extension-panel="example"] [data-testid="sent-id"]');
-  assert.match(sent, /^id-[0-9a-f]{8}$/);
-  const recorded = await textOf(driver, '[data-testid="main-ids"]');
-  assert.ok(recorded.split(", ").includes(sent), `main recorded ${recorded}, not ${sent}`);
-});
-
-test("the broadcast also reached the renderer's own listener, once", async () => {
-  const sent = await textOf(driver, '[data-testid="sent-id"]');
-  const self = await textOf(driver, '[data-testid="self-received"]');
-  assert.equal(self, sent);
-  const listeners = await driver.executeScript(
-    'return window.__ferrolens.listenerCount("example")',
+check("the example extension is listed as active", async (driver) => {
+  await waitForAttribute(
+    driver,
+    '#extensions li[data-extension-id="example"]',
+    "data-state",
+    "active",
   );
-  assert.equal(listeners, 1);
+  const state = await shellState(driver, ["example"]);
+  assert.ok(state, "window.__ferrolens is not set");
+  assert.deepEqual(
+    state.extensions.find((/** @type {{ id: string }} */ e) => e.id === "example"),
+    { id: "example", state: "active" },
+    `the frame did not load the example: ${JSON.stringify(state.extensions)}`,
+  );
 });
 
-test("main's answer to invoke is shown in the UI", async () => {
-  const greeting = await textOf(driver, '[data-testid="greeting"]');
-  assert.equal(greeting, "Hello, Ferrolens user! (answered by main for example)");
-  await screenshot(driver, "example");
+check("the renderer's initialize broadcast reached main's listener", async (driver) => {
+  const sent = await waitForText(
+    driver,
+    `${PANEL} [data-testid="sent-id"]`,
+    (t) => ID.test(t),
+    "an id like id-1a2b3c4d",
+  );
+  // main-ids is what main recorded, fetched by invoke("initialized-ids") after the broadcast.
+  const mainIds = await waitForText(
+    driver,
+    `${PANEL} [data-testid="main-ids"]`,
+    (t) => t.split(",").some((id) => ID.test(id.trim())),
+    "main's recorded ids",
+  );
+  assert.ok(
+    mainIds
+      .split(",")
+      .map((id) => id.trim())
+      .includes(sent),
+    `main recorded ${JSON.stringify(mainIds)}, not the id the renderer broadcast (${sent})`,
+  );
+});
+
+check("the broadcast reached the renderer's own listener", async (driver) => {
+  const sent = await waitForText(
+    driver,
+    `${PANEL} [data-testid="sent-id"]`,
+    (t) => ID.test(t),
+    "an id like id-1a2b3c4d",
+  );
+  const received = await waitForText(
+    driver,
+    `${PANEL} [data-testid="self-received"]`,
+    (t) => ID.test(t),
+    "the id this frame's listener received",
+  );
+  assert.equal(received, sent, "the renderer's listener received another id than it broadcast");
+  const state = await shellState(driver, ["example"]);
+  assert.ok(
+    state?.listenerCounts.example === 1,
+    `the example's one listener is counted ${state?.listenerCounts.example} times in this frame`,
+  );
+});
+
+check("main's answer to invoke greet is shown", async (driver) => {
+  const greeting = await waitForText(
+    driver,
+    `${PANEL} [data-testid="greeting"]`,
+    (t) => t.includes("Hello,"),
+    "a greeting containing “Hello,”",
+  );
+  assert.match(greeting, /^Hello, .+/);
+});
+
+check("the shell reports no problems, and a screenshot is saved", async (driver) => {
+  assert.deepEqual(await problems(driver), []);
+  const file = await app?.screenshot("example");
+  console.log(`screenshot: ${file}`);
 });
