@@ -1,26 +1,38 @@
 #!/usr/bin/env bash
 # Benchmarks the extension IPC against raw Tauri in one run and writes artifacts/bench/
-# results.json and results.md. --quick: a handful of iterations (the test command uses it to
-# keep the harness working); --debug: use the debug build instead of building release.
+# results.json and results.md.
+#
+#   bash scripts/bench.sh [--quick] [--debug]
+#
+# --quick: a handful of iterations (scripts/test.sh uses it to keep the harness working; the
+# numbers are not for reading), written to artifacts/bench-quick/; --debug: use the debug build
+# (target/debug/ferrolens, built by the caller) instead of building a release one.
+# Without a display the app runs under xvfb-run.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-export PATH="$HOME/.cargo/bin:$PATH"
+# shellcheck source=scripts/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+cd "$FERROLENS_ROOT"
 quick=()
-binary=target/release/ferrolens
+binary="$FERROLENS_TARGET_DIR/release/ferrolens"
 out=artifacts/bench
 for a in "$@"; do
   case "$a" in
-    --quick) quick=(--quick); out=artifacts/bench-quick ;;
-    --debug) binary=target/debug/ferrolens ;;
-    *) echo "bench: unknown option $a" >&2; exit 2 ;;
+    --quick) quick=(--quick) out=artifacts/bench-quick ;;
+    --debug) binary="$FERROLENS_TARGET_DIR/debug/ferrolens" ;;
+    *) fl_die "bench.sh: unknown option $a (options: --quick --debug)" ;;
   esac
 done
-if [ "$binary" = target/release/ferrolens ]; then
+if [ "$binary" = "$FERROLENS_TARGET_DIR/release/ferrolens" ]; then
   bash scripts/setup.sh
   cargo build --release --features custom-protocol
 fi
+[ -x "$binary" ] || fl_die "bench.sh: $binary is missing (build it first, or drop --debug)"
+
 export WEBKIT_DISABLE_DMABUF_RENDERER=1
-if [ -z "${DISPLAY:-}" ]; then
-  exec xvfb-run -a -s "-screen 0 1280x900x24" node tests/bench/run.mjs --binary "$binary" --out "$out" "${quick[@]}"
+if fl_have_display; then
+  exec node tests/bench/run.mjs --binary "$binary" --out "$out" "${quick[@]}"
 fi
-exec node tests/bench/run.mjs --binary "$binary" --out "$out" "${quick[@]}"
+command -v xvfb-run >/dev/null 2>&1 || fl_die "bench.sh: no display and no xvfb-run (package xvfb)"
+exec xvfb-run -a -s "-screen 0 1280x900x24 -nolisten tcp" \
+  node tests/bench/run.mjs --binary "$binary" --out "$out" "${quick[@]}"

@@ -13,8 +13,10 @@
 #   build           cargo build --features custom-protocol   (debug app, frontend embedded)
 #   e2e             scripts/e2e.sh: node --test tests/e2e/, against the real app in WebKitGTK
 #                   under Xvfb, through tauri-driver and WebKitWebDriver
+#   bench-quick     scripts/bench.sh --quick --debug: the benchmark harness, a few iterations
+#                   per case, to keep it working (its numbers are not for reading)
 #
-# Every step runs even when an earlier one failed (e2e needs build); the summary at the end
+# Every step runs even when an earlier one failed (e2e and bench-quick need build); the summary at the end
 # lists each step, and the exit status is non-zero when any failed. Logs and screenshots go to
 # artifacts/ (artifacts/logs/*.log, artifacts/*.png).
 #
@@ -70,7 +72,7 @@ summary() {
   local failed=0 passed=0 i
   printf '\n%s\n' "${_fl_bold}==> Summary of bash scripts/test.sh${_fl_reset}"
   for i in "${!STEP_NAMES[@]}"; do
-    printf '  %-11s %-28s %5s s\n' "${STEP_NAMES[$i]}" "${STEP_RESULTS[$i]}" "${STEP_TIMES[$i]}"
+    printf '  %-12s %-28s %5s s\n' "${STEP_NAMES[$i]}" "${STEP_RESULTS[$i]}" "${STEP_TIMES[$i]}"
     if [ "${STEP_RESULTS[$i]}" = pass ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
   done
   printf '  total time %d s; logs in artifacts/logs/, screenshots in artifacts/\n' "$SECONDS"
@@ -86,8 +88,8 @@ summary() {
 SELECTED=("$@")
 for step in "${SELECTED[@]}"; do
   case "$step" in
-    fmt | clippy | cargo-test | lint | typecheck | js-test | build | e2e) ;;
-    *) fl_die "test.sh: unknown step $step (steps: fmt clippy cargo-test lint typecheck js-test build e2e)" ;;
+    fmt | clippy | cargo-test | lint | typecheck | js-test | build | e2e | bench-quick) ;;
+    *) fl_die "test.sh: unknown step $step (steps: fmt clippy cargo-test lint typecheck js-test build e2e bench-quick)" ;;
   esac
 done
 wanted() {
@@ -111,12 +113,13 @@ fi
 ! wanted typecheck || run_step typecheck npm run typecheck
 ! wanted js-test || run_step js-test npm run test:js
 ! wanted build || run_step build cargo build --features custom-protocol
-if wanted e2e; then
-  if [ "${RESULT_OF[build]:-pass}" = pass ]; then
-    run_step e2e bash scripts/e2e.sh
-  else
-    skip_step e2e "the build failed"
-  fi
+# The app steps need the debug build (when this run built it, that it succeeded).
+if [ "${RESULT_OF[build]:-pass}" = pass ]; then
+  ! wanted e2e || run_step e2e bash scripts/e2e.sh
+  ! wanted bench-quick || run_step bench-quick bash scripts/bench.sh --quick --debug
+else
+  ! wanted e2e || skip_step e2e "the build failed"
+  ! wanted bench-quick || skip_step bench-quick "the build failed"
 fi
 
 summary
