@@ -5,6 +5,11 @@ import { Renderer } from "@ferrolens/extensions";
 /** The extension's renderer IPC, as in the guide's `helpers/renderer.ts`. */
 export class IpcRenderer extends Renderer.Ipc {}
 
+/** This frame's webview label, from Tauri's globals (Ferrolens sets `withGlobalTauri`). */
+function frameLabel() {
+  return /** @type {any} */ (globalThis).__TAURI__?.webview?.getCurrentWebview?.().label ?? null;
+}
+
 /** @param {string} testId @param {string} label */
 function fact(testId, label) {
   const dt = document.createElement("dt");
@@ -26,6 +31,7 @@ export default class ExampleExtensionRenderer extends Renderer.LensExtension {
       self: fact("self-received", "This frame's listener got"),
       main: fact("main-ids", "Main recorded"),
       greeting: fact("greeting", "Main answered greet"),
+      handle: fact("frame-handle", "Main can request"),
     };
     this.panel = document.createElement("section");
     this.panel.dataset.extensionPanel = this.id;
@@ -39,9 +45,16 @@ export default class ExampleExtensionRenderer extends Renderer.LensExtension {
 
     // Listening before broadcasting: the host has already subscribed this frame, so the
     // broadcast below comes back to this listener too (no timer needed).
-    ipc.listen("initialize", (_event, id) => {
-      facts.self.dd.textContent = String(id);
-    });
+    const listeners = [
+      ipc.listen("initialize", (_event, id) => {
+        facts.self.dd.textContent = String(id);
+      }),
+    ];
+
+    // Main asks this frame (its `ipc.request(frame, "frame-info", ...)`); the answer is the
+    // returned value. Registered in onActivate: the core holds main's requests until it resolves.
+    ipc.handle("frame-info", () => ({ frame: frameLabel(), listeners: listeners.length }));
+    facts.handle.dd.textContent = "frame-info (handler registered)";
 
     const id = `id-${crypto.randomUUID().slice(0, 8)}`;
     facts.sent.dd.textContent = id;

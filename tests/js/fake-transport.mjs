@@ -115,6 +115,16 @@ export function payload(channel, args, origin = { kind: "main" }) {
   return { channel, origin, args };
 }
 
+/**
+ * A main-to-frame request payload as the core emits it, on the same event as broadcasts.
+ * @param {number} id
+ * @param {string} channel
+ * @param {unknown[]} args
+ */
+export function request(id, channel, args = []) {
+  return { kind: "request", id, channel, args };
+}
+
 /** Lets pending promise callbacks run. */
 export function settle() {
   return new Promise((resolve) => setImmediate(resolve));

@@ -1,6 +1,6 @@
 // The frame host, used by the shell page (never by extensions): loads every active extension's
-// renderer part into this frame, routes its broadcasts to its listeners exactly once, and
-// follows activation and deactivation from the Rust core.
+// renderer part into this frame, routes its broadcasts to its listeners exactly once and main's
+// requests to its handlers, and follows activation and deactivation from the Rust core.
 import { claimCapability, grantCapability } from "./capability.js";
 import { toIpcError } from "./errors.js";
 import { LensExtension } from "./extension.js";
@@ -19,7 +19,8 @@ export const LIFECYCLE_EVENT = "ferrolens:lifecycle";
  * @property {string} description
  * @property {string} renderer  URL of the renderer entry (an ES module)
  * @property {string} token  this frame's capability for this activation
- * @property {string} event  the Tauri event carrying this extension's broadcasts
+ * @property {string} event  the Tauri event carrying this extension's broadcasts and main's
+ *   requests to this frame
  */
 
 /**
@@ -33,7 +34,8 @@ export const LIFECYCLE_EVENT = "ferrolens:lifecycle";
  */
 
 /**
- * Receives every failure in this frame: loading, activation, deactivation and listeners.
+ * Receives every failure in this frame: loading, activation, deactivation, listeners, and
+ * replies to main's requests that could not be sent.
  * `extension` is undefined for failures of the host itself.
  * @typedef {(extension: string | undefined, error: Error) => void} ErrorReporter
  */
@@ -55,6 +57,7 @@ export const LIFECYCLE_EVENT = "ferrolens:lifecycle";
  *   runs the extension's onDeactivate (isolated), then always removes its listeners, resets its
  *   Ipc instances and stops its Tauri listener; does nothing for an id not loaded here
  * @property {(id: string) => number} listenerCount  the extension's live listeners in this frame
+ * @property {(id: string) => number} handlerCount  the extension's handlers in this frame
  * @property {() => void} close  stops every Tauri listener of this frame (page unload)
  */
 
@@ -170,7 +173,10 @@ export async function bootFrame(options = {}) {
   /** @param {LoadedExtension} extension */
   const attach = async (extension) => {
     const { id, token } = extension;
-    const hub = new ListenerHub(id, (error) => report(id, error));
+    const hub = new ListenerHub(id, (error) => report(id, error), {
+      frame,
+      reply: (reply) => transport.invoke("ferrolens_reply", { extension: id, token, ...reply }),
+    });
     /** @type {Loaded} */
     const entry = {
       state: { id, name: extension.name, version: extension.version, state: "active" },
@@ -191,7 +197,8 @@ export async function bootFrame(options = {}) {
     let step = "could not subscribe to its broadcasts";
     try {
       // One Tauri listener per extension in this frame, targeted at this frame, feeding every
-      // Ipc instance's listeners: each broadcast reaches each listener exactly once.
+      // Ipc instance's listeners and handlers: each broadcast reaches each listener exactly
+      // once, and each request from main is answered once.
       entry.unlisten = await transport.listen(extension.event, (payload) => hub.dispatch(payload), {
         kind: "WebviewWindow",
         label: frame,
@@ -314,6 +321,7 @@ export async function bootFrame(options = {}) {
         onChange();
       }),
     listenerCount: (id) => loaded.get(id)?.hub.size ?? 0,
+    handlerCount: (id) => loaded.get(id)?.hub.handlerCount ?? 0,
     close() {
       closed = true;
       stop(unlistenLifecycle, (error) => report(undefined, error));

@@ -15,6 +15,7 @@
  *     ipc.listen("initialize", (event, id) => console.log(event.origin, id));
  *     await ipc.broadcast("initialize", "an-id");
  *     const answer = await ipc.invoke("greet", "you");
+ *     ipc.handle("frame-info", () => ({ title: document.title })); // main asks this frame
  *   }
  * }
  * ```
@@ -40,11 +41,17 @@ export declare const ErrorCode: Readonly<{
   EXTENSION_NOT_ACTIVE: "EXTENSION_NOT_ACTIVE";
   /** The extension was deactivated while the call was in flight. */
   EXTENSION_DEACTIVATED: "EXTENSION_DEACTIVATED";
-  /** Main has no handler on that channel. */
+  /**
+   * Main has no handler on that channel; or, for a request from main to a frame, that frame has
+   * none (see {@link Ipc.handle}).
+   */
   NO_HANDLER: "NO_HANDLER";
-  /** A second `handle` on one channel. */
+  /** A second `handle` on one channel (in main, or in one frame: see {@link Ipc.handle}). */
   HANDLER_EXISTS: "HANDLER_EXISTS";
-  /** The handler returned an error: see {@link IpcError.cause}. */
+  /**
+   * The handler returned an error (main's), or threw or rejected (a frame's, answering main):
+   * see {@link IpcError.cause}.
+   */
   HANDLER_FAILED: "HANDLER_FAILED";
   /** The handler panicked; the app keeps running. */
   HANDLER_PANICKED: "HANDLER_PANICKED";
@@ -102,7 +109,8 @@ export interface IpcErrorCause extends Error {
 }
 
 /**
- * The error every IPC operation rejects (or, for {@link Ipc.listen}, throws) with. Unlike Lens,
+ * The error every IPC operation rejects (or, for {@link Ipc.listen} and {@link Ipc.handle},
+ * throws) with. Unlike Lens,
  * it keeps what went wrong as a {@link ErrorCode}, which extension and channel it concerns, and
  * the handler's own error as `cause`.
  */
@@ -201,6 +209,29 @@ export type IpcListener<Args extends unknown[] = any[]> = (
   ...args: Args
 ) => unknown;
 
+/**
+ * What a frame's handler learns about a request from main, besides its arguments. Frozen.
+ * Requests to a frame only ever come from the extension's own main part.
+ */
+export interface IpcRequestEvent {
+  /** The extension whose namespace it travelled in: always the handler's own. */
+  readonly extension: string;
+  /** The channel it was sent on. */
+  readonly channel: string;
+  /** Always main. */
+  readonly origin: Readonly<{ kind: "main" }>;
+}
+
+/**
+ * A frame's handler of main's requests (see {@link Ipc.handle}). What it returns, or what its
+ * promise resolves with, is main's answer (`undefined` arrives as `null`); a throw or a rejection
+ * reaches main as `HANDLER_FAILED` with the error as `cause`.
+ */
+export type IpcHandler<Args extends unknown[] = any[], Result = unknown> = (
+  event: IpcRequestEvent,
+  ...args: Args
+) => Result | PromiseLike<Result>;
+
 /** Removes what it was returned for; calling it again does nothing. */
 export type Disposer = () => void;
 
@@ -250,8 +281,8 @@ export declare abstract class Ipc {
   static getInstance<T extends Ipc>(this: { prototype: T }): T;
 
   /**
-   * Forgets this subclass's instance and removes the listeners added through it; the next
-   * {@link Ipc.createInstance} builds a new one. The host does this on deactivation.
+   * Forgets this subclass's instance and removes the listeners and handlers added through it;
+   * the next {@link Ipc.createInstance} builds a new one. The host does this on deactivation.
    */
   static resetInstance(): void;
 
@@ -267,6 +298,32 @@ export declare abstract class Ipc {
    *   deactivation; TypeError when `listener` is not a function
    */
   listen<Args extends unknown[] = any[]>(channel: string, listener: IpcListener<Args>): Disposer;
+
+  /**
+   * Answers main's requests on `channel` to this frame (main's `ipc.request(frame, channel, ..)`):
+   * `handler(event, ...args)` runs once per request and its return value, awaited when it is a
+   * promise, is main's answer. Every request gets exactly one answer:
+   *
+   * - the handler's value (it must survive JSON: a value that cannot be sent reaches main as
+   *   `BAD_PAYLOAD`);
+   * - `HANDLER_FAILED` when it throws or its promise rejects, with the error as `cause`
+   *   (`{ name, message, code?, data?, stack?, cause? }`);
+   * - `NO_HANDLER` when this frame has no handler on the channel (none registered yet, or
+   *   removed).
+   *
+   * Register it in `onActivate`: requests main sends before `onActivate` resolved are held by
+   * the core until then, like broadcasts.
+   *
+   * One handler per channel per frame, shared by all Ipc subclasses of the extension; handlers
+   * are removed on deactivation and by {@link Ipc.resetInstance}, like listeners. An answer that
+   * cannot be delivered (main stopped waiting: timeout, cancellation) is reported to the frame's
+   * error reporter, never thrown.
+   * @returns a disposer that removes this handler (and never a later one on the same channel)
+   * @throws IpcError `HANDLER_EXISTS` when the channel already has a handler in this frame,
+   *   `INVALID_NAME` for a bad channel name, `EXTENSION_NOT_ACTIVE` after deactivation;
+   *   TypeError when `handler` is not a function
+   */
+  handle<Args extends unknown[] = any[]>(channel: string, handler: IpcHandler<Args>): Disposer;
 
   /**
    * Sends `args` to every listener of `channel` in main and in every frame, this one included.

@@ -5,6 +5,7 @@ import { channelError } from "./names.js";
 
 /** @typedef {import("./capability.js").Capability} Capability */
 /** @typedef {import("./index.js").IpcListener} IpcListener */
+/** @typedef {import("./index.js").IpcHandler} IpcHandler */
 /** @typedef {import("./index.js").InvokeOptions} InvokeOptions */
 /** @typedef {import("./index.js").LensExtension} LensExtension */
 
@@ -162,8 +163,8 @@ export class Ipc {
   }
 
   /**
-   * Forgets this class's instance and removes the listeners added through it; the next
-   * createInstance builds a new one.
+   * Forgets this class's instance and removes the listeners and handlers added through it; the
+   * next createInstance builds a new one.
    */
   static resetInstance() {
     const type = /** @type {Function} */ (/** @type {unknown} */ (this));
@@ -196,6 +197,28 @@ export class Ipc {
       );
     }
     return capability.hub.add(channel, listener, this);
+  }
+
+  /**
+   * Answers main's requests on `channel` to this frame: `handler(event, ...args)` runs for each,
+   * and what it returns (or its promise resolves with) is main's answer. A throw or a rejection
+   * reaches main as `HANDLER_FAILED` with the error as `cause`. One handler per channel in this
+   * frame, over all Ipc instances of the extension.
+   * @param {string} channel
+   * @param {IpcHandler} handler
+   * @returns {() => void} removes this handler; calling it again does nothing
+   */
+  handle(channel, handler) {
+    const capability = this.#capability;
+    const problem =
+      channelError(channel, capability.extension) ?? inactiveError(capability, channel);
+    if (problem !== undefined) throw problem;
+    if (typeof handler !== "function") {
+      throw new TypeError(
+        `handle(${JSON.stringify(channel)}, handler): handler must be a function`,
+      );
+    }
+    return capability.hub.handle(channel, handler, this);
   }
 
   /**
