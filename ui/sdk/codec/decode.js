@@ -1,0 +1,690 @@
+// @ts-check
+// Decoder of the structured-clone wire format (docs/wire-format.md). Iterative, so that deep
+// input cannot overflow the JavaScript stack; every count is checked against the bytes left, so
+// that a short message cannot make it allocate much.
+import { isIndex } from "./encode.js";
+import {
+  DATA_VIEW_KIND,
+  ERROR_NAMES,
+  FORMAT_VERSION,
+  MAX_DEPTH,
+  Tag,
+  VIEW_KINDS,
+  WireFormatError,
+} from "./format.js";
+
+const defineProperty = Object.defineProperty;
+
+/** @type {Map<string, ErrorConstructor>} */
+const errorConstructors = new Map(
+  ERROR_NAMES.map((name) => [name, /** @type {any} */ (globalThis)[name]]),
+);
+
+/** @type {({ new (buffer: ArrayBuffer, byteOffset: number, length: number): ArrayBufferView, BYTES_PER_ELEMENT?: number } | undefined)[]} */
+const viewConstructors = VIEW_KINDS.map((name) => /** @type {any} */ (globalThis)[name]);
+
+const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
+/** Recently decoded short ASCII object keys, by a hash of their bytes. */
+const KEY_CACHE_SIZE = 4096;
+const keyCache = /** @type {string[]} */ (new Array(KEY_CACHE_SIZE).fill(""));
+
+/** Placeholder id of an object whose body is being read and which does not exist yet. */
+const PENDING = Symbol("pending");
+
+// Frames of the decoder's explicit stack: one per open object, array, Map, Set or Error.
+const F_OBJECT = 0;
+const F_ARRAY = 1;
+const F_ARRAY_PROPS = 2;
+const F_MAP = 3;
+const F_SET = 4;
+const F_ERROR = 5;
+
+/**
+ * @typedef {object} Frame
+ * @property {number} type F_*
+ * @property {any} target
+ * @property {number} left items (pairs, elements, entries) still to read
+ * @property {number} i next array index
+ * @property {unknown} key F_MAP: the key read, awaiting its value
+ * @property {boolean} hasKey F_MAP: whether `key` is set
+ */
+
+const TAG_NAMES = /** @type {Record<number, string>} */ (
+  Object.fromEntries(Object.entries(Tag).map(([name, tag]) => [tag, name]))
+);
+
+/** @param {number} tag */
+function tagText(tag) {
+  const hex = `0x${tag.toString(16).padStart(2, "0")}`;
+  return TAG_NAMES[tag] ? `${hex} (${TAG_NAMES[tag]})` : hex;
+}
+
+/**
+ * Defines an own data property, as an assignment would, without calling setters (`__proto__`).
+ * @param {any} target @param {string} key @param {unknown} value
+ */
+function setProperty(target, key, value) {
+  if (key === "__proto__") {
+    defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
+  } else {
+    target[key] = value;
+  }
+}
+
+/**
+ * @param {any} target @param {string} key @param {unknown} value
+ */
+function setHidden(target, key, value) {
+  defineProperty(target, key, { value, writable: true, enumerable: false, configurable: true });
+}
+
+class Decoder {
+  /** @param {Uint8Array} bytes */
+  constructor(bytes) {
+    this.bytes = bytes;
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.pos = 0;
+    this.end = bytes.length;
+    /** @type {unknown[]} objects by id */
+    this.ids = [];
+    /** @type {Frame[]} the explicit stack; frames are reused, `depth` of them are open */
+    this.frames = [];
+    this.depth = 0;
+  }
+
+  /** @param {string} message @param {number} [offset] @param {unknown} [cause] */
+  fail(message, offset = this.pos, cause) {
+    return new WireFormatError(message, offset, cause);
+  }
+
+  /** Throws unless `n` more bytes are there. @param {number} n @param {string} what */
+  need(n, what) {
+    if (n > this.end - this.pos) {
+      throw this.fail(`truncated ${what}: needs ${n} bytes, ${this.end - this.pos} left`, this.pos);
+    }
+  }
+
+  /** @param {string} what */
+  byte(what) {
+    if (this.pos >= this.end) throw this.fail(`truncated: expected ${what}, found the end`);
+    return this.bytes[this.pos++];
+  }
+
+  /** @param {string} what @returns {number} */
+  varint(what) {
+    const bytes = this.bytes;
+    const start = this.pos;
+    if (start >= this.end) throw this.fail(`truncated: expected ${what}, found the end`);
+    let b = bytes[start];
+    if (b < 0x80) {
+      this.pos = start + 1;
+      return b;
+    }
+    let value = b & 0x7f;
+    let scale = 0x80;
+    for (let i = 1; ; i++) {
+      if (start + i >= this.end) {
+        throw this.fail(`truncated varint (${what}): found the end`, start);
+      }
+      b = bytes[start + i];
+      if (i === 9 && b > 1) {
+        throw this.fail(`varint (${what}) longer than 10 bytes or beyond 64 bits`, start);
+      }
+      value += (b & 0x7f) * scale;
+      if (b < 0x80) {
+        this.pos = start + i + 1;
+        return value;
+      }
+      scale *= 0x80;
+    }
+  }
+
+  /**
+   * A count of items, each at least `min` bytes long, checked against what is left.
+   * @param {number} min @param {string} what
+   */
+  count(min, what) {
+    const at = this.pos;
+    const n = this.varint(what);
+    if (n * min > this.end - this.pos) {
+      throw this.fail(
+        `${what} ${n} is more than the ${this.end - this.pos} bytes left can hold`,
+        at,
+      );
+    }
+    return n;
+  }
+
+  /** @param {number} at offset of the tag */
+  utf8Body(at) {
+    const length = this.count(1, "string byte length");
+    const bytes = this.bytes;
+    const start = this.pos;
+    const end = start + length;
+    this.pos = end;
+    if (length < 32) {
+      let s = "";
+      let i = start;
+      for (; i < end; i++) {
+        const b = bytes[i];
+        if (b >= 0x80) break;
+        s += String.fromCharCode(b);
+      }
+      if (i === end) return s;
+    }
+    try {
+      return utf8.decode(bytes.subarray(start, end));
+    } catch (e) {
+      throw this.fail("invalid UTF-8 in the string", at, e);
+    }
+  }
+
+  utf16Body() {
+    const units = this.count(2, "string UTF-16 length");
+    const bytes = this.bytes;
+    let s = "";
+    /** @type {number[]} */
+    const chunk = [];
+    for (let i = 0; i < units; i++) {
+      const p = this.pos + 2 * i;
+      chunk.push(bytes[p] | (bytes[p + 1] << 8));
+      if (chunk.length === 4096) {
+        s += String.fromCharCode.apply(null, chunk);
+        chunk.length = 0;
+      }
+    }
+    this.pos += 2 * units;
+    return s + String.fromCharCode.apply(null, chunk);
+  }
+
+  /** A string value (0x07 or 0x08) where the format needs one. @param {string} what */
+  string(what) {
+    const at = this.pos;
+    const tag = this.byte(what);
+    if (tag === Tag.STRING) return this.utf8Body(at);
+    if (tag === Tag.STRING_UTF16) return this.utf16Body();
+    throw this.fail(`expected a string for ${what}, found tag ${tagText(tag)}`, at);
+  }
+
+  /** A string value or 0x00. @param {string} what */
+  optionalString(what) {
+    if (this.pos < this.end && this.bytes[this.pos] === Tag.UNDEFINED) {
+      this.pos++;
+      return undefined;
+    }
+    return this.string(what);
+  }
+
+  f64() {
+    this.need(8, "number");
+    const n = this.view.getFloat64(this.pos, true);
+    this.pos += 8;
+    return n;
+  }
+
+  /** @param {number} at */
+  bigIntBody(at) {
+    const sign = this.byte("BigInt sign");
+    if (sign > 1) throw this.fail(`bad BigInt sign byte ${sign}`, this.pos - 1);
+    const size = this.count(1, "BigInt byte length");
+    const bytes = this.bytes;
+    const start = this.pos;
+    this.pos += size;
+    let magnitude;
+    if (size <= 6) {
+      let m = 0;
+      for (let i = size - 1; i >= 0; i--) m = m * 256 + bytes[start + i];
+      magnitude = BigInt(m);
+    } else {
+      let hex = "";
+      for (let i = size - 1; i >= 0; i--) hex += (bytes[start + i] | 0x100).toString(16).slice(1);
+      try {
+        magnitude = BigInt(`0x${hex}`);
+      } catch (e) {
+        throw this.fail("BigInt too large for this engine", at, e);
+      }
+    }
+    return sign === 1 ? -magnitude : magnitude;
+  }
+
+  /** An ArrayBuffer's body; gives it the next id. */
+  arrayBufferBody() {
+    const length = this.count(1, "ArrayBuffer byte length");
+    const buffer = this.bytes.slice(this.pos, this.pos + length).buffer;
+    this.pos += length;
+    this.ids.push(buffer);
+    return buffer;
+  }
+
+  /** @param {number} at the view's tag offset */
+  viewBody(at) {
+    const id = this.ids.length;
+    this.ids.push(PENDING);
+    const kindAt = this.pos;
+    const kind = this.byte("view kind");
+    if (kind >= VIEW_KINDS.length) throw this.fail(`unknown view kind ${kind}`, kindAt);
+    const bufferAt = this.pos;
+    const tag = this.byte("the view's buffer");
+    /** @type {ArrayBuffer} */
+    let buffer;
+    if (tag === Tag.ARRAY_BUFFER) {
+      buffer = this.arrayBufferBody();
+    } else if (tag === Tag.BACKREF) {
+      const ref = this.backReference(bufferAt);
+      if (!(ref instanceof ArrayBuffer)) {
+        throw this.fail("a view's buffer back-reference is not to an ArrayBuffer", bufferAt);
+      }
+      buffer = ref;
+    } else {
+      throw this.fail(`expected an ArrayBuffer for a view, found tag ${tagText(tag)}`, bufferAt);
+    }
+    const offset = this.varint("view byte offset");
+    const length = this.varint("view length");
+    const Constructor = viewConstructors[kind];
+    if (Constructor === undefined) {
+      throw this.fail(`${VIEW_KINDS[kind]} is not supported by this JavaScript engine`, kindAt);
+    }
+    const size =
+      kind === DATA_VIEW_KIND ? 1 : /** @type {number} */ (Constructor.BYTES_PER_ELEMENT);
+    if (offset % size !== 0) {
+      throw this.fail(`${VIEW_KINDS[kind]} byte offset ${offset} is not a multiple of ${size}`, at);
+    }
+    if (offset + length * size > buffer.byteLength) {
+      throw this.fail(
+        `${VIEW_KINDS[kind]} range (offset ${offset}, ${length * size} bytes) exceeds its ${buffer.byteLength}-byte buffer`,
+        at,
+      );
+    }
+    const view = new Constructor(buffer, offset, length);
+    this.ids[id] = view;
+    return view;
+  }
+
+  /** @param {number} at the tag offset @returns {unknown} */
+  backReference(at) {
+    const id = this.varint("object id");
+    if (id >= this.ids.length) {
+      throw this.fail(`back-reference to object id ${id}, not yet defined`, at);
+    }
+    const object = this.ids[id];
+    if (object === PENDING) {
+      throw this.fail(`back-reference to object id ${id}, whose body is being read`, at);
+    }
+    return object;
+  }
+
+  /** @param {number} at */
+  errorBody(at) {
+    const id = this.ids.length;
+    this.ids.push(PENDING);
+    const name = this.string("the Error name");
+    const message = this.optionalString("the Error message");
+    const stack = this.optionalString("the Error stack");
+    const Constructor = errorConstructors.get(name) ?? Error;
+    let error;
+    try {
+      error = new Constructor();
+    } catch (e) {
+      throw this.fail("cannot create the Error", at, e);
+    }
+    if (message !== undefined) setHidden(error, "message", message);
+    setHidden(error, "stack", stack);
+    this.ids[id] = error;
+    if (this.pos < this.end && this.bytes[this.pos] === Tag.ABSENT) {
+      this.pos++;
+    } else {
+      this.push(F_ERROR, error, 1);
+    }
+    return error;
+  }
+
+  /** @param {number} at */
+  regExpBody(at) {
+    const id = this.ids.length;
+    this.ids.push(PENDING);
+    const source = this.string("the RegExp source");
+    const flags = this.string("the RegExp flags");
+    let regExp;
+    try {
+      regExp = new RegExp(source, flags);
+    } catch (e) {
+      throw this.fail(`invalid RegExp /${source}/${flags}`, at, e);
+    }
+    this.ids[id] = regExp;
+    return regExp;
+  }
+
+  /**
+   * @param {number} type @param {object} target @param {number} left
+   */
+  push(type, target, left) {
+    let frame = this.frames[this.depth];
+    if (frame === undefined) {
+      frame = { type, target, left, i: 0, key: undefined, hasKey: false };
+      this.frames[this.depth] = frame;
+    } else {
+      frame.type = type;
+      frame.target = target;
+      frame.left = left;
+      frame.i = 0;
+    }
+    this.depth++;
+  }
+
+  /**
+   * Reads one value. A container is returned at once, empty, with a frame pushed for its body:
+   * whoever holds it can store it before it is filled.
+   * @returns {unknown}
+   */
+  value() {
+    const at = this.pos;
+    if (at >= this.end) throw this.fail("truncated: expected a value, found the end");
+    const tag = this.bytes[at];
+    this.pos = at + 1;
+    switch (tag) {
+      case Tag.UNDEFINED:
+        return undefined;
+      case Tag.NULL:
+        return null;
+      case Tag.FALSE:
+        return false;
+      case Tag.TRUE:
+        return true;
+      case Tag.INT32: {
+        this.need(4, "int32");
+        const n = this.view.getInt32(this.pos, true);
+        this.pos += 4;
+        return n;
+      }
+      case Tag.FLOAT64:
+        return this.f64();
+      case Tag.BIGINT:
+        return this.bigIntBody(at);
+      case Tag.STRING:
+        return this.utf8Body(at);
+      case Tag.STRING_UTF16:
+        return this.utf16Body();
+      case Tag.OBJECT: {
+        const object = {};
+        this.ids.push(object);
+        const n = this.count(3, "object property count");
+        if (n > 0) this.push(F_OBJECT, object, n);
+        return object;
+      }
+      case Tag.ARRAY: {
+        /** @type {unknown[]} */
+        const array = [];
+        this.ids.push(array);
+        const length = this.count(1, "array length");
+        if (length > 0xffffffff) throw this.fail(`array length ${length} too large`, at);
+        this.push(F_ARRAY, array, length);
+        return array;
+      }
+      case Tag.DATE:
+        return this.dated();
+      case Tag.REGEXP:
+        return this.regExpBody(at);
+      case Tag.MAP: {
+        const map = new Map();
+        this.ids.push(map);
+        const n = this.count(2, "Map size");
+        if (n > 0) this.push(F_MAP, map, n);
+        return map;
+      }
+      case Tag.SET: {
+        const set = new Set();
+        this.ids.push(set);
+        const n = this.count(1, "Set size");
+        if (n > 0) this.push(F_SET, set, n);
+        return set;
+      }
+      case Tag.ARRAY_BUFFER:
+        return this.arrayBufferBody();
+      case Tag.VIEW:
+        return this.viewBody(at);
+      case Tag.ERROR:
+        return this.errorBody(at);
+      case Tag.NUMBER_OBJECT: {
+        const id = this.ids.length;
+        this.ids.push(PENDING);
+        const object = Object(this.f64());
+        this.ids[id] = object;
+        return object;
+      }
+      case Tag.STRING_OBJECT: {
+        const id = this.ids.length;
+        this.ids.push(PENDING);
+        const object = Object(this.string("a String object"));
+        this.ids[id] = object;
+        return object;
+      }
+      case Tag.BOOLEAN_OBJECT: {
+        const id = this.ids.length;
+        this.ids.push(PENDING);
+        const b = this.byte("a Boolean object's byte");
+        if (b > 1) throw this.fail(`bad Boolean object byte ${b}`, this.pos - 1);
+        const object = Object(b === 1);
+        this.ids[id] = object;
+        return object;
+      }
+      case Tag.BIGINT_OBJECT: {
+        const id = this.ids.length;
+        this.ids.push(PENDING);
+        const object = Object(this.bigIntBody(at));
+        this.ids[id] = object;
+        return object;
+      }
+      case Tag.BACKREF:
+        return this.backReference(at);
+      case Tag.HOLE:
+        throw this.fail("array hole outside an array's elements", at);
+      case Tag.ABSENT:
+        throw this.fail("absent marker outside an Error's cause", at);
+      default:
+        throw this.fail(`unknown tag ${tagText(tag)}`, at);
+    }
+  }
+
+  dated() {
+    const date = new Date(this.f64());
+    this.ids.push(date);
+    return date;
+  }
+
+  /** @param {string} what */
+  key(what) {
+    const at = this.pos;
+    if (at >= this.end) throw this.fail(`truncated: expected ${what}, found the end`);
+    const bytes = this.bytes;
+    const tag = bytes[at];
+    this.pos = at + 1;
+    if (tag === Tag.STRING) {
+      // Keys repeat: short ASCII ones come from a cache, which saves allocating them and makes
+      // them the same (internalized) strings for property stores.
+      const length = bytes[at + 1];
+      const start = at + 2;
+      const end = start + length;
+      if (length < 0x20 && end <= this.end) {
+        let hash = length;
+        let i = start;
+        for (; i < end; i++) {
+          const b = bytes[i];
+          if (b >= 0x80) break;
+          hash = (Math.imul(hash, 31) + b) | 0;
+        }
+        if (i === end) {
+          this.pos = end;
+          const slot = hash & (KEY_CACHE_SIZE - 1);
+          const cached = keyCache[slot];
+          if (cached.length === length) {
+            let same = true;
+            for (let j = 0; j < length; j++) {
+              if (cached.charCodeAt(j) !== bytes[start + j]) {
+                same = false;
+                break;
+              }
+            }
+            if (same) return cached;
+          }
+          let key = "";
+          for (let j = start; j < end; j++) key += String.fromCharCode(bytes[j]);
+          keyCache[slot] = key;
+          return key;
+        }
+      }
+      return this.utf8Body(at);
+    }
+    if (tag === Tag.STRING_UTF16) return this.utf16Body();
+    throw this.fail(`${what} is not a string (tag ${tagText(tag)})`, at);
+  }
+
+  tooDeep() {
+    return this.fail(`nesting deeper than ${MAX_DEPTH} levels`);
+  }
+
+  /** Reads the bodies of the containers on the stack until it is empty. */
+  run() {
+    const frames = this.frames;
+    const bytes = this.bytes;
+    for (;;) {
+      const depth = this.depth;
+      if (depth === 0) return;
+      const frame = frames[depth - 1];
+      const target = frame.target;
+      let pushed = false;
+      switch (frame.type) {
+        case F_OBJECT:
+          while (frame.left > 0) {
+            if (depth >= MAX_DEPTH) throw this.tooDeep();
+            frame.left--;
+            const key = this.key("an object key");
+            setProperty(target, key, this.value());
+            if (this.depth !== depth) {
+              pushed = true;
+              break;
+            }
+          }
+          break;
+        case F_ARRAY: {
+          while (frame.i < frame.left) {
+            if (depth >= MAX_DEPTH) throw this.tooDeep();
+            const i = frame.i++;
+            if (this.pos < this.end && bytes[this.pos] === Tag.HOLE) {
+              this.pos++;
+              target.length = i + 1;
+              continue;
+            }
+            target[i] = this.value();
+            if (this.depth !== depth) {
+              pushed = true;
+              break;
+            }
+          }
+          if (pushed) break;
+          const n = this.count(3, "array property count");
+          if (n > 0) {
+            frame.type = F_ARRAY_PROPS;
+            frame.left = n;
+            pushed = true; // not done: its properties follow
+          }
+          break;
+        }
+        case F_ARRAY_PROPS:
+          while (frame.left > 0) {
+            if (depth >= MAX_DEPTH) throw this.tooDeep();
+            frame.left--;
+            const at = this.pos;
+            const key = this.key("an array property key");
+            if (key === "length" || isIndex(key)) {
+              throw this.fail(
+                `array property key ${JSON.stringify(key)} is an index or length`,
+                at,
+              );
+            }
+            setProperty(target, key, this.value());
+            if (this.depth !== depth) {
+              pushed = true;
+              break;
+            }
+          }
+          break;
+        case F_MAP:
+          while (frame.left > 0) {
+            if (depth >= MAX_DEPTH) throw this.tooDeep();
+            if (!frame.hasKey) {
+              frame.key = this.value();
+              frame.hasKey = true;
+              if (this.depth !== depth) {
+                pushed = true;
+                break;
+              }
+            }
+            frame.left--;
+            frame.hasKey = false;
+            target.set(frame.key, this.value());
+            frame.key = undefined;
+            if (this.depth !== depth) {
+              pushed = true;
+              break;
+            }
+          }
+          break;
+        case F_SET:
+          while (frame.left > 0) {
+            if (depth >= MAX_DEPTH) throw this.tooDeep();
+            frame.left--;
+            target.add(this.value());
+            if (this.depth !== depth) {
+              pushed = true;
+              break;
+            }
+          }
+          break;
+        case F_ERROR:
+          if (frame.left > 0) {
+            if (depth >= MAX_DEPTH) throw this.tooDeep();
+            frame.left = 0;
+            setHidden(target, "cause", this.value());
+            pushed = this.depth !== depth;
+          }
+          break;
+        default:
+          throw new Error("codec: bad frame");
+      }
+      // Not pushed: this container is complete, and on top.
+      if (!pushed) {
+        frame.target = undefined;
+        this.depth = depth - 1;
+      }
+    }
+  }
+}
+
+/**
+ * Decodes a wire-format message.
+ * @param {Uint8Array | ArrayBuffer | ArrayBufferView} input
+ * @returns {unknown}
+ * @throws {WireFormatError} for bytes that are not a valid message, naming the byte offset
+ */
+export function decode(input) {
+  /** @type {Uint8Array} */
+  let bytes;
+  if (input instanceof Uint8Array) bytes = input;
+  else if (ArrayBuffer.isView(input)) {
+    bytes = new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
+  } else if (input instanceof ArrayBuffer) bytes = new Uint8Array(input);
+  else throw new TypeError("decode expects a Uint8Array or an ArrayBuffer");
+  const decoder = new Decoder(bytes);
+  if (bytes.length === 0) throw decoder.fail("empty message: expected the format version", 0);
+  if (bytes[0] !== FORMAT_VERSION) {
+    throw decoder.fail(`unsupported format version ${bytes[0]} (expected ${FORMAT_VERSION})`, 0);
+  }
+  decoder.pos = 1;
+  const value = decoder.value();
+  decoder.run();
+  if (decoder.pos !== bytes.length) {
+    throw decoder.fail(`${bytes.length - decoder.pos} trailing bytes after the value`);
+  }
+  return value;
+}
