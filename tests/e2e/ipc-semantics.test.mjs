@@ -99,6 +99,22 @@ test("a hostile extension cannot act in another extension's namespace", async ()
   assert.match(results.forgedExtensionObject.message, /not an extension|not loaded|Ferrolens/i);
 });
 
+test("main can ask a frame's handler and gets its answer or its error", async () => {
+  const answer = await page(`return window.__probe.ipc.invoke("ask", "whoami");`);
+  assert.deepEqual(answer, { frame: "main" });
+  const failure = await page(
+    `try { await window.__probe.ipc.invoke("ask", "fails"); return null; }
+     catch (e) { return { code: e.code, cause: e.cause?.name, message: e.message }; }`,
+  );
+  assert.equal(failure.code, "HANDLER_FAILED");
+  assert.match(failure.message, /the frame says no/);
+  const missing = await page(
+    `try { await window.__probe.ipc.invoke("ask", "nobody"); return null; }
+     catch (e) { return { code: e.code, message: e.message }; }`,
+  );
+  assert.equal(missing.code, "NO_HANDLER");
+});
+
 test("a broadcast reaches every frame exactly once, the sender's own frame included", async () => {
   const labels = await frames(3);
   await page(
@@ -210,6 +226,6 @@ test("disabling leaves no listener or handler on either side; re-enabling starts
   await core("ferrolens_set_enabled", { extension: "probe", enabled: true });
   await until(() => page(`return Boolean(window.__probe);`), "the probe is loaded again");
   const counts = await core("ferrolens_counts", { extension: "probe" });
-  assert.deepEqual(counts, { listeners: 1, handlers: 4 });
+  assert.deepEqual(counts, { listeners: 1, handlers: 5 });
   assert.equal(await page(`return window.__ferrolens.listenerCount("probe");`), 4);
 });

@@ -55,6 +55,10 @@ export default class Probe extends Renderer.LensExtension {
       ).length;
       await ipc.invoke("report", { kind: "stress", frame, invokesOk, broadcastsOk });
     });
+    ipc.handle("whoami", () => ({ frame }));
+    ipc.handle("fails", () => {
+      throw new RangeError("the frame says no");
+    });
     ipc.listen("collect", () => ipc.invoke("report", { kind: "received", frame, ticks }));
     /** For the test driver, in the one frame WebDriver can reach. */
     /** @type {any} */ (window).__probe = { frame, ipc, ticks };

@@ -82,6 +82,23 @@ impl ExtensionMain for ProbeMain {
             async move { Ok(tally) }
         })?;
 
+        // Main asks the calling frame's renderer handler, the reverse of invoke.
+        let asker = ipc.clone();
+        ipc.handle("ask", move |event, args| {
+            let asker = asker.clone();
+            async move {
+                let Origin::Frame { label } = &event.origin else {
+                    return Err(HandlerError::new("Error", "ask comes from a frame"));
+                };
+                let channel: String = args.get(0)?;
+                let options = ferrolens_ipc::InvokeOptions {
+                    timeout: Some(std::time::Duration::from_secs(5)),
+                    cancel: None,
+                };
+                Ok(asker.request(label, &channel, (), options).await?)
+            }
+        })?;
+
         ipc.handle("reset", move |_, _| {
             *seen.lock() = Seen::default();
             async { Ok(()) }
