@@ -89,6 +89,15 @@ fn setup() -> (Arc<Router>, Frames) {
     (Router::new(frames.clone()), frames)
 }
 
+#[test]
+fn the_manifest_names_this_main_part() {
+    let manifest = include_str!("../../package.json");
+    let manifest: Value = serde_json::from_str(manifest).unwrap();
+    assert_eq!(manifest["main"], MAIN_PART.name);
+    assert_eq!(manifest["name"], "cluster-status");
+    assert_eq!(manifest["engines"]["ferrolens"], "^0.1");
+}
+
 #[tokio::test(start_paused = true)]
 async fn broadcasts_a_status_every_second_and_answers_the_latest() {
     let _turn = SERIAL.lock().await;
