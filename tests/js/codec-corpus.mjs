@@ -446,6 +446,17 @@ export function makeCorpus() {
     why: "Node 20's structuredClone cannot deserialize an Error inside its own cause",
   });
   add("Errors in array", [error(TypeError, "a"), error(RangeError, "b")]);
+  const domException = new DOMException("aborted", "AbortError");
+  const domExpected = new Error("aborted");
+  Object.defineProperty(domExpected, "stack", {
+    value: typeof domException.stack === "string" ? domException.stack : undefined,
+    writable: true,
+    configurable: true,
+  });
+  add("DOMException becomes Error", domException, {
+    expected: domExpected,
+    why: "browsers clone a DOMException as one, Node 20 as {}; the format sends it as an Error",
+  });
 
   // Identity: cycles and shared references.
   const selfObject = /** @type {any} */ ({ name: "self" });

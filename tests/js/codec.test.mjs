@@ -239,6 +239,37 @@ describe("refused values", () => {
     );
   });
 
+  test("instances of built-in classes the format lacks are refused", () => {
+    assert.throws(() => encode({ c: new Intl.Collator() }), {
+      name: "DataCloneError",
+      message: "a Collator at value.c could not be cloned",
+    });
+    assert.throws(() => encode([[1][Symbol.iterator]()]), { message: /an iterator at value\[0\]/ });
+  });
+
+  test("without String.prototype.isWellFormed, lone surrogates are still found", async () => {
+    const strings = ["\uD800", "\uDC00", "\uD800\uDC00", "x\uDBFFy", "é😀"].map(
+      (s) => "a".repeat(100) + s,
+    );
+    const expected = strings.map((s) => hex(encode(s)));
+    const original = Object.getOwnPropertyDescriptor(String.prototype, "isWellFormed");
+    /** @type {any} */ (String.prototype).isWellFormed = undefined;
+    let fallback;
+    try {
+      // A second instance of the module, which sees no isWellFormed when it loads.
+      const url = new URL("../../ui/sdk/codec/encode.js?no-is-well-formed", import.meta.url);
+      fallback = /** @type {typeof import("../../ui/sdk/codec/encode.js")} */ (
+        await import(url.href)
+      );
+    } finally {
+      if (original) Object.defineProperty(String.prototype, "isWellFormed", original);
+    }
+    assert.deepEqual(
+      strings.map((s) => hex(fallback.encode(s))),
+      expected,
+    );
+  });
+
   test("refusal does not depend on what was written before", () => {
     const ok = { a: [1, 2, 3], b: "x".repeat(1000) };
     assert.throws(() => encode([ok, ok, Symbol.iterator]), { message: /at value\[2\]/ });

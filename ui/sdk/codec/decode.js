@@ -368,6 +368,8 @@ class Decoder {
       frame.target = target;
       frame.left = left;
       frame.i = 0;
+      frame.key = undefined;
+      frame.hasKey = false;
     }
     this.depth++;
   }

@@ -96,11 +96,20 @@ const finalizationRegistryUnregister =
 const viewKindByName = new Map(VIEW_KINDS.map((name, kind) => [name, kind]));
 const errorNames = new Set(ERROR_NAMES);
 
-/** `String.prototype.isWellFormed` where the engine has it (ES2024), else a regular expression. */
+/** `String.prototype.isWellFormed` where the engine has it (ES2024), else a loop. */
 const isWellFormed = /** @type {(s: string) => boolean} */ (
   typeof (/** @type {any} */ (String.prototype).isWellFormed) === "function"
     ? (s) => /** @type {any} */ (s).isWellFormed()
-    : (s) => !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(s)
+    : (s) => {
+        for (let i = 0; i < s.length; i++) {
+          const c = s.charCodeAt(i);
+          if (c < 0xd800 || c > 0xdfff) continue;
+          if (c > 0xdbff) return false;
+          const d = s.charCodeAt(++i);
+          if (!(d >= 0xdc00 && d <= 0xdfff)) return false;
+        }
+        return true;
+      }
 );
 
 const textEncoder = new TextEncoder();
@@ -135,6 +144,7 @@ const K_NUMBER = 8;
 const K_STRING = 9;
 const K_BOOLEAN = 10;
 const K_BIGINT = 11;
+const K_DOM_EXCEPTION = 12;
 
 // Frames of the encoder's explicit stack: one per open object, array, Map, Set or Error.
 const F_OBJECT = 0;
@@ -515,7 +525,9 @@ class Encoder {
         this.arrayBufferView(/** @type {ArrayBufferView} */ (value));
         return false;
       case K_ERROR:
-        return this.error(value);
+        return this.error(value, false);
+      case K_DOM_EXCEPTION:
+        return this.error(value, true);
       case K_NUMBER:
         this.taggedF64(Tag.NUMBER_OBJECT, numberValueOf.call(value));
         return false;
@@ -601,6 +613,13 @@ class Encoder {
           throw this.refuse("a FinalizationRegistry");
         }
         break;
+      case "[object DOMException]":
+        // Serializable in browsers, but the format has no tag for it: sent as an Error, whose
+        // name (AbortError...) becomes "Error"; its message is kept.
+        if (typeof DOMException === "function" && value instanceof DOMException) {
+          return K_DOM_EXCEPTION;
+        }
+        break;
       default: {
         const refused = REFUSED_TAGS.get(tag);
         if (refused !== undefined) throw this.refuse(refused);
@@ -611,7 +630,7 @@ class Encoder {
     // refused if a built-in or host class (DOM node, Blob, Intl.*...) is on its prototype chain:
     // the format has no way to carry their internal state.
     const host = this.hostClass(value);
-    if (host !== "") throw this.refuse(`a ${host}`);
+    if (host !== "") throw this.refuse(withArticle(host));
     return K_OBJECT;
   }
 
@@ -679,7 +698,7 @@ class Encoder {
       length = dataViewByteLength.call(view);
     } else {
       const k = viewKindByName.get(name);
-      if (k === undefined) throw this.refuse(`a ${name} (not in the wire format)`);
+      if (k === undefined) throw this.refuse(`${withArticle(name)} (not in the wire format)`);
       kind = k;
       buffer = typedArrayBuffer.call(view);
       offset = typedArrayByteOffset.call(view);
@@ -700,14 +719,20 @@ class Encoder {
     this.varint(length);
   }
 
-  /** @param {object} value an object with [[ErrorData]] @returns {boolean} frame pushed */
-  error(value) {
+  /**
+   * @param {object} value an object with [[ErrorData]], or a DOMException
+   * @param {boolean} domException whose message is an accessor on its prototype
+   * @returns {boolean} frame pushed
+   */
+  error(value, domException) {
     const error = /** @type {any} */ (value);
     this.byte(Tag.ERROR);
     const name = error.name;
     const nameText = typeof name === "symbol" ? "" : String(name);
     this.string(errorNames.has(nameText) ? nameText : "Error");
-    const message = getOwnPropertyDescriptor(error, "message");
+    const message = domException
+      ? { value: error.message }
+      : getOwnPropertyDescriptor(error, "message");
     if (message !== undefined && "value" in message) {
       if (typeof message.value === "symbol") throw this.refuse("a Symbol", ".message");
       this.string(String(message.value));
@@ -989,6 +1014,11 @@ function segment(frame) {
     default:
       return "";
   }
+}
+
+/** @param {string} noun @returns {string} "a Blob", "an Intl.Collator" */
+function withArticle(noun) {
+  return `${/^[AEIOU]/i.test(noun) ? "an" : "a"} ${noun}`;
 }
 
 /** @param {string} key @returns {boolean} whether key is an array index (0 to 2^32 - 2) */
