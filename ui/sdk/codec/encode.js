@@ -484,7 +484,6 @@ class Encoder {
       this.openPairs(F_OBJECT, value, objectKeys(value), 0);
       return true;
     }
-    const any = /** @type {any} */ (value);
     switch (this.classify(value)) {
       case K_OBJECT:
         this.byte(Tag.OBJECT);
@@ -544,7 +543,7 @@ class Encoder {
         this.bigIntBody(bigIntValueOf.call(value));
         return false;
       default:
-        throw new Error(`codec: unexpected kind for ${any}`);
+        throw new Error("codec: unexpected object kind");
     }
   }
 
