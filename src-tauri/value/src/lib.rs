@@ -28,22 +28,31 @@
 #![forbid(unsafe_code)]
 
 mod bigint;
+mod date;
+mod de;
 mod decode;
 mod encode;
 mod error;
 mod graph;
+mod json;
+mod magic;
 mod model;
+mod ser;
 mod string;
 mod tags;
 
 pub use bigint::{BigInt, OutOfRange, ParseBigIntError};
+pub use date::{system_time, Date};
+pub use de::{from_graph, from_value, DeserializeError, MAX_TYPED_DEPTH};
 pub use decode::decode;
 pub use encode::{encode, try_encode};
 pub use error::{DecodeError, DecodeErrorKind, EncodeError};
 pub use graph::Graph;
+pub use json::JsonError;
 pub use model::{
     Array, ErrorName, ErrorNode, Node, NodeId, Value, View, ViewKind, MAX_SAFE_INTEGER,
 };
+pub use ser::{to_graph, to_value_in, SerializeError};
 pub use string::{CodeUnits, JsString};
 
 /// The most containers (objects, arrays, Maps, Sets, Errors) that may nest: the decoder refuses
