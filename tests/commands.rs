@@ -172,8 +172,12 @@ fn frame_init_lists_active_extensions_with_capabilities_once_per_page_load() {
         .iter()
         .map(|e| e["id"].as_str().unwrap())
         .collect();
-    assert_eq!(ids, ["example", "misbehaving"], "too-new is not loaded");
-    let example = &init["extensions"][0];
+    assert_eq!(
+        ids,
+        ["cluster-status", "example", "notes", "misbehaving"],
+        "too-new is not loaded"
+    );
+    let example = &init["extensions"][1];
     assert_eq!(
         example["renderer"],
         "ferrolens-ext://localhost/example/renderer.js"
@@ -288,7 +292,7 @@ fn invoke_errors_name_what_was_wrong() {
 fn a_token_cannot_be_used_for_another_extension() {
     let host = host();
     let init = host.call("ferrolens_frame_init", json!({})).unwrap();
-    let misbehaving_token = init["extensions"][1]["token"].as_str().unwrap();
+    let misbehaving_token = init["extensions"][3]["token"].as_str().unwrap();
     let err = host
         .invoke("example", misbehaving_token, "greet", json!(["x"]))
         .unwrap_err();
