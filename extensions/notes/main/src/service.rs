@@ -94,9 +94,10 @@ pub(crate) fn register(
     route(&svc, SEARCH, |svc, event, args| async move {
         let query: String = args.get(0)?;
         let notes = svc.store.snapshot().await;
-        // The scan is a task of its own, as long work usually is. When the caller aborts, the
-        // call times out or the extension is disabled, Ferrolens drops this call's future but
-        // not the task: the task stops because it watches `event.cancelled()`.
+        // Long work often runs as a task of its own (to bound it, share it, keep it off the
+        // call). When the caller aborts, the call times out or the extension is disabled,
+        // Ferrolens drops this call's future, not the task: the scan watches
+        // `event.cancelled()` to stop early.
         let scan = tokio::spawn(scan(notes, query, event, svc.stats.clone()));
         scan.await
             .map_err(|err| HandlerError::new("SearchError", format!("the search failed: {err}")))?
