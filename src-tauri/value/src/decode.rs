@@ -175,8 +175,9 @@ impl Decoder<'_> {
     fn run(&mut self) -> Result<Value, DecodeError> {
         let mut stack: Vec<Frame> = Vec::new();
         loop {
-            if stack.len() >= MAX_DEPTH {
-                // A value inside MAX_DEPTH containers: refused before its key, as codec.js does.
+            if stack.len() >= MAX_DEPTH && !self.absent_cause_next(stack.last()) {
+                // A value inside MAX_DEPTH containers: refused before its key, as codec.js does
+                // (an Error's absent marker is no value).
                 return Err(self.r.error_at(self.r.pos, Kind::TooDeep));
             }
             let slot = match stack.last_mut() {
@@ -209,6 +210,11 @@ impl Decoder<'_> {
                 delivered = Some(Item::Value(self.close(frame)));
             }
         }
+    }
+
+    /// True when `frame` is an Error whose cause is the absent marker.
+    fn absent_cause_next(&self, frame: Option<&Frame>) -> bool {
+        matches!(frame, Some(Frame::Error { .. })) && self.r.bytes.get(self.r.pos) == Some(&ABSENT)
     }
 
     /// Reads what precedes the next value of `frame` (a key) and says which slot it is.
@@ -863,6 +869,11 @@ mod tests {
         let e = decode(&nested(MAX_DEPTH, &[0x11, 0x01, 0x0f, 0x00])).unwrap_err();
         assert_eq!(e.kind, Kind::TooDeep);
         let e = decode(&nested(MAX_DEPTH + 1, &[0x11, 0x00, 0x00])).unwrap_err();
+        assert_eq!(e.kind, Kind::TooDeep);
+        // An Error without a cause at the limit has no value inside it; with one, it has.
+        let error = |cause: u8| [0x18, 0x07, 0x01, 0x45, 0x00, 0x00, cause];
+        assert!(decode(&nested(MAX_DEPTH, &error(0x0e))).is_ok());
+        let e = decode(&nested(MAX_DEPTH, &error(0x00))).unwrap_err();
         assert_eq!(e.kind, Kind::TooDeep);
     }
 

@@ -1,0 +1,63 @@
+//! Property tests: arbitrary graphs (cycles and shared references included) survive
+//! encode/decode, and encoding is a fixed point.
+
+mod common;
+
+use ferrolens_value::{decode, encode, from_graph, to_graph, try_encode, Graph, MAX_DEPTH};
+use proptest::prelude::*;
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases((common::fuzz_cases(100_000) / 200).max(1)))]
+
+    #[test]
+    fn graphs_survive_encode_and_decode(g in common::graph()) {
+        let bytes = try_encode(&g).expect("built graphs are valid");
+        let back = decode(&bytes).expect("encoded graphs decode");
+        prop_assert_eq!(&back, &g);
+        prop_assert_eq!(encode(&back), bytes);
+    }
+
+    #[test]
+    fn graphs_survive_the_graph_serde_path(g in common::graph()) {
+        // Graph through to_graph and from_graph is exact too.
+        let again = to_graph(&g).unwrap();
+        prop_assert_eq!(&again, &g);
+        let out: Graph = from_graph(&g).unwrap();
+        prop_assert_eq!(&out, &g);
+    }
+
+    #[test]
+    fn subgraphs_keep_what_they_reach(g in common::graph()) {
+        let sub = g.subgraph(g.root());
+        prop_assert_eq!(&sub, &g);
+        prop_assert!(sub.len() <= g.len());
+        prop_assert_eq!(encode(&sub), encode(&g));
+    }
+}
+
+#[test]
+fn deep_nesting_round_trips_on_a_default_stack() {
+    // 2 MiB: the default stack of a spawned thread.
+    std::thread::Builder::new()
+        .stack_size(2 * 1024 * 1024)
+        .spawn(|| {
+            let mut g = Graph::new();
+            let mut v = g.array(vec![]);
+            for i in 1..MAX_DEPTH {
+                v = if i % 2 == 0 {
+                    g.array(vec![v])
+                } else {
+                    g.object(vec![("k", v)])
+                };
+            }
+            g.set_root(v);
+            let bytes = encode(&g);
+            let back = decode(&bytes).unwrap();
+            assert_eq!(back, g);
+            let json = back.to_json().unwrap();
+            std::mem::forget(json); // serde_json's own Drop recurses
+        })
+        .unwrap()
+        .join()
+        .unwrap();
+}
