@@ -6,7 +6,7 @@
 #   setup           scripts/setup.sh (Debian packages, tauri-driver, npm packages)
 #   fmt             cargo fmt --all -- --check
 #   clippy          cargo clippy --workspace --all-targets -- -D warnings
-#   cargo-test      cargo test --workspace
+#   cargo-test      cargo test --workspace --no-fail-fast   (every test binary, even after a failure)
 #   lint            npm run lint
 #   typecheck       npm run typecheck
 #   js-test         npm run test:js
@@ -108,7 +108,7 @@ fi
 
 ! wanted fmt || run_step fmt cargo fmt --all -- --check
 ! wanted clippy || run_step clippy cargo clippy --workspace --all-targets -- -D warnings
-! wanted cargo-test || run_step cargo-test cargo test --workspace
+! wanted cargo-test || run_step cargo-test cargo test --workspace --no-fail-fast
 ! wanted lint || run_step lint npm run lint
 ! wanted typecheck || run_step typecheck npm run typecheck
 ! wanted js-test || run_step js-test npm run test:js
