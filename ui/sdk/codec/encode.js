@@ -228,7 +228,8 @@ class Encoder {
     if (need <= this.buf.length) return;
     let buf;
     try {
-      buf = new Uint8Array(Math.max(this.buf.length * 2, need));
+      // Some headroom past a large need (a big ArrayBuffer) for what follows it.
+      buf = new Uint8Array(Math.max(this.buf.length * 2, need + 4096));
     } catch (e) {
       throw dataCloneError(`${this.root} is too large to encode (${need} bytes): ${e}`);
     }
