@@ -41,6 +41,7 @@ impl ExtensionMain for Misbehaving {
             panic!("handler exploded") as Result<(), HandlerError>
         })?;
         ipc.handle("echo", |_, args| async move { Ok(args.values().to_vec()) })?;
+        ipc.handle("echo-arg", |_, args| async move { Ok(args.arg(0)) })?;
         // Main asks a frame (named by the caller) a question and returns its answer.
         let asker = ipc.clone();
         ipc.handle("ask", move |_, args| {
@@ -321,13 +322,25 @@ fn a_panicking_handler_is_an_error_and_the_app_keeps_answering() {
     assert_eq!(echo, json!([1, "two", null]));
 }
 
+/// An event payload with its wire-format `data` decoded into JSON `args`, as a frame sees it.
+fn decoded(mut payload: Value) -> Value {
+    use base64::Engine;
+    if let Some(data) = payload.as_object_mut().and_then(|p| p.remove("data")) {
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(data.as_str().unwrap())
+            .unwrap();
+        payload["args"] = ferrolens_ipc::Args::decode(&bytes).unwrap().to_json();
+    }
+    payload
+}
+
 fn record_frame_events(host: &Host, event: &str) -> Arc<Mutex<Vec<Value>>> {
     let emitted = Arc::new(Mutex::new(Vec::<Value>::new()));
     let sink = emitted.clone();
     // `listen_any` sees events emitted to any target, as a frame's own listener would.
     host.app.listen_any(event, move |event| {
         sink.lock()
-            .push(serde_json::from_str(event.payload()).unwrap());
+            .push(decoded(serde_json::from_str(event.payload()).unwrap()));
     });
     emitted
 }
@@ -642,5 +655,83 @@ fn installing_from_a_folder_validates_copies_and_enables() {
             .unwrap()
             .contains("not compiled into"),
         "{err}"
+    );
+}
+
+fn raw_call(
+    host: &Host,
+    cmd: &str,
+    headers: &[(&str, &str)],
+    body: Vec<u8>,
+) -> Result<tauri::ipc::InvokeResponseBody, Value> {
+    let mut map = tauri::http::HeaderMap::new();
+    for (name, value) in headers {
+        map.insert(
+            tauri::http::HeaderName::from_bytes(name.as_bytes()).unwrap(),
+            value.parse().unwrap(),
+        );
+    }
+    get_ipc_response(
+        &host.frame,
+        InvokeRequest {
+            cmd: cmd.into(),
+            callback: CallbackFn(0),
+            error: CallbackFn(1),
+            url: "tauri://localhost".parse().unwrap(),
+            body: InvokeBody::Raw(body),
+            headers: map,
+            invoke_key: INVOKE_KEY.into(),
+        },
+    )
+}
+
+#[test]
+fn raw_invoke_keeps_structured_values_both_ways() {
+    use ferrolens_ipc::value::{decode, encode, Graph, Value as V};
+    let host = host();
+    let token = host.token("misbehaving");
+    let mut graph = Graph::new();
+    let bytes = graph.uint8_array(vec![0, 1, 254, 255]);
+    let date = graph.date(1_700_000_000_000.0);
+    let key = graph.object(vec![("k", V::Number(1.0))]);
+    let map = graph.map(vec![(key, date.clone())]);
+    let arg = graph.array(vec![bytes, date, map, V::Undefined, V::Number(f64::NAN)]);
+    let root = graph.array(vec![arg]);
+    let graph = graph.with_root(root);
+    let headers = [
+        ("ferrolens-extension", "misbehaving"),
+        ("ferrolens-token", token.as_str()),
+        ("ferrolens-channel", "echo-arg"),
+    ];
+    let answer = raw_call(&host, "ferrolens_invoke_raw", &headers, encode(&graph)).unwrap();
+    let tauri::ipc::InvokeResponseBody::Raw(answer) = answer else {
+        panic!("the answer is not raw bytes");
+    };
+    let expected = ferrolens_ipc::Args::from_graph(graph).unwrap().arg(0);
+    assert_eq!(
+        decode(&answer).unwrap(),
+        expected,
+        "same graph back, Date, Map and bytes included"
+    );
+
+    let bad = raw_call(&host, "ferrolens_invoke_raw", &headers, vec![1, 0x7f]).unwrap_err();
+    assert_eq!(code(&bad), "BAD_PAYLOAD");
+    assert!(
+        bad["message"].as_str().unwrap().contains("at byte 1"),
+        "{bad}"
+    );
+    let missing = raw_call(
+        &host,
+        "ferrolens_invoke_raw",
+        &headers[..2],
+        encode(&Graph::new()),
+    )
+    .unwrap_err();
+    assert!(
+        missing["message"]
+            .as_str()
+            .unwrap()
+            .contains("ferrolens-channel"),
+        "{missing}"
     );
 }

@@ -144,8 +144,10 @@ impl Observer for Recorder {
 
     fn observe(&self, o: &Observation<'_>) {
         let payload = match o.payload {
-            Payload::Args(args) => serde_json::to_value(args).unwrap_or(Value::Null),
-            Payload::Value(value) => value.clone(),
+            Payload::Args(args) => args.to_json(),
+            Payload::Value(value) => value
+                .to_json()
+                .unwrap_or_else(|err| Value::String(format!("({err})"))),
             Payload::None => Value::Null,
         };
         let size = serde_json::to_vec(&payload).map_or(0, |b| b.len());
@@ -224,7 +226,7 @@ mod tests {
         let inspector = Inspector::new(10);
         let recorder = Recorder(inspector.clone());
         let (id, ch) = (ExtensionId::new("a").unwrap(), Channel::new("c").unwrap());
-        let big = Value::String("x".repeat(MAX_KEPT_PAYLOAD + 1));
+        let big = ferrolens_ipc::Graph::from(Value::String("x".repeat(MAX_KEPT_PAYLOAD + 1)));
         recorder.observe(&Observation {
             kind: Kind::Reply,
             extension: &id,

@@ -1,5 +1,6 @@
 //! Reaching renderer frames over Tauri events.
 
+use base64::Engine;
 use ferrolens_ipc::{
     Args, Channel, ErrorCode, ExtensionId, FrameMessage, IpcError, Origin, RequestMessage,
     Transport,
@@ -22,12 +23,18 @@ pub fn event_name(id: &ExtensionId) -> String {
     format!("{IPC_EVENT_PREFIX}{}", id.event_key())
 }
 
-/// What a frame receives for one broadcast.
-#[derive(Serialize, Clone)]
+/// What a frame receives for one broadcast: `data` is the arguments in the structured-clone
+/// wire format, base64-encoded (Tauri events carry JSON text).
+#[derive(Serialize)]
 struct FramePayload<'a> {
     channel: &'a Channel,
     origin: &'a Origin,
-    args: &'a Args,
+    data: String,
+}
+
+/// The arguments as event data: wire format, base64.
+fn event_data(args: &Args) -> String {
+    base64::engine::general_purpose::STANDARD.encode(args.encode())
 }
 
 /// What a frame receives for one main-to-frame request.
@@ -36,7 +43,7 @@ struct RequestPayload<'a> {
     kind: &'static str,
     id: u64,
     channel: &'a Channel,
-    args: &'a Args,
+    data: String,
 }
 
 #[derive(Serialize, Clone)]
@@ -81,7 +88,7 @@ impl<R: Runtime> Transport for TauriTransport<R> {
         let payload = FramePayload {
             channel: message.channel,
             origin: message.origin,
-            args: message.args,
+            data: event_data(message.args),
         };
         let payload = match serde_json::to_string(&payload) {
             Ok(json) => json,
@@ -109,7 +116,7 @@ impl<R: Runtime> Transport for TauriTransport<R> {
             kind: "request",
             id: message.id,
             channel: message.channel,
-            args: message.args,
+            data: event_data(message.args),
         })
         .map_err(|err| {
             IpcError::new(

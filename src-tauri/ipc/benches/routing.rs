@@ -50,7 +50,7 @@ fn invoke(c: &mut Criterion) {
     let router = Router::with_grace(Nowhere, Duration::from_millis(10));
     let id = ExtensionId::new("bench").unwrap();
     let ipc = router.activate(&id).unwrap().ipc();
-    ipc.handle("echo", |_, args| async move { Ok(args.raw(0).cloned()) })
+    ipc.handle("echo", |_, args| async move { Ok(args.arg(0)) })
         .unwrap();
     let channel = Channel::new("echo").unwrap();
     c.bench_function("invoke echo handler", |b| {

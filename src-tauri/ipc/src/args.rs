@@ -1,63 +1,130 @@
-//! Arguments of a broadcast or invoke, with typed access through serde.
+//! Arguments of a broadcast or invoke: one structured-clone graph whose root is the array of
+//! positional arguments, with typed access through serde.
 
+use ferrolens_value::{from_value, to_value_in, Graph, Node, Value};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use serde_json::Value;
 
 use crate::error::{ErrorCode, IpcError};
 
 /// The positional arguments of one message, as `listen(channel, (event, ...args))` sees them.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, serde::Deserialize)]
-#[serde(transparent)]
-pub struct Args(Vec<Value>);
+///
+/// They keep the structured-clone semantics they were sent with (Dates, Maps, typed arrays,
+/// cycles...): read them typed with [`Args::get`], or whole with [`Args::graph`] / [`Args::arg`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Args {
+    graph: Graph,
+    len: usize,
+}
+
+impl Default for Args {
+    fn default() -> Self {
+        let mut graph = Graph::new();
+        let root = graph.array(Vec::new());
+        Self {
+            graph: graph.with_root(root),
+            len: 0,
+        }
+    }
+}
+
+fn bad_payload(message: String) -> IpcError {
+    IpcError::new(ErrorCode::BadPayload, message)
+}
 
 impl Args {
-    /// Arguments from already-built values.
-    pub fn new(values: Vec<Value>) -> Self {
-        Self(values)
+    /// Arguments from a graph whose root is the array of arguments.
+    pub fn from_graph(graph: Graph) -> Result<Self, IpcError> {
+        let len = match graph.resolve(graph.root()) {
+            Some(Node::Array(array)) => array.len(),
+            _ => return Err(bad_payload("the arguments must be an array".into())),
+        };
+        Ok(Self { graph, len })
+    }
+
+    /// Arguments from bytes in the structured-clone wire format.
+    pub fn decode(bytes: &[u8]) -> Result<Self, IpcError> {
+        let graph = ferrolens_value::decode(bytes)
+            .map_err(|err| bad_payload(format!("the arguments could not be decoded: {err}")))?;
+        Self::from_graph(graph)
+    }
+
+    /// The arguments in the structured-clone wire format.
+    pub fn encode(&self) -> Vec<u8> {
+        ferrolens_value::encode(&self.graph)
+    }
+
+    /// Arguments from JSON values (what plain JSON callers send).
+    pub fn new(values: Vec<serde_json::Value>) -> Self {
+        let len = values.len();
+        Self {
+            graph: Graph::from(serde_json::Value::Array(values)),
+            len,
+        }
     }
 
     /// How many arguments were sent.
     pub fn len(&self) -> usize {
-        self.0.len()
+        self.len
     }
 
     /// True when no argument was sent.
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.len == 0
     }
 
-    /// The raw value at `index`, if sent.
-    pub fn raw(&self, index: usize) -> Option<&Value> {
-        self.0.get(index)
+    /// The graph holding every argument (its root is their array).
+    pub fn graph(&self) -> &Graph {
+        &self.graph
     }
 
-    /// All raw values.
-    pub fn values(&self) -> &[Value] {
-        &self.0
+    /// Argument `index` as a value of [`Args::graph`], if sent.
+    pub fn value(&self, index: usize) -> Option<&Value> {
+        self.graph.element(self.graph.root(), index)
     }
 
-    /// Argument `index` decoded as `T`. A missing argument decodes as `null`, so `Option<T>`
+    /// Argument `index` as a graph of its own, with full fidelity (`undefined` when not sent).
+    /// Return it from a handler to answer with exactly what was sent.
+    pub fn arg(&self, index: usize) -> Graph {
+        match self.value(index) {
+            Some(value) => self.graph.subgraph(value),
+            None => Graph::new(),
+        }
+    }
+
+    /// Argument `index` decoded as `T`. A missing argument decodes as `undefined`, so `Option<T>`
     /// parameters may be left out. Errors name the argument and the path inside it.
     pub fn get<T: DeserializeOwned>(&self, index: usize) -> Result<T, IpcError> {
-        let value = self.0.get(index).unwrap_or(&Value::Null);
-        serde_path_to_error::deserialize(value).map_err(|err| {
-            let path = err.path().to_string();
-            let at = if path == "." {
-                String::new()
-            } else {
-                format!(" at {path}")
+        let value = self.value(index).unwrap_or(&Value::Undefined);
+        from_value(&self.graph, value).map_err(|err| {
+            let at = match err.path() {
+                "" => String::new(),
+                path => format!(" at {path}"),
             };
-            IpcError::new(
-                ErrorCode::BadPayload,
-                format!("argument {index}{at}: {}", err.inner()),
-            )
+            bad_payload(format!("argument {index}{at}: {}", err.message()))
         })
+    }
+
+    /// Every argument as JSON, where JSON can say it (see [`Args::to_json`]).
+    pub fn values(&self) -> Vec<serde_json::Value> {
+        match self.to_json() {
+            serde_json::Value::Array(values) => values,
+            other => vec![other],
+        }
+    }
+
+    /// The arguments as JSON, where JSON can say it (for display: Dates become strings, Maps
+    /// objects, binary data arrays of numbers, cycles are cut).
+    pub fn to_json(&self) -> serde_json::Value {
+        self.graph
+            .to_json()
+            .unwrap_or_else(|err| serde_json::Value::String(format!("({err})")))
     }
 }
 
 /// Anything that can be sent as the arguments of a message: `()`, a tuple of serializable
-/// values, a `Vec<serde_json::Value>`, or [`Args`].
+/// values (a [`Graph`] among them keeps its full fidelity), a `Vec<serde_json::Value>`, or
+/// [`Args`].
 pub trait IntoArgs {
     /// Serializes into [`Args`]; fails with `BAD_PAYLOAD` when a value cannot be serialized.
     fn into_args(self) -> Result<Args, IpcError>;
@@ -69,27 +136,27 @@ impl IntoArgs for Args {
     }
 }
 
-impl IntoArgs for Vec<Value> {
+impl IntoArgs for Vec<serde_json::Value> {
     fn into_args(self) -> Result<Args, IpcError> {
-        Ok(Args(self))
+        Ok(Args::new(self))
     }
 }
 
-fn to_value(index: usize, value: impl Serialize) -> Result<Value, IpcError> {
-    serde_json::to_value(value).map_err(|err| {
-        IpcError::new(
-            ErrorCode::BadPayload,
-            format!("argument {index} cannot be sent: {err}"),
-        )
-    })
+fn push(graph: &mut Graph, index: usize, value: impl Serialize) -> Result<Value, IpcError> {
+    to_value_in(graph, &value)
+        .map_err(|err| bad_payload(format!("argument {index} cannot be sent: {err}")))
 }
 
 macro_rules! tuple_args {
     ($($name:ident $idx:tt),*) => {
         impl<$($name: Serialize),*> IntoArgs for ($($name,)*) {
-            #[allow(unused_variables)]
+            #[allow(unused_variables, unused_mut)]
             fn into_args(self) -> Result<Args, IpcError> {
-                Ok(Args(vec![$(to_value($idx, self.$idx)?),*]))
+                let mut graph = Graph::new();
+                let values = vec![$(push(&mut graph, $idx, self.$idx)?),*];
+                let len = values.len();
+                let root = graph.array(values);
+                Ok(Args { graph: graph.with_root(root), len })
             }
         }
     };
@@ -119,6 +186,7 @@ mod tests {
         let args = ("n1", json!({"title": "t", "tags": ["a"]}))
             .into_args()
             .unwrap();
+        assert_eq!(args.len(), 2);
         assert_eq!(args.get::<String>(0).unwrap(), "n1");
         assert_eq!(
             args.get::<Note>(1).unwrap(),
@@ -136,11 +204,34 @@ mod tests {
         let err = args.get::<Note>(0).unwrap_err();
         assert_eq!(err.code, ErrorCode::BadPayload);
         assert!(
-            err.message.starts_with("argument 0 at tags[1]"),
+            err.message.starts_with("argument 0 at .tags[1]"),
             "{}",
             err.message
         );
         let err = args.get::<u64>(3).unwrap_err();
         assert!(err.message.starts_with("argument 3:"), "{}", err.message);
+    }
+
+    #[test]
+    fn arguments_survive_the_wire_format_with_full_fidelity() {
+        let mut graph = Graph::new();
+        let bytes = graph.uint8_array(vec![1, 2, 3]);
+        let date = graph.date(86_400_000.0);
+        let root = graph.array(vec![bytes, date, Value::Undefined]);
+        let args = Args::from_graph(graph.with_root(root)).unwrap();
+        let back = Args::decode(&args.encode()).unwrap();
+        assert_eq!(back, args);
+        assert_eq!(back.get::<Vec<u8>>(0).unwrap(), [1, 2, 3]);
+        assert!(back.value(2).unwrap().is_undefined());
+        assert_eq!(back.arg(0), args.arg(0));
+    }
+
+    #[test]
+    fn malformed_bytes_and_non_array_roots_are_bad_payloads() {
+        let err = Args::decode(&[1, 0x7f]).unwrap_err();
+        assert_eq!(err.code, ErrorCode::BadPayload);
+        assert!(err.message.contains("at byte 1"), "{}", err.message);
+        let not_array = Args::from_graph(Graph::from(json!({"a": 1}))).unwrap_err();
+        assert!(not_array.message.contains("must be an array"));
     }
 }

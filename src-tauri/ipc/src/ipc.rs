@@ -92,7 +92,7 @@ impl Ipc {
             let future = handler(event, args);
             Box::pin(async move {
                 let value = future.await?;
-                serde_json::to_value(value).map_err(|err| {
+                ferrolens_value::to_graph(&value).map_err(|err| {
                     HandlerError::from(IpcError::new(
                         ErrorCode::BadPayload,
                         format!("the handler's answer cannot be sent: {err}"),
@@ -137,7 +137,7 @@ impl Ipc {
         channel: &str,
         args: impl IntoArgs,
         options: crate::InvokeOptions,
-    ) -> Result<serde_json::Value, IpcError> {
+    ) -> Result<ferrolens_value::Graph, IpcError> {
         let channel = Channel::new(channel)?;
         let args = args.into_args()?;
         self.ctx

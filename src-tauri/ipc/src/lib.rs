@@ -38,6 +38,8 @@ pub use context::ExtensionContext;
 pub use error::{ErrorCause, ErrorCode, HandlerError, IpcError};
 pub use event::{IpcEvent, Origin};
 pub use extension::{ExtensionMain, MainPart};
+/// The structured-clone value model arguments and answers travel in.
+pub use ferrolens_value::{self as value, from_graph, to_graph, Graph};
 pub use instance::MainIpc;
 pub use ipc::{Disposer, Ipc};
 pub use names::{Channel, ExtensionId, MAX_CHANNEL_LEN, MAX_EXTENSION_ID_LEN};

@@ -3,8 +3,8 @@
 
 use std::time::Duration;
 
+use ferrolens_value::Graph as Value;
 use serde::Serialize;
-use serde_json::Value;
 
 use crate::args::Args;
 use crate::error::IpcError;
@@ -28,8 +28,7 @@ pub enum Kind {
 }
 
 /// One observed message.
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone)]
 pub struct Observation<'a> {
     /// What happened.
     pub kind: Kind,
@@ -40,21 +39,17 @@ pub struct Observation<'a> {
     /// Who sent it.
     pub origin: &'a Origin,
     /// The frame a request or its reply concerns.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub frame: Option<&'a str>,
     /// The arguments or the answer.
     pub payload: Payload<'a>,
     /// For replies and errors: how long the call took.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub latency: Option<Duration>,
     /// For errors.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<&'a IpcError>,
 }
 
 /// The values a message carried.
-#[derive(Debug, Clone, Copy, Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, Copy)]
 pub enum Payload<'a> {
     /// Arguments of a broadcast, invoke or request.
     Args(&'a Args),

@@ -5,8 +5,8 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 
+use ferrolens_value::Graph as Value;
 use parking_lot::RwLock;
-use serde_json::Value;
 use tokio_util::sync::CancellationToken;
 
 use crate::args::Args;

@@ -8,8 +8,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+use ferrolens_value::Graph as Value;
 use futures_util::FutureExt;
-use serde_json::Value;
 use tokio_util::sync::CancellationToken;
 
 use crate::args::Args;

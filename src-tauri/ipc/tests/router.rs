@@ -5,15 +5,15 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use ferrolens_ipc::{
-    Args, Channel, ErrorCode, ExtensionId, FrameMessage, HandlerError, IntoArgs, InvokeOptions,
-    Ipc, IpcError, MainIpc, Origin, RequestMessage, Router, Transport,
+    Args, Channel, ErrorCode, ExtensionId, FrameMessage, Graph, HandlerError, IntoArgs,
+    InvokeOptions, Ipc, IpcError, MainIpc, Origin, RequestMessage, Router, Transport,
 };
 use parking_lot::Mutex;
 use serde_json::{json, Value};
 use tokio_util::sync::CancellationToken;
 
 /// One delivery to frames: extension, channel, origin, arguments.
-type Delivery = (String, String, Origin, Vec<Value>);
+type Delivery = (String, String, Origin, Value);
 
 #[derive(Clone, Default)]
 struct Recorder {
@@ -30,7 +30,7 @@ impl Transport for Recorder {
             m.extension.to_string(),
             m.channel.to_string(),
             m.origin.clone(),
-            m.args.values().to_vec(),
+            m.args.to_json(),
         ));
     }
     fn fault(&self, extension: &ExtensionId, message: &str) {
@@ -82,6 +82,7 @@ async fn invoke(
             InvokeOptions::default(),
         )
         .await
+        .map(|answer| answer.to_json().unwrap())
 }
 
 #[test]
@@ -120,7 +121,7 @@ fn broadcast_reaches_main_listeners_and_every_frame_once() {
             "a".into(),
             "initialize".into(),
             Origin::frame("main"),
-            vec![json!("x1")]
+            json!(["x1"])
         )
     );
     assert_eq!(delivered[1].2, Origin::Main);
@@ -441,18 +442,18 @@ async fn main_can_request_a_frame_and_only_that_frame_may_answer() {
         rec.sent.notified().await;
         let (frame, request, channel) = rec.requests.lock()[0].clone();
         assert_eq!((frame.as_str(), channel.as_str()), ("frame-2", "confirm"));
-        let wrong = router.reply(request, &id("a"), "main", Ok(json!(false)));
+        let wrong = router.reply(request, &id("a"), "main", Ok(Graph::from(json!(false))));
         assert_eq!(wrong.unwrap_err().code, ErrorCode::Forbidden);
-        let other_ext = router.reply(request, &id("b"), "frame-2", Ok(json!(false)));
+        let other_ext = router.reply(request, &id("b"), "frame-2", Ok(Graph::from(json!(false))));
         assert_eq!(other_ext.unwrap_err().code, ErrorCode::Forbidden);
         router
-            .reply(request, &id("a"), "frame-2", Ok(json!(true)))
+            .reply(request, &id("a"), "frame-2", Ok(Graph::from(json!(true))))
             .unwrap();
-        let late = router.reply(request, &id("a"), "frame-2", Ok(json!(true)));
+        let late = router.reply(request, &id("a"), "frame-2", Ok(Graph::from(json!(true))));
         assert!(late.unwrap_err().message.contains("no request"));
     };
     let (result, ()) = tokio::join!(ask, answer);
-    assert_eq!(result.unwrap(), json!(true));
+    assert_eq!(result.unwrap().to_json().unwrap(), json!(true));
     assert_eq!(router.pending_requests(), 0);
 }
 

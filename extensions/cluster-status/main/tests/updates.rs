@@ -76,6 +76,7 @@ impl Active {
         self.router
             .invoke(&id(), &channel, origin, args, options)
             .await
+            .map(|answer| answer.to_json().expect("status answers are JSON-like"))
     }
 
     fn deactivate(self) {

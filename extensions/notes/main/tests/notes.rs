@@ -76,6 +76,7 @@ async fn call(
     router
         .invoke(&id(), &channel, origin, Args::new(args), options)
         .await
+        .map(|answer| answer.to_json().expect("notes answers are JSON-like"))
 }
 
 impl Active {
@@ -230,12 +231,12 @@ async fn arguments_of_the_wrong_type_are_bad_payload() {
         (
             "notes:put",
             vec![json!({ "title": 5 })],
-            "argument 0 at title:",
+            "argument 0 at .title:",
         ),
         (
             "notes:put",
             vec![json!({ "title": "t", "tags": ["a", 7] })],
-            "argument 0 at tags[1]:",
+            "argument 0 at .tags[1]:",
         ),
         ("notes:put", vec![], "argument 0:"),
         ("notes:get", vec![json!(42)], "argument 0:"),

@@ -18,7 +18,8 @@ impl ExtensionMain for BenchMain {
     fn on_activate(&self, ctx: &ExtensionContext) -> Result<(), HandlerError> {
         let ipc = ctx.ipc();
         ipc.handle("echo", |_, args| async move {
-            Ok(args.raw(0).cloned().unwrap_or_default())
+            // The argument itself, with full fidelity (typed arrays stay typed arrays).
+            Ok(args.arg(0))
         })?;
         // Main's listener, counted like the raw baseline's Rust listener.
         let pings = Arc::new(AtomicU64::new(0));

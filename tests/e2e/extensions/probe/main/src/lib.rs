@@ -64,7 +64,7 @@ impl ExtensionMain for ProbeMain {
 
         let s = seen.clone();
         ipc.handle("report", move |event, args| {
-            let mut report = args.raw(0).cloned().unwrap_or_default();
+            let mut report: Value = args.get(0).unwrap_or_default();
             report["from"] = json!(origin_label(&event.origin));
             s.lock().reports.push(report);
             async { Ok(()) }

@@ -1,0 +1,369 @@
+//! The extension IPC commands: broadcast, invoke, cancel and reply.
+//!
+//! Each comes in two forms. The `_raw` form is what the renderer SDK uses: the arguments travel
+//! as the request's raw body in the structured-clone wire format, the call's fields as headers,
+//! and an answer comes back as raw bytes. The JSON form takes `args` as a JSON array, for plain
+//! callers; its answers are JSON (where JSON can say them).
+
+use std::time::Duration;
+
+use ferrolens_ipc::{
+    Args, Channel, ErrorCode, ExtensionId, Graph, InvokeOptions, IpcError, Origin,
+};
+use serde_json::Value;
+use tauri::ipc::{InvokeBody, Request, Response};
+use tauri::{Runtime, State, Webview};
+use tokio_util::sync::CancellationToken;
+
+use super::InFlight;
+use crate::frames::Frames;
+use crate::manager::ExtensionManager;
+
+/// Header names of the raw commands.
+pub mod header {
+    /// The extension id.
+    pub const EXTENSION: &str = "ferrolens-extension";
+    /// The frame's capability for it.
+    pub const TOKEN: &str = "ferrolens-token";
+    /// The channel.
+    pub const CHANNEL: &str = "ferrolens-channel";
+    /// Optional invoke timeout in milliseconds.
+    pub const TIMEOUT_MS: &str = "ferrolens-timeout-ms";
+    /// Optional invoke call id, for `ferrolens_cancel`.
+    pub const CALL_ID: &str = "ferrolens-call-id";
+    /// The main-to-frame request a reply answers.
+    pub const REQUEST: &str = "ferrolens-request";
+}
+
+/// The fields of one call, however they arrived.
+struct Call {
+    extension: String,
+    token: String,
+    channel: String,
+}
+
+/// Validates names and the capability; returns the extension, channel and origin of the call.
+fn authorize<R: Runtime>(
+    webview: &Webview<R>,
+    manager: &ExtensionManager,
+    frames: &Frames,
+    call: &Call,
+) -> Result<(ExtensionId, Channel, Origin), IpcError> {
+    let id = manager.require_known(&call.extension)?;
+    let channel = Channel::new(&call.channel).map_err(|e| e.for_extension(&id))?;
+    let frame = webview.label();
+    frames
+        .check(frame, &id, &call.token, manager.activation(&id))
+        .map_err(|e| e.at(&id, &channel))?;
+    Ok((id, channel, Origin::frame(frame)))
+}
+
+fn header<'a>(request: &'a Request<'_>, name: &str) -> Result<Option<&'a str>, IpcError> {
+    request
+        .headers()
+        .get(name)
+        .map(|v| {
+            v.to_str().map_err(|_| {
+                IpcError::new(
+                    ErrorCode::BadPayload,
+                    format!("header {name} is not ASCII text"),
+                )
+            })
+        })
+        .transpose()
+}
+
+fn required(request: &Request<'_>, name: &str) -> Result<String, IpcError> {
+    header(request, name)?
+        .map(str::to_string)
+        .ok_or_else(|| IpcError::new(ErrorCode::BadPayload, format!("header {name} is missing")))
+}
+
+fn parsed<T: std::str::FromStr>(request: &Request<'_>, name: &str) -> Result<Option<T>, IpcError> {
+    header(request, name)?
+        .map(|v| {
+            v.parse().map_err(|_| {
+                IpcError::new(
+                    ErrorCode::BadPayload,
+                    format!("header {name} is not a number: {v:?}"),
+                )
+            })
+        })
+        .transpose()
+}
+
+fn call_of(request: &Request<'_>) -> Result<Call, IpcError> {
+    Ok(Call {
+        extension: required(request, header::EXTENSION)?,
+        token: required(request, header::TOKEN)?,
+        channel: required(request, header::CHANNEL)?,
+    })
+}
+
+fn raw_args(request: &Request<'_>) -> Result<Args, IpcError> {
+    match request.body() {
+        InvokeBody::Raw(bytes) => Args::decode(bytes),
+        InvokeBody::Json(_) => Err(IpcError::new(
+            ErrorCode::BadPayload,
+            "send the arguments as bytes (an ArrayBuffer or Uint8Array in the wire format)",
+        )),
+    }
+}
+
+fn json_args(args: Value) -> Result<Args, IpcError> {
+    match args {
+        Value::Array(values) => Ok(Args::new(values)),
+        Value::Null => Ok(Args::default()),
+        other => Err(IpcError::new(
+            ErrorCode::BadPayload,
+            format!(
+                "\"args\" must be an array of arguments, got {}",
+                kind_of(&other)
+            ),
+        )),
+    }
+}
+
+fn kind_of(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+fn to_json(answer: Graph) -> Result<Value, IpcError> {
+    answer.to_json().map_err(|err| {
+        IpcError::new(
+            ErrorCode::BadPayload,
+            format!("the answer cannot be sent as JSON ({err}); use the raw command"),
+        )
+    })
+}
+
+fn broadcast<R: Runtime>(
+    webview: &Webview<R>,
+    manager: &ExtensionManager,
+    frames: &Frames,
+    call: Call,
+    args: impl FnOnce() -> Result<Args, IpcError>,
+) -> Result<(), IpcError> {
+    let (id, channel, origin) = authorize(webview, manager, frames, &call)?;
+    let args = args().map_err(|e| e.at(&id, &channel))?;
+    manager.router().broadcast(&id, &channel, origin, &args)
+}
+
+#[allow(clippy::too_many_arguments)] // the call's fields, as both forms carry them
+async fn invoke<R: Runtime>(
+    webview: &Webview<R>,
+    manager: &ExtensionManager,
+    frames: &Frames,
+    in_flight: &InFlight,
+    call: Call,
+    args: impl FnOnce() -> Result<Args, IpcError>,
+    timeout_ms: Option<u64>,
+    call_id: Option<String>,
+) -> Result<Graph, IpcError> {
+    let (id, channel, origin) = authorize(webview, manager, frames, &call)?;
+    let args = args().map_err(|e| e.at(&id, &channel))?;
+    let cancel = CancellationToken::new();
+    let key = call_id.map(|call| (webview.label().to_string(), id.to_string(), call));
+    if let Some(key) = &key {
+        in_flight.insert(key.clone(), cancel.clone());
+    }
+    let options = InvokeOptions {
+        timeout: timeout_ms.map(Duration::from_millis),
+        cancel: Some(cancel),
+    };
+    let answer = manager
+        .router()
+        .invoke(&id, &channel, origin, args, options)
+        .await;
+    if let Some(key) = &key {
+        in_flight.remove(key);
+    }
+    answer
+}
+
+#[tauri::command]
+pub fn ferrolens_broadcast<R: Runtime>(
+    webview: Webview<R>,
+    manager: State<'_, ExtensionManager>,
+    frames: State<'_, Frames>,
+    extension: String,
+    token: String,
+    channel: String,
+    args: Value,
+) -> Result<(), IpcError> {
+    let call = Call {
+        extension,
+        token,
+        channel,
+    };
+    broadcast(&webview, &manager, &frames, call, || json_args(args))
+}
+
+#[tauri::command]
+pub fn ferrolens_broadcast_raw<R: Runtime>(
+    webview: Webview<R>,
+    manager: State<'_, ExtensionManager>,
+    frames: State<'_, Frames>,
+    request: Request<'_>,
+) -> Result<(), IpcError> {
+    let call = call_of(&request)?;
+    broadcast(&webview, &manager, &frames, call, || raw_args(&request))
+}
+
+#[allow(clippy::too_many_arguments)] // one per protocol field, as JS names them
+#[tauri::command]
+pub async fn ferrolens_invoke<R: Runtime>(
+    webview: Webview<R>,
+    manager: State<'_, ExtensionManager>,
+    frames: State<'_, Frames>,
+    in_flight: State<'_, InFlight>,
+    extension: String,
+    token: String,
+    channel: String,
+    args: Value,
+    timeout_ms: Option<u64>,
+    call_id: Option<String>,
+) -> Result<Value, IpcError> {
+    let call = Call {
+        extension,
+        token,
+        channel,
+    };
+    let answer = invoke(
+        &webview,
+        &manager,
+        &frames,
+        &in_flight,
+        call,
+        || json_args(args),
+        timeout_ms,
+        call_id,
+    );
+    to_json(answer.await?)
+}
+
+#[tauri::command]
+pub async fn ferrolens_invoke_raw<R: Runtime>(
+    webview: Webview<R>,
+    manager: State<'_, ExtensionManager>,
+    frames: State<'_, Frames>,
+    in_flight: State<'_, InFlight>,
+    request: Request<'_>,
+) -> Result<Response, IpcError> {
+    let call = call_of(&request)?;
+    let timeout_ms = parsed(&request, header::TIMEOUT_MS)?;
+    let call_id = header(&request, header::CALL_ID)?.map(str::to_string);
+    let args = raw_args(&request);
+    let answer = invoke(
+        &webview,
+        &manager,
+        &frames,
+        &in_flight,
+        call,
+        || args,
+        timeout_ms,
+        call_id,
+    )
+    .await?;
+    Ok(Response::new(ferrolens_ipc::value::encode(&answer)))
+}
+
+#[tauri::command]
+pub fn ferrolens_cancel<R: Runtime>(
+    webview: Webview<R>,
+    manager: State<'_, ExtensionManager>,
+    frames: State<'_, Frames>,
+    in_flight: State<'_, InFlight>,
+    extension: String,
+    token: String,
+    call_id: String,
+) -> Result<(), IpcError> {
+    let id = manager.require_known(&extension)?;
+    frames.check(webview.label(), &id, &token, manager.activation(&id))?;
+    if let Some(cancel) = in_flight.remove(&(webview.label().to_string(), id.to_string(), call_id))
+    {
+        cancel.cancel();
+    }
+    Ok(())
+}
+
+fn reply<R: Runtime>(
+    webview: &Webview<R>,
+    manager: &ExtensionManager,
+    frames: &Frames,
+    extension: &str,
+    token: &str,
+    request: u64,
+    reply: Result<Graph, IpcError>,
+) -> Result<(), IpcError> {
+    let id = manager.require_known(extension)?;
+    let frame = webview.label();
+    frames.check(frame, &id, token, manager.activation(&id))?;
+    manager.router().reply(request, &id, frame, reply)
+}
+
+/// A frame's answer to a main-to-frame request: `value`, or `error` (an IpcError-shaped
+/// object; its `code` is kept when it is one of ours, else `HANDLER_FAILED`).
+#[allow(clippy::too_many_arguments)] // one per protocol field, as JS names them
+#[tauri::command]
+pub fn ferrolens_reply<R: Runtime>(
+    webview: Webview<R>,
+    manager: State<'_, ExtensionManager>,
+    frames: State<'_, Frames>,
+    extension: String,
+    token: String,
+    request: u64,
+    value: Option<Value>,
+    error: Option<Value>,
+) -> Result<(), IpcError> {
+    let answer = match error {
+        None => Ok(Graph::from(value.unwrap_or(Value::Null))),
+        Some(error) => Err(
+            serde_json::from_value::<IpcError>(error.clone()).unwrap_or_else(|_| {
+                let message = error
+                    .get("message")
+                    .and_then(Value::as_str)
+                    .unwrap_or("the frame's handler failed");
+                IpcError::new(ErrorCode::HandlerFailed, message.to_string())
+            }),
+        ),
+    };
+    reply(
+        &webview, &manager, &frames, &extension, &token, request, answer,
+    )
+}
+
+/// A frame's successful answer to a main-to-frame request, as raw wire-format bytes.
+#[tauri::command]
+pub fn ferrolens_reply_raw<R: Runtime>(
+    webview: Webview<R>,
+    manager: State<'_, ExtensionManager>,
+    frames: State<'_, Frames>,
+    request: Request<'_>,
+) -> Result<(), IpcError> {
+    let extension = required(&request, header::EXTENSION)?;
+    let token = required(&request, header::TOKEN)?;
+    let id = parsed(&request, header::REQUEST)?.ok_or_else(|| {
+        IpcError::new(
+            ErrorCode::BadPayload,
+            format!("header {} is missing", header::REQUEST),
+        )
+    })?;
+    let answer = match request.body() {
+        InvokeBody::Raw(bytes) => ferrolens_ipc::value::decode(bytes).map_err(|err| {
+            IpcError::new(
+                ErrorCode::BadPayload,
+                format!("the reply could not be decoded: {err}"),
+            )
+        }),
+        InvokeBody::Json(json) => Ok(Graph::from(json.clone())),
+    };
+    reply(&webview, &manager, &frames, &extension, &token, id, answer)
+}

@@ -1,0 +1,219 @@
+//! The Tauri commands behind the renderer SDK and the shell (see `docs/protocol.md`).
+
+mod inspector;
+mod ipc;
+
+pub use inspector::*;
+pub use ipc::*;
+
+use std::collections::HashMap;
+
+use ferrolens_ipc::{Counts, ErrorCode, ExtensionId, IpcError};
+use parking_lot::Mutex;
+use serde::Serialize;
+use tauri::{AppHandle, Manager, Runtime, State, Webview, WebviewUrl, WebviewWindowBuilder};
+use tokio_util::sync::CancellationToken;
+
+use crate::frames::{FrameInfo, Frames};
+use crate::manager::{ExtensionInfo, ExtensionManager, Loadable};
+use crate::{lifecycle, scheme, transport};
+
+/// What a frame loads, with its capabilities.
+#[derive(Debug, Serialize)]
+pub struct FrameInit {
+    frame: String,
+    extensions: Vec<LoadedExtension>,
+}
+
+/// One extension as a frame loads it.
+#[derive(Debug, Serialize)]
+pub struct LoadedExtension {
+    id: String,
+    name: String,
+    version: String,
+    description: String,
+    renderer: String,
+    token: String,
+    event: String,
+}
+
+impl LoadedExtension {
+    fn new(l: Loadable, token: String) -> Self {
+        Self {
+            renderer: scheme::url_for(
+                l.id.event_key(),
+                l.manifest.renderer.as_deref().unwrap_or_default(),
+            ),
+            event: transport::event_name(&l.id),
+            id: l.id.to_string(),
+            name: l.id.to_string(),
+            version: l.manifest.version.to_string(),
+            description: l.manifest.description,
+            token,
+        }
+    }
+}
+
+/// Invokes in flight, by frame, extension and call id, so `ferrolens_cancel` can reach them.
+#[derive(Default)]
+pub struct InFlight(Mutex<HashMap<(String, String, String), CancellationToken>>);
+
+impl InFlight {
+    fn insert(&self, key: (String, String, String), cancel: CancellationToken) {
+        self.0.lock().insert(key, cancel);
+    }
+
+    fn remove(&self, key: &(String, String, String)) -> Option<CancellationToken> {
+        self.0.lock().remove(key)
+    }
+
+    /// Cancellable calls in flight.
+    pub fn len(&self) -> usize {
+        self.0.lock().len()
+    }
+
+    /// True when no cancellable call is in flight.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+#[tauri::command]
+pub fn ferrolens_frame_init<R: Runtime>(
+    webview: Webview<R>,
+    manager: State<'_, ExtensionManager>,
+    frames: State<'_, Frames>,
+) -> Result<FrameInit, IpcError> {
+    let frame = webview.label().to_string();
+    let loadable = manager.loadable();
+    let ids: Vec<(ExtensionId, u64)> = loadable
+        .iter()
+        .map(|l| (l.id.clone(), l.activation))
+        .collect();
+    let tokens = frames.init_frame(&frame, &ids)?;
+    let extensions = loadable
+        .into_iter()
+        .zip(tokens)
+        .map(|(l, t)| LoadedExtension::new(l, t))
+        .collect();
+    Ok(FrameInit { frame, extensions })
+}
+
+/// Loads an extension activated after this frame initialised (answer to `ferrolens:lifecycle`).
+#[tauri::command]
+pub fn ferrolens_frame_attach<R: Runtime>(
+    webview: Webview<R>,
+    manager: State<'_, ExtensionManager>,
+    frames: State<'_, Frames>,
+    extension: String,
+) -> Result<LoadedExtension, IpcError> {
+    let id = manager.require_known(&extension)?;
+    let loadable = manager
+        .loadable()
+        .into_iter()
+        .find(|l| l.id == id)
+        .ok_or_else(|| {
+            IpcError::new(
+                ErrorCode::ExtensionNotActive,
+                format!("extension {id} is not active"),
+            )
+            .for_extension(&id)
+        })?;
+    let token = frames.attach(webview.label(), &id, loadable.activation)?;
+    Ok(LoadedExtension::new(loadable, token))
+}
+
+/// The frame's renderer part of `extension` can receive broadcasts now; held ones follow.
+#[tauri::command]
+pub fn ferrolens_frame_ready<R: Runtime>(
+    app: AppHandle<R>,
+    webview: Webview<R>,
+    manager: State<'_, ExtensionManager>,
+    frames: State<'_, Frames>,
+    extension: String,
+    token: String,
+) -> Result<(), IpcError> {
+    let id = manager.require_known(&extension)?;
+    let frame = webview.label();
+    frames.check(frame, &id, &token, manager.activation(&id))?;
+    let event = transport::event_name(&id);
+    frames.ready(frame, &id, |payload| {
+        transport::emit_to_frame(&app, frame, &event, payload)
+    });
+    Ok(())
+}
+
+#[tauri::command]
+pub fn ferrolens_extensions(manager: State<'_, ExtensionManager>) -> Vec<ExtensionInfo> {
+    manager.infos()
+}
+
+#[tauri::command]
+pub fn ferrolens_frames(frames: State<'_, Frames>) -> Vec<FrameInfo> {
+    frames.frames()
+}
+
+/// Main-side listener and handler counts of an extension.
+#[tauri::command]
+pub fn ferrolens_counts(
+    manager: State<'_, ExtensionManager>,
+    extension: String,
+) -> Result<Counts, IpcError> {
+    let id = manager.require_known(&extension)?;
+    Ok(manager.router().counts(&id))
+}
+
+#[tauri::command]
+pub fn ferrolens_set_enabled<R: Runtime>(
+    app: AppHandle<R>,
+    extension: String,
+    enabled: bool,
+) -> Result<(), IpcError> {
+    let id = app.state::<ExtensionManager>().require_known(&extension)?;
+    lifecycle::set_enabled(&app, &id, enabled)
+}
+
+#[tauri::command]
+pub fn ferrolens_uninstall<R: Runtime>(
+    app: AppHandle<R>,
+    extension: String,
+) -> Result<(), IpcError> {
+    let id = app.state::<ExtensionManager>().require_known(&extension)?;
+    lifecycle::uninstall(&app, &id)
+}
+
+/// Installs the extension in folder `path` into the user extensions folder and enables it.
+#[tauri::command]
+pub fn ferrolens_install<R: Runtime>(app: AppHandle<R>, path: String) -> Result<String, IpcError> {
+    lifecycle::install(&app, std::path::Path::new(&path)).map(|id| id.to_string())
+}
+
+/// Opens another renderer frame (a window loading the shell) and returns its label.
+#[tauri::command]
+pub async fn ferrolens_open_frame<R: Runtime>(app: AppHandle<R>) -> Result<String, String> {
+    let n = (1..)
+        .find(|n| app.get_webview_window(&format!("frame-{n}")).is_none())
+        .unwrap_or(1);
+    let label = format!("frame-{n}");
+    WebviewWindowBuilder::new(&app, &label, WebviewUrl::App("index.html".into()))
+        .title(format!("Ferrolens — {label}"))
+        .inner_size(900.0, 640.0)
+        .build()
+        .map_err(|err| format!("could not open a frame: {err}"))?;
+    Ok(label)
+}
+
+/// Closes a renderer frame.
+#[tauri::command]
+pub fn ferrolens_close_frame<R: Runtime>(app: AppHandle<R>, label: String) -> Result<(), String> {
+    let window = app
+        .get_webview_window(&label)
+        .ok_or_else(|| format!("no frame {label:?} is open"))?;
+    window.close().map_err(|err| err.to_string())
+}
+
+/// Opens the calling frame's devtools.
+#[tauri::command]
+pub fn ferrolens_open_devtools<R: Runtime>(webview: Webview<R>) {
+    webview.open_devtools();
+}
