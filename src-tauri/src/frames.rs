@@ -6,7 +6,7 @@
 //! extension is attached there; those sent before its renderer part is ready wait here and are
 //! delivered, in order, when it says so.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 
 use ferrolens_ipc::{ErrorCode, ExtensionId, IpcError};
 use parking_lot::Mutex;
@@ -38,7 +38,7 @@ struct Slot {
     token: String,
     activation: u64,
     ready: bool,
-    pending: Vec<String>,
+    pending: VecDeque<String>,
 }
 
 /// What the shell shows of one frame.
@@ -119,29 +119,35 @@ impl Frames {
         }
     }
 
-    /// Sends one broadcast of `id` to every frame it is attached to: `emit(frame, payload)` for
-    /// ready frames, held for the others. Returns how many held broadcasts were dropped.
+    /// Sends one broadcast of `id` to every frame it is attached to: one `emit(ready_frames,
+    /// payload)` for the frames that are ready (one Tauri emit, however many frames), held for
+    /// the others. Returns how many held broadcasts were dropped.
     pub fn deliver(
         &self,
         id: &ExtensionId,
         payload: &str,
-        mut emit: impl FnMut(&str, String),
+        emit: impl FnOnce(&[&str], String),
     ) -> usize {
         let mut inner = self.inner.lock();
         let mut dropped = 0;
+        let mut ready: Vec<&str> = Vec::new();
         for (label, frame) in inner.frames.iter_mut() {
             let Some(slot) = frame.slots.get_mut(id) else {
                 continue;
             };
             if slot.ready {
-                emit(label, payload.to_string());
+                ready.push(label);
             } else {
                 if slot.pending.len() >= MAX_PENDING {
-                    slot.pending.remove(0);
+                    slot.pending.pop_front();
                     dropped += 1;
                 }
-                slot.pending.push(payload.to_string());
+                slot.pending.push_back(payload.to_string());
             }
+        }
+        // Emitted under the lock, so a frame turning ready cannot slip between held and new.
+        if !ready.is_empty() {
+            emit(&ready, payload.to_string());
         }
         dropped
     }
@@ -169,7 +175,7 @@ impl Frames {
         if slot.ready {
             emit(payload);
         } else {
-            slot.pending.push(payload);
+            slot.pending.push_back(payload);
         }
         Ok(())
     }
@@ -291,7 +297,7 @@ impl Inner {
                 token: token.clone(),
                 activation,
                 ready: false,
-                pending: Vec::new(),
+                pending: VecDeque::new(),
             },
         ) {
             self.tokens.remove(&old.token);
@@ -359,16 +365,20 @@ mod tests {
         let mut sent = Vec::new();
         frames.ready("main", &id("a"), |p| sent.push(("main".to_string(), p)));
         for n in 0..3 {
-            frames.deliver(&id("a"), &format!("m{n}"), |f, p| {
-                sent.push((f.to_string(), p))
+            frames.deliver(&id("a"), &format!("m{n}"), |to, p| {
+                sent.extend(to.iter().map(|f| (f.to_string(), p.clone())))
             });
         }
-        frames.deliver(&id("b"), "other", |f, p| sent.push((f.to_string(), p)));
+        frames.deliver(&id("b"), "other", |to, p| {
+            sent.extend(to.iter().map(|f| (f.to_string(), p.clone())))
+        });
         assert_eq!(sent.len(), 3, "only the ready frame got them: {sent:?}");
         frames.ready("frame-2", &id("a"), |p| {
             sent.push(("frame-2".to_string(), p))
         });
-        frames.deliver(&id("a"), "m3", |f, p| sent.push((f.to_string(), p)));
+        frames.deliver(&id("a"), "m3", |to, p| {
+            sent.extend(to.iter().map(|f| (f.to_string(), p.clone())))
+        });
         let second: Vec<&str> = sent
             .iter()
             .filter(|(f, _)| f == "frame-2")

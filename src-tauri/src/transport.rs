@@ -102,8 +102,13 @@ impl<R: Runtime> Transport for TauriTransport<R> {
             return;
         };
         let event = event_name(message.extension);
-        let dropped = frames.deliver(message.extension, &payload, |label, payload| {
-            emit_to_frame(&self.app, label, &event, payload)
+        let dropped = frames.deliver(message.extension, &payload, |ready, payload| {
+            let sent = self.app.emit_str_filter(&event, payload, |target| {
+                ready.iter().any(|label| is_frame(target, label))
+            });
+            if let Err(err) = sent {
+                log::error!("event {event} to frames failed: {err}");
+            }
         });
         if dropped > 0 {
             let why = format!("{dropped} broadcast(s) dropped: a frame never became ready");
