@@ -1,78 +1,136 @@
-// The Ferrolens shell: boots this frame's extensions and shows their state and problems.
+// @ts-check
+// The Ferrolens shell: boots this frame's extensions, and gives the user the extension manager,
+// the open frames, the IPC inspector and the devtools. Views live in ./shell/.
 import { bootFrame } from "./sdk/host.js";
 import { tauriTransport } from "./sdk/transport.js";
+import { shellApi } from "./shell/api.js";
+import { setupDevtools } from "./shell/devtools.js";
+import { byId, errorMessage } from "./shell/dom.js";
+import { createExtensionsView } from "./shell/extensions-view.js";
+import { showFault } from "./shell/faults.js";
+import { createFramesView } from "./shell/frames-view.js";
+import { createInspectorView } from "./shell/inspector-view.js";
+import { repeat } from "./shell/schedule.js";
+import { setupTabs } from "./shell/tabs.js";
+
+/** The core's announcement of activations, deactivations and uninstalls, to every frame. */
+const LIFECYCLE_EVENT = "ferrolens:lifecycle";
+/** How often the extension counts are re-read while the Extensions view is visible. */
+const COUNTS_MS = 3000;
 
 const transport = tauriTransport();
+const api = shellApi(transport);
+// Benchmark pages measure IPC: no periodic refreshes there.
+const bench = new URLSearchParams(location.search).get("bench");
 
-/** @param {string} tag @param {Record<string, string>} attrs @param {(Node|string)[]} children */
-function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs)) node.setAttribute(key, value);
-  node.append(...children);
-  return node;
-}
+/** @param {unknown} error */
+const reportShellError = (error) => showFault({ message: `shell: ${errorMessage(error)}` });
 
-/** @param {{ extension?: string, message: string }} fault */
-function showFault(fault) {
-  const list = document.getElementById("faults");
-  if (!list) return;
-  list.querySelector(".empty")?.remove();
-  const text = fault.extension ? `${fault.extension}: ${fault.message}` : fault.message;
-  list.append(el("li", {}, `${new Date().toLocaleTimeString()} ${text}`));
-}
-
-/** Renders the manager's view of every extension, with this frame's load result. */
-async function renderExtensions(frameHandle) {
-  /** @type {Array<any>} */
-  const infos = await transport.invoke("ferrolens_extensions", {});
-  const list = document.getElementById("extensions");
-  if (!list) return;
-  list.replaceChildren(
-    ...infos.map((info) => {
-      const loaded = frameHandle?.extensions.find((e) => e.id === info.id);
-      const state = loaded?.state === "failed" ? "failed" : info.state;
-      const error = loaded?.error ?? info.error;
-      return el(
-        "li",
-        { "data-extension-id": info.id, "data-state": state },
-        el("span", { class: "title" }, info.name),
-        el("span", { class: "badge", "data-state": state }, state),
-        el("div", { class: "meta" }, `${info.version} · ${info.source}`),
-        el("div", { class: "description" }, info.description ?? ""),
-        ...(error ? [el("div", { class: "error" }, error)] : []),
-      );
-    }),
-  );
+/**
+ * Runs one part of the shell's set-up; a part that fails is reported, and the frame still boots
+ * its extensions and the other parts still work.
+ * @template T
+ * @param {string} what
+ * @param {() => T} make
+ * @returns {T | undefined}
+ */
+function part(what, make) {
+  try {
+    return make();
+  } catch (error) {
+    showFault({ message: `shell: the ${what} could not be set up: ${errorMessage(error)}` });
+    return undefined;
+  }
 }
 
 async function main() {
-  await transport.listen("ferrolens:fault", (payload) => showFault(payload));
+  /** @type {(() => unknown)[]} */
+  const unlisten = [];
+  // Tauri keeps a page's event listeners across reloads unless they are dropped.
+  window.addEventListener("pagehide", () => unlisten.forEach((stop) => stop()));
+  try {
+    unlisten.push(await transport.listen("ferrolens:fault", (payload) => showFault(payload)));
+  } catch (error) {
+    reportShellError(error);
+  }
+
+  /** @type {import("./sdk/host.js").FrameHandle | undefined} */
   let frameHandle;
+  const extensions = part("Extensions view", () =>
+    createExtensionsView({ api, frame: () => frameHandle, onError: reportShellError }),
+  );
+  const frames = part("Frames view", () =>
+    createFramesView({
+      api,
+      frame: () => frameHandle?.frame,
+      onError: reportShellError,
+      live: !bench,
+    }),
+  );
+  const inspector = part("Inspector", () =>
+    createInspectorView({ api, onError: reportShellError }),
+  );
+  part("Devtools button", () => setupDevtools(api, reportShellError));
+  const refreshExtensions = () => extensions?.refresh() ?? Promise.resolve();
+  const counts = repeat(COUNTS_MS, refreshExtensions);
+  const refreshKnown = () =>
+    api
+      .extensions()
+      .then((infos) => inspector?.setKnownExtensions(infos.map((i) => i.id)), reportShellError);
+
   try {
     frameHandle = await bootFrame({
       transport,
       onError: (extension, error) =>
         showFault({ extension, message: error instanceof Error ? error.message : String(error) }),
-      onChange: () => renderExtensions(frameHandle),
+      onChange: () => refreshExtensions(),
     });
-    // Tauri keeps a page's event listeners across reloads unless they are dropped.
     window.addEventListener("pagehide", () => frameHandle?.close());
   } catch (error) {
-    showFault({ message: `this frame could not load its extensions: ${error?.message ?? error}` });
+    showFault({ message: `this frame could not load its extensions: ${errorMessage(error)}` });
   }
   const label = document.getElementById("frame-label");
-  if (label && frameHandle) label.textContent = `frame ${frameHandle.frame}`;
-  await renderExtensions(frameHandle);
-  window.__ferrolens = {
+  if (label) label.textContent = frameHandle?.frame ?? "?";
+
+  // Every frame follows every change, whichever frame (or the core) made it.
+  try {
+    unlisten.push(
+      await transport.listen(LIFECYCLE_EVENT, () => {
+        refreshExtensions();
+        frames?.refresh();
+        refreshKnown();
+      }),
+    );
+  } catch (error) {
+    reportShellError(error);
+  }
+
+  part("view tabs", () =>
+    setupTabs(byId("views"), {
+      "view-extensions": {
+        show() {
+          refreshExtensions();
+          if (!bench) counts.start();
+        },
+        hide: () => counts.stop(),
+      },
+      "view-frames": frames ?? {},
+      "view-inspector": inspector ?? {},
+    }),
+  );
+  await refreshExtensions();
+  refreshKnown();
+
+  /** @type {any} */ (window).__ferrolens = {
     frame: frameHandle?.frame,
     get extensions() {
       return (frameHandle?.extensions ?? []).map(({ id, state }) => ({ id, state }));
     },
-    listenerCount: (id) => frameHandle?.listenerCount(id) ?? 0,
+    listenerCount: (/** @type {string} */ id) => frameHandle?.listenerCount(id) ?? 0,
   };
   document.body.dataset.ready = "true";
   // The start-up benchmark measures until this point.
-  if (new URLSearchParams(location.search).get("bench") === "startup") {
+  if (bench === "startup") {
     await transport.invoke("bench_started", { exit: true });
   }
 }

@@ -1,0 +1,73 @@
+// @ts-check
+// The shell's commands to the Rust core (src-tauri/src/commands.rs), typed. They reject with
+// what the command rejected with: an IpcError-shaped object or a string (see dom.errorMessage).
+
+/**
+ * @typedef {object} ExtensionInfo
+ * @property {string} id
+ * @property {string} name
+ * @property {string} version
+ * @property {string} description
+ * @property {"bundled" | "user"} source
+ * @property {"active" | "disabled" | "failed"} state
+ * @property {string} [error]  why it failed
+ * @property {string} path  its folder
+ * @property {string | null} main
+ * @property {string | null} renderer
+ */
+
+/** @typedef {{ listeners: number, handlers: number }} Counts */
+
+/** @typedef {{ label: string, extensions: [string, boolean][] }} FrameInfo */
+
+/**
+ * @typedef {object} InspectorEntry
+ * @property {number} seq
+ * @property {number} at  unix ms
+ * @property {"broadcast" | "invoke" | "reply" | "error" | "request"} kind
+ * @property {string} extension
+ * @property {string} channel
+ * @property {{ kind: "main" } | { kind: "frame", label: string }} origin
+ * @property {string} direction
+ * @property {number} size  serialized payload bytes
+ * @property {number} [latencyMs]
+ * @property {{ code: string, message: string }} [error]
+ * @property {unknown} payload
+ */
+
+/** @typedef {{ recording: boolean, capacity: number, entries: InspectorEntry[] }} InspectorView */
+
+/** @param {import("../sdk/transport.js").Transport} transport */
+export function shellApi(transport) {
+  const call = transport.invoke;
+  return {
+    /** @returns {Promise<ExtensionInfo[]>} */
+    extensions: () => call("ferrolens_extensions", {}),
+    /** @param {string} extension @returns {Promise<Counts>} */
+    counts: (extension) => call("ferrolens_counts", { extension }),
+    /** @param {string} extension @param {boolean} enabled @returns {Promise<void>} */
+    setEnabled: (extension, enabled) => call("ferrolens_set_enabled", { extension, enabled }),
+    /** @param {string} extension @returns {Promise<void>} */
+    uninstall: (extension) => call("ferrolens_uninstall", { extension }),
+    /** @param {string} path @returns {Promise<string>} the installed extension's id */
+    install: (path) => call("ferrolens_install", { path }),
+    /** @returns {Promise<FrameInfo[]>} */
+    frames: () => call("ferrolens_frames", {}),
+    /** @returns {Promise<string>} the new frame's label */
+    openFrame: () => call("ferrolens_open_frame", {}),
+    /** @param {string} label @returns {Promise<void>} */
+    closeFrame: (label) => call("ferrolens_close_frame", { label }),
+    /** @returns {Promise<void>} */
+    openDevtools: () => call("ferrolens_open_devtools", {}),
+    /** @param {boolean} recording @returns {Promise<void>} */
+    inspectorRecord: (recording) => call("ferrolens_inspector_record", { recording }),
+    /** @param {number} since @returns {Promise<InspectorView>} */
+    inspectorEntries: (since) => call("ferrolens_inspector_entries", { since }),
+    /** @returns {Promise<void>} */
+    inspectorClear: () => call("ferrolens_inspector_clear", {}),
+    /** @returns {Promise<string>} the path of the JSON file written */
+    inspectorExport: () => call("ferrolens_inspector_export", {}),
+  };
+}
+
+/** @typedef {ReturnType<typeof shellApi>} ShellApi */
