@@ -288,7 +288,7 @@ impl Decoder<'_> {
             } => (id, Node::Array(Array { elements, props })),
             Frame::Map { id, entries, .. } => (id, Node::Map(entries)),
             Frame::Set { id, items, .. } => (id, Node::Set(items)),
-            Frame::Error { id, error, .. } => (id, Node::Error(error)),
+            Frame::Error { id, error, .. } => (id, Node::Error(Box::new(error))),
         };
         self.nodes[id.index()] = node;
         Value::Ref(id)

@@ -211,7 +211,7 @@ impl Graph {
 
     /// Adds an `Error`.
     pub fn error(&mut self, error: ErrorNode) -> Value {
-        self.add_value(Node::Error(error))
+        self.add_value(Node::Error(Box::new(error)))
     }
 
     /// Appends `element` to the array `array` refers to; returns false when it is no array.

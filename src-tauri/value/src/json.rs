@@ -1,26 +1,4 @@
 //! Conversions between [`Graph`] and `serde_json::Value`.
-//!
-//! From JSON nothing is lost: `null`, booleans, strings, arrays and objects map to themselves,
-//! and numbers to numbers (integers beyond ±(2^53 - 1) to BigInts, as [`to_graph`](crate::to_graph)
-//! does). To JSON ([`Graph::to_json`]) loses what JSON cannot say:
-//!
-//! | JavaScript value | JSON |
-//! |---|---|
-//! | `undefined` | omitted as an object property; `null` elsewhere |
-//! | number | integer when a safe integer (`-0` as `0`); `NaN` and `±Infinity` as `null` |
-//! | BigInt | integer when it fits `i64`/`u64`, else its decimal string |
-//! | string with lone surrogates | each lone surrogate as U+FFFD |
-//! | plain object | object (serde_json orders keys by its own rule; repeated keys: the last wins) |
-//! | Array | array; holes as `null`; non-index properties dropped |
-//! | `Date` | ISO 8601 string (`toISOString`); invalid date as `null` |
-//! | `RegExp` | the string `/source/flags` |
-//! | `Map` | object when every key is a string, else an array of `[key, value]` pairs |
-//! | `Set` | array |
-//! | `ArrayBuffer`, typed array, `DataView` | array of its elements (bytes for `ArrayBuffer` and `DataView`) |
-//! | `Error` | object with `name`, `message` and, when present, `stack` and `cause` |
-//! | wrapper objects | their primitive |
-//! | shared reference | a copy at each place |
-//! | cycle | error ([`JsonError::Cycle`]) |
 
 use std::fmt;
 
@@ -60,7 +38,7 @@ impl fmt::Display for JsonError {
 impl std::error::Error for JsonError {}
 
 impl From<Json> for Graph {
-    /// A graph from JSON, nothing lost (see the [module docs](self)).
+    /// A graph from JSON, nothing lost (see [`Graph::to_json`] for the way back).
     fn from(json: Json) -> Self {
         Graph::from(&json)
     }
@@ -158,8 +136,30 @@ impl Graph {
         done.pop().unwrap_or_default()
     }
 
-    /// The root as JSON, losing what JSON cannot say (see the [module docs](crate::JsonError));
-    /// fails on cycles.
+    /// The root as JSON, failing only on cycles (and on shared references that expand past
+    /// 1,000,000 + 16 × the node count objects). JSON cannot say everything, so this loses:
+    ///
+    /// | JavaScript value | JSON |
+    /// |---|---|
+    /// | `undefined` | omitted as an object property; `null` elsewhere |
+    /// | number | integer when a safe integer (`-0` as `0`); `NaN` and `±Infinity` as `null` |
+    /// | BigInt | integer when it fits `i64`/`u64`, else its decimal string |
+    /// | string with lone surrogates | each lone surrogate as U+FFFD |
+    /// | plain object | object (serde_json orders keys by its own rule; repeated keys: the last wins) |
+    /// | Array | array; holes as `null`; non-index properties dropped |
+    /// | `Date` | ISO 8601 string (`toISOString`); invalid date as `null` |
+    /// | `RegExp` | the string `/source/flags` |
+    /// | `Map` | object when every key is a string, else an array of `[key, value]` pairs |
+    /// | `Set` | array |
+    /// | `ArrayBuffer`, typed array, `DataView` | array of its elements (bytes for `ArrayBuffer` and `DataView`) |
+    /// | `Error` | object with `name`, `message` and, when present, `stack` and `cause` |
+    /// | wrapper objects | their primitive |
+    /// | shared reference | a copy at each place |
+    /// | cycle | error ([`JsonError::Cycle`]) |
+    ///
+    /// The way in, `Graph::from(serde_json::Value)`, loses nothing: `null`, booleans, strings,
+    /// arrays and objects map to themselves, and numbers to numbers (integers beyond
+    /// ±(2^53 - 1) to BigInts, as [`to_graph`](crate::to_graph) does).
     pub fn to_json(&self) -> Result<Json, JsonError> {
         self.value_to_json(self.root())
     }

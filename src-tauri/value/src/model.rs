@@ -290,8 +290,9 @@ pub enum Node {
     ArrayBuffer(Vec<u8>),
     /// A typed array or `DataView` over an `ArrayBuffer` node.
     View(View),
-    /// An `Error` or one of its standard subclasses.
-    Error(ErrorNode),
+    /// An `Error` or one of its standard subclasses (boxed: errors are rare, and this keeps
+    /// every other node small).
+    Error(Box<ErrorNode>),
     /// A `Number` wrapper object (`new Number(n)`).
     NumberObject(f64),
     /// A `String` wrapper object.

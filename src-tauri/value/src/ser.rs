@@ -1,22 +1,4 @@
 //! serde serialization: any `T: Serialize` to a [`Graph`].
-//!
-//! | Rust (serde data model) | JavaScript value |
-//! |---|---|
-//! | `bool` | boolean |
-//! | `i8`–`i32`, `u8`–`u32`, `f32`, `f64` | number |
-//! | `i64`, `u64`, `i128`, `u128` | number within ±(2^53 - 1), else BigInt |
-//! | `char`, `str`, `String` | string |
-//! | bytes (`serde_bytes`) | `Uint8Array` over its own `ArrayBuffer` |
-//! | `None`, `()`, unit struct | `null` (as serde_json writes them) |
-//! | `Some(v)`, newtype struct | `v` |
-//! | sequence, tuple, tuple struct | Array |
-//! | struct | plain object, fields in declaration order |
-//! | map with string, integer, bool or char keys | plain object (keys as JavaScript would print them) |
-//! | map with any other keys (tuples, structs, floats, `None`...) | `Map` |
-//! | unit variant | its name as a string |
-//! | newtype, tuple, struct variant | `{ "Variant": value }` (externally tagged, as serde_json) |
-//! | [`Date`](crate::Date), `system_time` fields | `Date` |
-//! | [`Graph`], [`Value`], [`JsString`], [`BigInt`] | themselves, exactly |
 
 use std::fmt;
 
@@ -26,6 +8,24 @@ use crate::magic::{self, SerializingGuard};
 use crate::{Array, Graph, JsString, Node, Value};
 
 /// Serializes any value into a new graph.
+///
+/// | Rust (serde data model) | JavaScript value |
+/// |---|---|
+/// | `bool` | boolean |
+/// | `i8`–`i32`, `u8`–`u32`, `f32`, `f64` | number |
+/// | `i64`, `u64`, `i128`, `u128` | number within ±(2^53 - 1), else BigInt |
+/// | `char`, `str`, `String` | string |
+/// | bytes (`serde_bytes`) | `Uint8Array` over its own `ArrayBuffer` |
+/// | `None`, `()`, unit struct | `null` (as serde_json writes them) |
+/// | `Some(v)`, newtype struct | `v` |
+/// | sequence, tuple, tuple struct | Array |
+/// | struct | plain object, fields in declaration order |
+/// | map with string, integer, bool or char keys | plain object (keys as JavaScript would print them) |
+/// | map with any other keys (tuples, structs, floats, `None`...) | `Map` |
+/// | unit variant | its name as a string |
+/// | newtype, tuple, struct variant | `{ "Variant": value }` (externally tagged, as serde_json) |
+/// | [`Date`](crate::Date), `system_time` fields | `Date` |
+/// | [`Graph`], [`Value`], [`JsString`], [`BigInt`](crate::BigInt) | themselves, exactly |
 ///
 /// ```
 /// use std::collections::BTreeMap;

@@ -20,12 +20,17 @@ use std::hash::{Hash, Hasher};
 /// assert_eq!(lone.to_string_lossy(), "a\u{FFFD}");
 /// assert_eq!(lone.len_utf16(), 2);
 /// ```
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct JsString(Repr);
 
-#[derive(Clone, PartialEq, Eq)]
+/// Strings up to this many UTF-8 bytes are stored inline, without an allocation (most keys).
+const INLINE: usize = 22;
+
+#[derive(Clone)]
 enum Repr {
-    /// Well-formed: the UTF-8 encoding.
+    /// Well-formed and short: the UTF-8 bytes, inline.
+    Inline { len: u8, bytes: [u8; INLINE] },
+    /// Well-formed: the UTF-8 encoding (longer than `INLINE` bytes).
     Utf8(Box<str>),
     /// Not well-formed (has a lone surrogate): the UTF-16 code units.
     Utf16(Box<[u16]>),
@@ -34,7 +39,7 @@ enum Repr {
 impl JsString {
     /// The empty string.
     pub fn new() -> Self {
-        Self(Repr::Utf8(Box::from("")))
+        Self::from("")
     }
 
     /// A string from UTF-16 code units, well-formed or not.
@@ -56,6 +61,10 @@ impl JsString {
     /// The string as `&str` when it is well-formed, else `None`.
     pub fn as_str(&self) -> Option<&str> {
         match &self.0 {
+            Repr::Inline { len, bytes } => {
+                // Inline bytes are only ever copied from a `&str`.
+                std::str::from_utf8(&bytes[..usize::from(*len)]).ok()
+            }
             Repr::Utf8(s) => Some(s),
             Repr::Utf16(_) => None,
         }
@@ -64,21 +73,22 @@ impl JsString {
     /// The UTF-16 code units when the string has a lone surrogate, else `None`.
     pub fn as_lone_utf16(&self) -> Option<&[u16]> {
         match &self.0 {
-            Repr::Utf8(_) => None,
             Repr::Utf16(units) => Some(units),
+            _ => None,
         }
     }
 
     /// True when every surrogate is paired, i.e. the string is valid Unicode.
     pub fn is_well_formed(&self) -> bool {
-        matches!(self.0, Repr::Utf8(_))
+        !matches!(self.0, Repr::Utf16(_))
     }
 
     /// The string with each lone surrogate replaced by U+FFFD.
     pub fn to_string_lossy(&self) -> Cow<'_, str> {
-        match &self.0 {
-            Repr::Utf8(s) => Cow::Borrowed(s),
-            Repr::Utf16(units) => Cow::Owned(String::from_utf16_lossy(units)),
+        match (self.as_str(), &self.0) {
+            (Some(s), _) => Cow::Borrowed(s),
+            (None, Repr::Utf16(units)) => Cow::Owned(String::from_utf16_lossy(units)),
+            (None, _) => Cow::Borrowed(""),
         }
     }
 
@@ -87,14 +97,15 @@ impl JsString {
         match self.0 {
             Repr::Utf8(s) => s.into_string(),
             Repr::Utf16(units) => String::from_utf16_lossy(&units),
+            Repr::Inline { .. } => self.as_str().unwrap_or_default().to_owned(),
         }
     }
 
     /// The UTF-16 code units, as JavaScript sees them.
     pub fn code_units(&self) -> CodeUnits<'_> {
-        CodeUnits(match &self.0 {
-            Repr::Utf8(s) => UnitsInner::Utf8(s.encode_utf16()),
-            Repr::Utf16(units) => UnitsInner::Utf16(units.iter()),
+        CodeUnits(match (&self.0, self.as_str()) {
+            (Repr::Utf16(units), _) => UnitsInner::Utf16(units.iter()),
+            (_, s) => UnitsInner::Utf8(s.unwrap_or_default().encode_utf16()),
         })
     }
 
@@ -105,15 +116,16 @@ impl JsString {
 
     /// The length in UTF-16 code units (JavaScript's `length`).
     pub fn len_utf16(&self) -> usize {
-        match &self.0 {
-            Repr::Utf8(s) => s.chars().map(char::len_utf16).sum(),
-            Repr::Utf16(units) => units.len(),
+        match (&self.0, self.as_str()) {
+            (Repr::Utf16(units), _) => units.len(),
+            (_, s) => s.unwrap_or_default().chars().map(char::len_utf16).sum(),
         }
     }
 
     /// True for the empty string.
     pub fn is_empty(&self) -> bool {
         match &self.0 {
+            Repr::Inline { len, .. } => *len == 0,
             Repr::Utf8(s) => s.is_empty(),
             Repr::Utf16(units) => units.is_empty(),
         }
@@ -128,19 +140,36 @@ impl Default for JsString {
 
 impl From<&str> for JsString {
     fn from(s: &str) -> Self {
-        Self(Repr::Utf8(Box::from(s)))
+        if s.len() <= INLINE {
+            let mut bytes = [0; INLINE];
+            bytes[..s.len()].copy_from_slice(s.as_bytes());
+            Self(Repr::Inline {
+                len: s.len() as u8,
+                bytes,
+            })
+        } else {
+            Self(Repr::Utf8(Box::from(s)))
+        }
     }
 }
 
 impl From<String> for JsString {
     fn from(s: String) -> Self {
-        Self(Repr::Utf8(s.into_boxed_str()))
+        if s.len() <= INLINE {
+            Self::from(s.as_str())
+        } else {
+            Self(Repr::Utf8(s.into_boxed_str()))
+        }
     }
 }
 
 impl From<Box<str>> for JsString {
     fn from(s: Box<str>) -> Self {
-        Self(Repr::Utf8(s))
+        if s.len() <= INLINE {
+            Self::from(&*s)
+        } else {
+            Self(Repr::Utf8(s))
+        }
     }
 }
 
@@ -152,9 +181,24 @@ impl From<char> for JsString {
 
 impl From<Cow<'_, str>> for JsString {
     fn from(s: Cow<'_, str>) -> Self {
-        Self::from(s.into_owned())
+        match s {
+            Cow::Borrowed(s) => Self::from(s),
+            Cow::Owned(s) => Self::from(s),
+        }
     }
 }
+
+impl PartialEq for JsString {
+    fn eq(&self, other: &Self) -> bool {
+        match (&self.0, &other.0) {
+            (Repr::Utf16(a), Repr::Utf16(b)) => a == b,
+            (Repr::Utf16(_), _) | (_, Repr::Utf16(_)) => false,
+            _ => self.as_str() == other.as_str(),
+        }
+    }
+}
+
+impl Eq for JsString {}
 
 impl PartialEq<str> for JsString {
     fn eq(&self, other: &str) -> bool {
@@ -183,9 +227,10 @@ impl PartialEq<JsString> for &str {
 impl Hash for JsString {
     fn hash<H: Hasher>(&self, state: &mut H) {
         // Hash the code units so the hash agrees with `Eq` whatever the representation.
-        match &self.0 {
-            Repr::Utf8(s) => s.hash(state),
-            Repr::Utf16(units) => units.hash(state),
+        match (self.as_str(), &self.0) {
+            (Some(s), _) => s.hash(state),
+            (None, Repr::Utf16(units)) => units.hash(state),
+            (None, _) => {}
         }
     }
 }
@@ -193,8 +238,8 @@ impl Hash for JsString {
 impl Ord for JsString {
     /// Orders by UTF-16 code units, as JavaScript's `<` on strings does.
     fn cmp(&self, other: &Self) -> Ordering {
-        match (&self.0, &other.0) {
-            (Repr::Utf8(a), Repr::Utf8(b)) if a.is_ascii() || b.is_ascii() => a.cmp(b),
+        match (self.as_str(), other.as_str()) {
+            (Some(a), Some(b)) if a.is_ascii() || b.is_ascii() => a.cmp(b),
             _ => self.code_units().cmp(other.code_units()),
         }
     }
@@ -208,9 +253,9 @@ impl PartialOrd for JsString {
 
 impl fmt::Debug for JsString {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.0 {
-            Repr::Utf8(s) => fmt::Debug::fmt(&**s, f),
-            Repr::Utf16(_) => {
+        match self.as_str() {
+            Some(s) => fmt::Debug::fmt(s, f),
+            None => {
                 f.write_str("\"")?;
                 for unit in char::decode_utf16(self.code_units()) {
                     match unit {
@@ -285,6 +330,18 @@ mod tests {
         assert!(astral < bmp);
         let (a, b) = (JsString::from("a"), JsString::from("b"));
         assert!(a < b);
+    }
+
+    #[test]
+    fn short_and_long_strings_behave_alike() {
+        let short = JsString::from("k".repeat(INLINE));
+        let long = JsString::from("k".repeat(INLINE + 1));
+        assert_eq!(short.as_str().map(str::len), Some(INLINE));
+        assert_eq!(long.as_str().map(str::len), Some(INLINE + 1));
+        assert_eq!(JsString::from(Box::<str>::from("ab")), JsString::from("ab"));
+        assert_eq!(long.clone().into_string_lossy(), "k".repeat(INLINE + 1));
+        assert_eq!(short.into_string_lossy(), "k".repeat(INLINE));
+        assert!(std::mem::size_of::<JsString>() <= 24);
     }
 
     #[test]

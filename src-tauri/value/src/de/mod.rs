@@ -1,27 +1,4 @@
 //! serde deserialization: typed values out of a [`Graph`].
-//!
-//! | JavaScript value | Rust types it deserializes into |
-//! |---|---|
-//! | `undefined`, `null` | `Option::None`, `()`, unit structs; `Option<T>` fields may also be missing |
-//! | boolean (or `Boolean` object) | `bool` |
-//! | number (or `Number` object) | `f64`, `f32`; every integer type when it is integral and in range (`-0` is `0`) |
-//! | BigInt (or `BigInt` object) | every integer type when in range; `f64` (rounded) |
-//! | string (or `String` object) | `String`, `&str` (borrowed), `char`, unit enum variants; lone surrogates become U+FFFD (keep them with [`JsString`](crate::JsString)) |
-//! | plain object | structs, maps (`HashMap<String, T>`, `BTreeMap<u32, T>`: keys parsed), enums as `{ "Variant": value }` |
-//! | Array | `Vec<T>`, tuples, tuple structs, sets, structs from their fields in order; holes are `undefined`; extra properties ignored |
-//! | `Map` | maps with any key type, structs (string keys), enums (one entry) |
-//! | `Set` | `Vec<T>`, `HashSet<T>`, `BTreeSet<T>` |
-//! | `Date` | [`Date`](crate::Date), `system_time` fields, `f64` (time value), `String` (ISO 8601) |
-//! | `RegExp` | `String` (`/source/flags`) |
-//! | `ArrayBuffer`, `Uint8Array`, `Uint8ClampedArray`, `DataView` | `Vec<u8>`, `serde_bytes::ByteBuf`, `&[u8]` (borrowed), sequences of numbers |
-//! | other typed arrays | `Vec<T>` and other sequences of their elements (`i16`, `f32`, `i64`...); `serde_bytes::ByteBuf` and `&[u8]` for their raw bytes |
-//! | `Error` | structs with `name`, `message`, `stack`, `cause` fields |
-//! | anything | [`Graph`] (the part it reaches, exactly); primitives also [`Value`] |
-//!
-//! Errors name the path inside the value (`.notes[3].title`). A cycle met on the way is an
-//! error (shared references are fine: the object is read again each time), and so is nesting
-//! deeper than [`MAX_TYPED_DEPTH`] or shared references that expand past
-//! 1,000,000 + 16 × the graph's node count objects read.
 
 mod access;
 mod path;
@@ -43,6 +20,29 @@ use crate::{magic, BigInt, Date, Graph, JsString, Node, NodeId, Value};
 pub const MAX_TYPED_DEPTH: usize = 128;
 
 /// Reads a `T` out of the graph's root.
+///
+/// | JavaScript value | Rust types it deserializes into |
+/// |---|---|
+/// | `undefined`, `null` | `Option::None`, `()`, unit structs; `Option<T>` fields may also be missing |
+/// | boolean (or `Boolean` object) | `bool` |
+/// | number (or `Number` object) | `f64`, `f32`; every integer type when it is integral and in range (`-0` is `0`) |
+/// | BigInt (or `BigInt` object) | every integer type when in range; `f64` (rounded) |
+/// | string (or `String` object) | `String`, `&str` (borrowed), `char`, unit enum variants; lone surrogates become U+FFFD (keep them with [`JsString`](crate::JsString)) |
+/// | plain object | structs, maps (`HashMap<String, T>`, `BTreeMap<u32, T>`: keys parsed), enums as `{ "Variant": value }` |
+/// | Array | `Vec<T>`, tuples, tuple structs, sets, structs from their fields in order; holes are `undefined`; extra properties ignored |
+/// | `Map` | maps with any key type, structs (string keys), enums (one entry) |
+/// | `Set` | `Vec<T>`, `HashSet<T>`, `BTreeSet<T>` |
+/// | `Date` | [`Date`](crate::Date), `system_time` fields, `f64` (time value), `String` (ISO 8601) |
+/// | `RegExp` | `String` (`/source/flags`) |
+/// | `ArrayBuffer`, `Uint8Array`, `Uint8ClampedArray`, `DataView` | `Vec<u8>`, `serde_bytes::ByteBuf`, `&[u8]` (borrowed), sequences of numbers |
+/// | other typed arrays | `Vec<T>` and other sequences of their elements (`i16`, `f32`, `i64`...); `serde_bytes::ByteBuf` and `&[u8]` for their raw bytes |
+/// | `Error` | structs with `name`, `message`, `stack`, `cause` fields |
+/// | anything | [`Graph`] (the part it reaches, exactly); primitives also [`Value`] |
+///
+/// Errors name the path inside the value (`.notes[3].title`). A cycle met on the way is an
+/// error (shared references are fine: the object is read again each time), and so is nesting
+/// deeper than [`MAX_TYPED_DEPTH`] or shared references that expand past
+/// 1,000,000 + 16 × the graph's node count objects read.
 ///
 /// ```
 /// use ferrolens_value::{from_graph, Graph};

@@ -166,12 +166,12 @@ pub fn build(nodes: Vec<N>, root: V) -> Graph {
                     length,
                 })
             }
-            N::Error(name, message, stack, cause) => Node::Error(ErrorNode {
+            N::Error(name, message, stack, cause) => Node::Error(Box::new(ErrorNode {
                 name: ErrorName::ALL[name],
                 message,
                 stack,
                 cause: cause.map(r),
-            }),
+            })),
             N::NumberObject(n) => Node::NumberObject(n),
             N::StringObject(s) => Node::StringObject(s),
             N::BooleanObject(b) => Node::BooleanObject(b),
