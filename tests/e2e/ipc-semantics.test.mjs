@@ -226,6 +226,6 @@ test("disabling leaves no listener or handler on either side; re-enabling starts
   await core("ferrolens_set_enabled", { extension: "probe", enabled: true });
   await until(() => page(`return Boolean(window.__probe);`), "the probe is loaded again");
   const counts = await core("ferrolens_counts", { extension: "probe" });
-  assert.deepEqual(counts, { listeners: 1, handlers: 5 });
+  assert.deepEqual(counts, { listeners: 1, handlers: 7 });
   assert.equal(await page(`return window.__ferrolens.listenerCount("probe");`), 4);
 });

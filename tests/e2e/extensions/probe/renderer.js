@@ -56,6 +56,7 @@ export default class Probe extends Renderer.LensExtension {
       await ipc.invoke("report", { kind: "stress", frame, invokesOk, broadcastsOk });
     });
     ipc.handle("whoami", () => ({ frame }));
+    ipc.handle("mirror", (_e, value) => value);
     ipc.handle("fails", () => {
       throw new RangeError("the frame says no");
     });

@@ -82,6 +82,24 @@ impl ExtensionMain for ProbeMain {
             async move { Ok(tally) }
         })?;
 
+        // Answers with its argument exactly as received (Dates, Maps, typed arrays, cycles...).
+        ipc.handle("echo", |_, args| async move { Ok(args.arg(0)) })?;
+
+        // Sends its argument to the calling frame's `mirror` handler and answers with the
+        // frame's reply: renderer -> main -> renderer -> main -> renderer.
+        let bouncer = ipc.clone();
+        ipc.handle("bounce", move |event, args| {
+            let bouncer = bouncer.clone();
+            async move {
+                let Origin::Frame { label } = &event.origin else {
+                    return Err(HandlerError::new("Error", "bounce comes from a frame"));
+                };
+                Ok(bouncer
+                    .request(label, "mirror", args, Default::default())
+                    .await?)
+            }
+        })?;
+
         // Main asks the calling frame's renderer handler, the reverse of invoke.
         let asker = ipc.clone();
         ipc.handle("ask", move |event, args| {

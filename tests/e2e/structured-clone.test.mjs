@@ -1,0 +1,114 @@
+// Structured-clone semantics through the real app: every value of the codec corpus goes
+// renderer -> main -> renderer (invoke echo) and renderer -> main -> renderer -> main -> renderer
+// (main asks the frame back), and must come back as structuredClone would copy it; refused
+// values throw DataCloneError at the call site.
+import assert from "node:assert/strict";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { after, before, test } from "node:test";
+import { launch } from "./driver.mjs";
+
+const fixtures = resolve(import.meta.dirname, "extensions");
+const corpusSource = readFileSync(resolve(import.meta.dirname, "../js/codec-corpus.mjs"), "utf8");
+
+/** @type {Awaited<ReturnType<typeof launch>>} */
+let app;
+
+before(async () => {
+  /** @type {Record<string, string>} */
+  const files = {};
+  for (const file of readdirSync(join(fixtures, "probe"))) {
+    if (file.endsWith(".json") || file.endsWith(".js")) {
+      files[`probe/${file}`] = readFileSync(join(fixtures, "probe", file), "utf8");
+    }
+  }
+  const settings = join(mkdtempSync(join(tmpdir(), "ferrolens-e2e-settings-")), "settings.json");
+  app = await launch({ userExtensions: files, args: ["--settings-file", settings] });
+  await app.driver.wait(() => app.driver.executeScript("return Boolean(window.__probe)"), 30_000);
+});
+
+after(async () => {
+  await app?.quit();
+});
+
+/**
+ * Loads the corpus into the page and runs `check(entry)` for each value there; resolves with
+ * the failures. The comparison is byte-equality of canonical encodings, which covers structure,
+ * types, identity topology, -0, NaN, holes and typed-array layout.
+ * @param {"echo" | "bounce"} channel
+ */
+function roundTrip(channel) {
+  return app.driver.executeScript(
+    `const [source, channel] = arguments;
+     return (async () => {
+     const url = URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
+     const { makeCorpus } = await import(url);
+     const { encode } = await import("/sdk/codec.js");
+     const ipc = window.__probe.ipc;
+     const failures = [];
+     let count = 0;
+     for (const { name, value, expected } of makeCorpus()) {
+       count++;
+       try {
+         const reference = encode(expected !== undefined ? expected : structuredClone(value));
+         const back = encode(await ipc.invoke(channel, value));
+         const same = back.length === reference.length && back.every((b, i) => b === reference[i]);
+         if (!same) failures.push(name + ": came back different");
+       } catch (error) {
+         failures.push(name + ": " + (error?.code ?? error?.name) + " " + error?.message);
+       }
+     }
+     return { count, failures };
+     })();`,
+    corpusSource,
+    channel,
+  );
+}
+
+test("every corpus value survives renderer -> main -> renderer", async () => {
+  const { count, failures } = await roundTrip("echo");
+  assert.ok(count >= 150, `only ${count} values`);
+  assert.deepEqual(failures, []);
+  console.log(`structured clone: ${count} values round-tripped through main unchanged`);
+});
+
+test("every corpus value survives main asking the frame back", async () => {
+  const { count, failures } = await roundTrip("bounce");
+  assert.deepEqual(failures, []);
+  console.log(
+    `structured clone: ${count} values went renderer -> main -> renderer -> main -> renderer`,
+  );
+});
+
+test("values the browser refuses throw DataCloneError at the call site, and nothing is sent", async () => {
+  const results = await app.driver.executeScript(
+    `const source = arguments[0];
+     return (async () => {
+       const url = URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
+       const { makeRefused } = await import(url);
+       const ipc = window.__probe.ipc;
+       await ipc.invoke("reset");
+       const out = [];
+       for (const { name, value } of makeRefused()) {
+         let outcome = "sent";
+         try {
+           const pending = ipc.invoke("count", value);
+           outcome = "returned a promise";
+           await pending.catch(() => {});
+         } catch (error) {
+           outcome = error?.name;
+         }
+         out.push({ name, outcome });
+       }
+       const tally = await ipc.invoke("tally");
+       return { out, invokes: tally.invokes };
+     })();`,
+    corpusSource,
+  );
+  assert.ok(results.out.length >= 10);
+  for (const { name, outcome } of results.out) {
+    assert.equal(outcome, "DataCloneError", name);
+  }
+  assert.equal(results.invokes, 0, "no refused value reached main");
+});
