@@ -166,9 +166,10 @@ impl Graph {
         self.add_value(Node::Set(items))
     }
 
-    /// Adds a `Date` with a time value in milliseconds since the epoch.
+    /// Adds a `Date` with a time value in milliseconds since the epoch, after JavaScript's
+    /// `TimeClip` as `new Date(time)` applies it (fractions truncated, `NaN` beyond ±8.64e15).
     pub fn date(&mut self, time: f64) -> Value {
-        self.add_value(Node::Date(time))
+        self.add_value(Node::Date(crate::date::time_clip(time)))
     }
 
     /// Adds a `RegExp`.

@@ -273,8 +273,7 @@ impl<'a> ser::Serializer for ValueSerializer<'a> {
 }
 
 /// Collects the elements of a sequence or tuple into an array.
-#[doc(hidden)]
-pub struct SeqSerializer<'a> {
+pub(crate) struct SeqSerializer<'a> {
     graph: &'a mut Graph,
     items: Vec<Value>,
 }
@@ -333,8 +332,7 @@ impl ser::SerializeTupleStruct for SeqSerializer<'_> {
 }
 
 /// Collects struct fields into a plain object.
-#[doc(hidden)]
-pub struct StructSerializer<'a> {
+pub(crate) struct StructSerializer<'a> {
     graph: &'a mut Graph,
     entries: Vec<(JsString, Value)>,
 }
@@ -368,8 +366,7 @@ impl ser::SerializeStruct for StructSerializer<'_> {
 
 /// Collects map entries into a plain object when every key can be a property key, else a
 /// `Map`.
-#[doc(hidden)]
-pub struct MapSerializer<'a> {
+pub(crate) struct MapSerializer<'a> {
     graph: &'a mut Graph,
     entries: Vec<(Value, Value)>,
     key: Option<Value>,
@@ -427,8 +424,7 @@ fn property_key(key: &Value) -> Option<JsString> {
 }
 
 /// Wraps a variant's content as `{ "Variant": content }`.
-#[doc(hidden)]
-pub struct VariantSerializer<S> {
+pub(crate) struct VariantSerializer<S> {
     variant: &'static str,
     inner: S,
 }
