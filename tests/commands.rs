@@ -175,7 +175,13 @@ fn frame_init_lists_active_extensions_with_capabilities_once_per_page_load() {
         .collect();
     assert_eq!(
         ids,
-        ["cluster-status", "example", "notes", "misbehaving"],
+        [
+            "cluster-status",
+            "example",
+            "metrics",
+            "notes",
+            "misbehaving"
+        ],
         "too-new is not loaded"
     );
     let example = &init["extensions"][1];
@@ -293,7 +299,14 @@ fn invoke_errors_name_what_was_wrong() {
 fn a_token_cannot_be_used_for_another_extension() {
     let host = host();
     let init = host.call("ferrolens_frame_init", json!({})).unwrap();
-    let misbehaving_token = init["extensions"][3]["token"].as_str().unwrap();
+    let misbehaving_token = init["extensions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["id"] == "misbehaving")
+        .unwrap()["token"]
+        .as_str()
+        .unwrap();
     let err = host
         .invoke("example", misbehaving_token, "greet", json!(["x"]))
         .unwrap_err();

@@ -44,6 +44,7 @@ pub struct HostConfig {
 pub fn bundled_main_parts() -> Vec<MainPart> {
     vec![
         ferrolens_ext_example::MAIN_PART,
+        ferrolens_ext_metrics::MAIN_PART,
         ferrolens_ext_cluster_status::MAIN_PART,
         ferrolens_ext_notes::MAIN_PART,
         ferrolens_ext_bench::MAIN_PART,
