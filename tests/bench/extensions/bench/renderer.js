@@ -57,7 +57,8 @@ export default class BenchExtension extends Renderer.LensExtension {
     ipc.listen("burst", (_e, job) => this.burst(ipc, job));
     await tauri.event.listen(
       "bench:raw",
-      (/** @type {any} */ e) => invoke("bench_ack", { seq: e.payload.seq }),
+      // Only measured emits carry a sequence number to acknowledge (bursts send -1).
+      (/** @type {any} */ e) => e.payload.seq >= 0 && invoke("bench_ack", { seq: e.payload.seq }),
       target,
     );
     if (new URLSearchParams(location.search).get("bench") === "run") {
@@ -163,6 +164,16 @@ export default class BenchExtension extends Renderer.LensExtension {
       () => ipc.invoke("echo", 1),
       () => invoke("bench_raw_echo", { value: 1 }),
     );
+    // The same call while the IPC inspector records (compare its ratio with the one above).
+    await invoke("ferrolens_inspector_record", { recording: true });
+    await pair(
+      "small invoke, IPC inspector recording",
+      "",
+      () => ipc.invoke("echo", 1),
+      () => invoke("bench_raw_echo", { value: 1 }),
+    );
+    await invoke("ferrolens_inspector_record", { recording: false });
+    await invoke("ferrolens_inspector_clear");
 
     // Main -> frames, at 1, 4 and 8 frames (this one included).
     const mainTo = async () =>
