@@ -35,6 +35,10 @@ impl Drop for Host {
 struct Misbehaving;
 
 impl ExtensionMain for Misbehaving {
+    fn on_deactivate(&self, _ctx: &ExtensionContext) -> Result<(), HandlerError> {
+        panic!("on_deactivate exploded")
+    }
+
     fn on_activate(&self, ctx: &ExtensionContext) -> Result<(), HandlerError> {
         let ipc = ctx.ipc();
         ipc.handle("panic", |_, _| async {
@@ -747,4 +751,39 @@ fn raw_invoke_keeps_structured_values_both_ways() {
             .contains("ferrolens-channel"),
         "{missing}"
     );
+}
+
+#[test]
+fn a_panicking_on_deactivate_still_disposes_everything_and_re_enable_works() {
+    let host = host();
+    host.token("misbehaving");
+    let counts = |host: &Host| {
+        host.call("ferrolens_counts", json!({"extension": "misbehaving"}))
+            .unwrap()
+    };
+    assert_ne!(counts(&host), json!({"listeners": 0, "handlers": 0}));
+    host.call(
+        "ferrolens_set_enabled",
+        json!({"extension": "misbehaving", "enabled": false}),
+    )
+    .unwrap();
+    assert_eq!(counts(&host), json!({"listeners": 0, "handlers": 0}));
+    host.call(
+        "ferrolens_set_enabled",
+        json!({"extension": "misbehaving", "enabled": true}),
+    )
+    .unwrap();
+    let token = host
+        .call(
+            "ferrolens_frame_attach",
+            json!({"extension": "misbehaving"}),
+        )
+        .unwrap()["token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let echo = host
+        .invoke("misbehaving", &token, "echo", json!([1]))
+        .unwrap();
+    assert_eq!(echo, json!([1]));
 }
