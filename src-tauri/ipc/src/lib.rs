@@ -32,6 +32,7 @@ mod observe;
 mod registry;
 mod request;
 mod router;
+mod settle;
 
 pub use args::{Args, IntoArgs};
 pub use context::ExtensionContext;

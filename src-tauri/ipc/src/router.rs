@@ -20,6 +20,7 @@ use crate::names::{Channel, ExtensionId};
 use crate::observe::{Kind, Observation, Observer, Payload};
 use crate::registry::{Counts, Registry};
 use crate::request::{Pending, RequestMessage};
+use crate::settle::{settle, Limits};
 
 /// A broadcast on its way to the renderer frames.
 #[derive(Debug, Clone, Copy)]
@@ -265,41 +266,22 @@ impl Router {
 
         let future = catch_unwind(AssertUnwindSafe(|| handler(event, args)))
             .map_err(|panic| self.handler_panicked(id, channel, &*panic))?;
-        let answer = AssertUnwindSafe(future).catch_unwind();
-        let deactivated = async {
-            closed.cancelled().await;
-            tokio::time::sleep(self.grace).await;
-        };
-        let timeout = async {
-            match options.timeout {
-                Some(limit) => tokio::time::sleep(limit).await,
-                None => std::future::pending().await,
+        let answer = async {
+            match AssertUnwindSafe(future).catch_unwind().await {
+                Ok(Ok(value)) => Ok(value),
+                Ok(Err(err)) => Err(err.into_ipc_error(id.as_str(), channel.as_str())),
+                Err(panic) => Err(self.handler_panicked(id, channel, &*panic)),
             }
         };
-
-        // Cancellation, timeout and deactivation win over an answer that is ready at the same
-        // moment: the caller has already been told, or is about to be.
-        let outcome = tokio::select! {
-            biased;
-            () = cancel.cancelled() => {
-                return Err(at(IpcError::new(ErrorCode::Cancelled, format!("call to {channel:?} was cancelled"))));
-            }
-            () = timeout => {
-                cancel.cancel();
-                let ms = options.timeout.unwrap_or_default().as_millis();
-                return Err(at(IpcError::new(ErrorCode::TimedOut, format!("call to {channel:?} timed out after {ms} ms"))));
-            }
-            () = deactivated => {
-                cancel.cancel();
-                return Err(at(IpcError::new(ErrorCode::ExtensionDeactivated, format!("extension {id} was deactivated before {channel:?} answered"))));
-            }
-            answer = answer => answer,
+        let limits = Limits {
+            cancel: &cancel,
+            timeout: options.timeout,
+            closed: &closed,
+            grace: self.grace,
         };
-        match outcome {
-            Ok(Ok(value)) => Ok(value),
-            Ok(Err(err)) => Err(err.into_ipc_error(id.as_str(), channel.as_str())),
-            Err(panic) => Err(self.handler_panicked(id, channel, &*panic)),
-        }
+        settle(answer, limits, id, &format!("call to {channel:?}"))
+            .await
+            .map_err(at)
     }
 
     /// Asks the renderer handler of `channel` in `frame` and awaits its answer, under the same
@@ -341,19 +323,22 @@ impl Router {
             return Err(at(err));
         }
         let cancel = options.cancel.unwrap_or_default();
-        let timeout = async {
-            match options.timeout {
-                Some(limit) => tokio::time::sleep(limit).await,
-                None => std::future::pending().await,
-            }
+        let answer = async {
+            answer.await.unwrap_or_else(|_| {
+                Err(IpcError::new(
+                    ErrorCode::ExtensionDeactivated,
+                    format!("frame {frame:?} went away before answering"),
+                ))
+            })
         };
-        let outcome = tokio::select! {
-            biased;
-            () = cancel.cancelled() => Err(IpcError::new(ErrorCode::Cancelled, format!("request {channel:?} to frame {frame:?} was cancelled"))),
-            () = timeout => Err(IpcError::new(ErrorCode::TimedOut, format!("request {channel:?} to frame {frame:?} timed out after {} ms", options.timeout.unwrap_or_default().as_millis()))),
-            () = closed.cancelled() => Err(IpcError::new(ErrorCode::ExtensionDeactivated, format!("extension {id} was deactivated before frame {frame:?} answered"))),
-            answer = answer => answer.unwrap_or_else(|_| Err(IpcError::new(ErrorCode::ExtensionDeactivated, format!("frame {frame:?} went away before answering")))),
+        let limits = Limits {
+            cancel: &cancel,
+            timeout: options.timeout,
+            closed: &closed,
+            grace: self.grace,
         };
+        let what = format!("request {channel:?} to frame {frame:?}");
+        let outcome = settle(answer, limits, id, &what).await;
         self.requests.forget(request);
         let outcome = outcome.map_err(at);
         let origin = Origin::frame(frame);
