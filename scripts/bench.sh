@@ -34,5 +34,5 @@ if fl_have_display; then
   exec node tests/bench/run.mjs --binary "$binary" --out "$out" "${quick[@]}"
 fi
 command -v xvfb-run >/dev/null 2>&1 || fl_die "bench.sh: no display and no xvfb-run (package xvfb)"
-exec xvfb-run -a -s "-screen 0 1280x900x24 -nolisten tcp" \
+exec xvfb-run -a -s "-screen 0 1280x900x24" \
   node tests/bench/run.mjs --binary "$binary" --out "$out" "${quick[@]}"

@@ -51,5 +51,5 @@ if fl_have_display; then
 else
   command -v xvfb-run >/dev/null 2>&1 || fl_die "xvfb-run is not installed (package xvfb)"
   fl_say "launching $binary ${app_args[*]} under xvfb-run (Ctrl+C to stop)"
-  exec xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" "$binary" "${app_args[@]}"
+  exec xvfb-run -a -s "-screen 0 1280x800x24" "$binary" "${app_args[@]}"
 fi
