@@ -1,11 +1,33 @@
 // A fake of the SDK's transport: records every command, lets a test script answers and push
-// events, and counts live event listeners.
+// events, and counts live event listeners. Raw commands carry wire-format bytes (ui/sdk/codec.js)
+// and headers, as Tauri sends them; the helpers here decode and encode them.
+import { decode, encode } from "../../ui/sdk/codec.js";
 
 /**
- * @typedef {{ command: string, args: any }} Call
- * @typedef {(args: any) => unknown} Answer  returns the answer, or throws / rejects
+ * @typedef {{ command: string, args: any, options: any }} Call
+ * @typedef {(args: any, options: any) => unknown} Answer  returns the answer, or throws / rejects
  * @typedef {{ handler: (payload: any) => void, target: unknown, live: boolean }} Subscription
+ * @typedef {{ headers: Record<string, string>, value: any }} RawCall  a raw command, decoded
  */
+
+/**
+ * `bytes` as Tauri hands a raw answer over: in an ArrayBuffer of exactly their length.
+ * @param {Uint8Array} bytes
+ * @returns {ArrayBuffer}
+ */
+export function arrayBufferOf(bytes) {
+  return /** @type {ArrayBuffer} */ (
+    bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)
+  );
+}
+
+/**
+ * The event `data` of an argument array, as the core emits it: wire format, base64.
+ * @param {unknown[]} args
+ */
+export function eventData(args) {
+  return Buffer.from(encode(args)).toString("base64");
+}
 
 export class FakeTransport {
   /** @type {Call[]} every command sent, in order */
@@ -21,10 +43,12 @@ export class FakeTransport {
   constructor(init = {}) {
     const frameInit = { frame: init.frame ?? "main", extensions: init.extensions ?? [] };
     this.answers.set("ferrolens_frame_init", () => frameInit);
+    // Main's handler answers null unless a test says otherwise.
+    this.answerRaw("ferrolens_invoke_raw", () => null);
   }
 
   /**
-   * Scripts the answer of `command`.
+   * Scripts the answer of `command`: `answer(args, options)` gets what was sent as it is.
    * @param {string} command
    * @param {Answer} answer
    */
@@ -34,14 +58,32 @@ export class FakeTransport {
   }
 
   /**
+   * Scripts the answer of raw `command` as values: `answer(value, headers)` gets the decoded
+   * body, and what it returns (or resolves with) is encoded and handed over as an ArrayBuffer,
+   * as Tauri does (or as a Uint8Array with `as: "Uint8Array"`). A throw or a rejection is the
+   * command's rejection.
+   * @param {string} command
+   * @param {(value: any, headers: Record<string, string>) => unknown} answer
+   * @param {{ as?: "ArrayBuffer" | "Uint8Array" }} [options]
+   */
+  answerRaw(command, answer, options = {}) {
+    return this.answer(command, async (args, invokeOptions) => {
+      const value = await answer(decode(args), invokeOptions?.headers ?? {});
+      const bytes = encode(value);
+      return options.as === "Uint8Array" ? bytes : arrayBufferOf(bytes);
+    });
+  }
+
+  /**
    * @param {string} command
    * @param {any} [args]
+   * @param {any} [options]
    * @returns {Promise<any>}
    */
-  async invoke(command, args) {
-    this.calls.push({ command, args });
+  async invoke(command, args, options) {
+    this.calls.push({ command, args, options });
     const answer = this.answers.get(command);
-    return answer === undefined ? null : answer(args);
+    return answer === undefined ? null : answer(args, options);
   }
 
   /**
@@ -81,11 +123,50 @@ export class FakeTransport {
   }
 
   /**
-   * The arguments of every call of `command`, in order.
+   * The arguments of every call of `command`, in order (the bytes, for a raw command).
    * @param {string} command
    */
   argsOf(command) {
     return this.calls.filter((c) => c.command === command).map((c) => c.args);
+  }
+
+  /**
+   * Every call of raw `command`, in order: its headers and its body decoded. Checks that the
+   * body is a Uint8Array holding exactly one message.
+   * @param {string} command
+   * @returns {RawCall[]}
+   */
+  rawOf(command) {
+    return this.calls
+      .filter((c) => c.command === command)
+      .map((c) => {
+        if (!(c.args instanceof Uint8Array)) {
+          throw new TypeError(`${command} was sent ${typeof c.args}, not a Uint8Array`);
+        }
+        return { headers: { ...c.options?.headers }, value: decode(c.args) };
+      });
+  }
+
+  /**
+   * Every reply to main's requests, in the order sent, as one shape: `ferrolens_reply_raw`
+   * (headers, bytes) as `{ extension, token, request, value }` with the value decoded, and
+   * `ferrolens_reply` as it was sent (`{ extension, token, request, error }`).
+   * @returns {any[]}
+   */
+  replies() {
+    return this.calls.flatMap((c) => {
+      if (c.command === "ferrolens_reply") return [c.args];
+      if (c.command !== "ferrolens_reply_raw") return [];
+      const headers = c.options?.headers ?? {};
+      return [
+        {
+          extension: headers["ferrolens-extension"],
+          token: headers["ferrolens-token"],
+          request: Number(headers["ferrolens-request"]),
+          value: decode(c.args),
+        },
+      ];
+    });
   }
 }
 
@@ -112,7 +193,7 @@ export function loaded(id) {
  * @param {{ kind: "main" } | { kind: "frame", label: string }} [origin]
  */
 export function payload(channel, args, origin = { kind: "main" }) {
-  return { channel, origin, args };
+  return { channel, origin, data: eventData(args) };
 }
 
 /**
@@ -122,7 +203,7 @@ export function payload(channel, args, origin = { kind: "main" }) {
  * @param {unknown[]} args
  */
 export function request(id, channel, args = []) {
-  return { kind: "request", id, channel, args };
+  return { kind: "request", id, channel, data: eventData(args) };
 }
 
 /** Lets pending promise callbacks run. */

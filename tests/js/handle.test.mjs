@@ -1,5 +1,6 @@
 // Main-to-frame requests, renderer side: Ipc.handle, the one reply per request
-// (`ferrolens_reply`), and requests never taken for broadcasts.
+// (`ferrolens_reply_raw` for a value, `ferrolens_reply` for an error), values with
+// structured-clone semantics both ways, and requests never taken for broadcasts.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 
@@ -43,7 +44,7 @@ async function frame(options = {}) {
     /** @type {string} */ channel,
     /** @type {unknown[]} */ ...args
   ) => booted.transport.emit(NOTES.event, request(id, channel, args));
-  const replies = () => booted.transport.argsOf("ferrolens_reply");
+  const replies = () => booted.transport.replies();
   return {
     ...booted,
     NotesIpc,
@@ -121,14 +122,40 @@ describe("a handler answers main", () => {
     assert.ok(!("error" in onlyReply(replies)));
   });
 
-  test("undefined is answered as null", async () => {
+  test("undefined is answered as undefined", async () => {
     const { notes, ask, replies } = await frame();
     notes.handle("nothing", () => {});
+    notes.handle("null", () => null);
     ask(2, "nothing");
+    ask(3, "null");
     await settle();
-    const reply = onlyReply(replies);
-    assert.equal(reply.value, null);
-    assert.ok("value" in reply);
+    assert.deepEqual(
+      replies().map((r) => [r.request, "value" in r, r.value]),
+      [
+        [2, true, undefined],
+        [3, true, null],
+      ],
+    );
+  });
+
+  test("a value is sent as wire-format bytes to ferrolens_reply_raw, the call's fields as headers", async () => {
+    const { notes, ask, transport } = await frame();
+    notes.handle("frame-info", () => ({ frame: "frame-1" }));
+    ask(12, "frame-info");
+    await settle();
+    const [sent] = transport.calls.filter((c) => c.command === "ferrolens_reply_raw");
+    assert.ok(sent.args instanceof Uint8Array);
+    assert.deepEqual(sent.options, {
+      headers: {
+        "ferrolens-extension": "notes",
+        "ferrolens-token": NOTES.token,
+        "ferrolens-request": "12",
+      },
+    });
+    assert.deepEqual(transport.rawOf("ferrolens_reply_raw"), [
+      { headers: sent.options.headers, value: { frame: "frame-1" } },
+    ]);
+    assert.deepEqual(transport.argsOf("ferrolens_reply"), []);
   });
 
   test("each request is answered on its own, by id", async () => {
@@ -381,7 +408,7 @@ describe("registering", () => {
     assert.equal(handle.handlerCount("notes"), 1);
     transport.emit(NOTES.event, request(1, "frame-info"));
     await settle();
-    assert.deepEqual(transport.argsOf("ferrolens_reply"), [
+    assert.deepEqual(transport.replies(), [
       { extension: "notes", token: "second-token", request: 1, value: "here" },
     ]);
   });
@@ -416,9 +443,10 @@ describe("requests and broadcasts stay apart", () => {
     let heard = 0;
     notes.listen("ch", () => heard++);
     notes.handle("ch", () => heard++);
-    transport.emit(NOTES.event, { kind: "something-new", channel: "ch", args: [] });
-    transport.emit(NOTES.event, { kind: "request", channel: "ch", args: [] });
-    transport.emit(NOTES.event, { kind: "request", id: "1", channel: "ch", args: [] });
+    const data = request(0, "ch").data;
+    transport.emit(NOTES.event, { kind: "something-new", channel: "ch", data });
+    transport.emit(NOTES.event, { kind: "request", channel: "ch", data });
+    transport.emit(NOTES.event, { kind: "request", id: "1", channel: "ch", data });
     await settle();
     assert.equal(heard, 0);
     assert.equal(replies().length, 0);
@@ -469,7 +497,7 @@ describe("exactly one reply", () => {
 describe("a reply that cannot be sent", () => {
   test("refused by the core (main stopped waiting) is reported to onError, once", async () => {
     const { notes, ask, replies, transport, errors } = await frame();
-    transport.answer("ferrolens_reply", () => {
+    transport.answer("ferrolens_reply_raw", () => {
       throw {
         name: "IpcError",
         code: "FORBIDDEN",
@@ -492,19 +520,64 @@ describe("a reply that cannot be sent", () => {
     assert.equal(/** @type {IpcError} */ (error.cause).code, ErrorCode.FORBIDDEN);
   });
 
+  test("a value that cannot be cloned is replaced by one BAD_PAYLOAD error, and reported", async () => {
+    const { notes, ask, transport, errors } = await frame();
+    notes.handle("fn", () => ({ ok: true, onClick() {} }));
+    ask(1, "fn");
+    await settle();
+    await settle();
+    assert.deepEqual(transport.argsOf("ferrolens_reply_raw"), []);
+    const message = "function onClick at value.onClick could not be cloned";
+    assert.deepEqual(transport.argsOf("ferrolens_reply"), [
+      {
+        extension: "notes",
+        token: NOTES.token,
+        request: 1,
+        error: {
+          name: "IpcError",
+          code: ErrorCode.BAD_PAYLOAD,
+          message: `the reply to request 1 on channel "fn" could not be sent: ${message}`,
+          extension: "notes",
+          channel: "fn",
+        },
+      },
+    ]);
+    assert.equal(errors.length, 1);
+    const [{ extension, error }] = errors;
+    assert.equal(extension, "notes");
+    assert.equal(error.message, `could not answer request 1 on channel "fn": ${message}`);
+    const cause = /** @type {IpcError} */ (error.cause);
+    assert.equal(cause.code, ErrorCode.BAD_PAYLOAD);
+    assert.equal(/** @type {any} */ (cause.cause).name, "DataCloneError");
+  });
+
+  test("a getter that throws while the value is encoded is replaced by BAD_PAYLOAD too", async () => {
+    const { notes, ask, transport, errors } = await frame();
+    notes.handle("getter", () => ({
+      get broken() {
+        throw new RangeError("no way");
+      },
+    }));
+    ask(1, "getter");
+    await settle();
+    const [reply] = transport.argsOf("ferrolens_reply");
+    assert.equal(reply.error.code, ErrorCode.BAD_PAYLOAD);
+    assert.match(reply.error.message, /could not be sent: no way$/);
+    assert.equal(errors.length, 1);
+  });
+
   test("failing in the transport is replaced by one BAD_PAYLOAD error, and reported", async () => {
     const { notes, ask, replies, transport, errors } = await frame();
-    transport.answer("ferrolens_reply", (args) => {
-      if ("value" in args) throw new TypeError("Do not know how to serialize a BigInt");
-      return null;
+    transport.answer("ferrolens_reply_raw", () => {
+      throw new TypeError("Failed to fetch");
     });
-    notes.handle("big", () => 1n);
-    ask(1, "big");
+    notes.handle("ch", () => "value");
+    ask(1, "ch");
     await settle();
     await settle();
     const sent = replies();
     assert.equal(sent.length, 2);
-    assert.equal(sent[0].value, 1n);
+    assert.equal(sent[0].value, "value");
     assert.deepEqual(sent[1], {
       extension: "notes",
       token: NOTES.token,
@@ -512,20 +585,22 @@ describe("a reply that cannot be sent", () => {
       error: {
         name: "IpcError",
         code: ErrorCode.BAD_PAYLOAD,
-        message:
-          'the reply to request 1 on channel "big" could not be sent: Do not know how to serialize a BigInt',
+        message: 'the reply to request 1 on channel "ch" could not be sent: Failed to fetch',
         extension: "notes",
-        channel: "big",
+        channel: "ch",
       },
     });
     assert.deepEqual(
       errors.map((e) => e.error.message),
-      ['could not answer request 1 on channel "big": Do not know how to serialize a BigInt'],
+      ['could not answer request 1 on channel "ch": Failed to fetch'],
     );
   });
 
   test("when the replacement fails too, both are reported and nothing more is sent", async () => {
     const { notes, ask, replies, transport, errors } = await frame();
+    transport.answer("ferrolens_reply_raw", () => {
+      throw "Command ferrolens_reply_raw not found";
+    });
     transport.answer("ferrolens_reply", () => {
       throw "Command ferrolens_reply not found";
     });
@@ -535,14 +610,15 @@ describe("a reply that cannot be sent", () => {
     await settle();
     assert.equal(replies().length, 2);
     assert.equal(errors.length, 2);
-    for (const { error } of errors) {
-      assert.match(error.message, /Command ferrolens_reply not found/);
-    }
+    assert.deepEqual(
+      errors.map((e) => e.error.message.replace(/.*: /, "")),
+      ["Command ferrolens_reply_raw not found", "Command ferrolens_reply not found"],
+    );
   });
 
   test("after deactivation, a handler still running answers and a refusal is not reported", async () => {
     const { notes, ask, replies, transport, errors, handle } = await frame();
-    transport.answer("ferrolens_reply", () => {
+    transport.answer("ferrolens_reply_raw", () => {
       throw { name: "IpcError", code: "FORBIDDEN", message: "stale token" };
     });
     /** @type {(value: unknown) => void} */
@@ -610,6 +686,6 @@ async function frameWithTwoInstances() {
       /** @type {string} */ channel,
       /** @type {unknown[]} */ ...args
     ) => booted.transport.emit(NOTES.event, request(id, channel, args)),
-    replies: () => booted.transport.argsOf("ferrolens_reply"),
+    replies: () => booted.transport.replies(),
   };
 }

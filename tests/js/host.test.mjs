@@ -4,9 +4,10 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 
 import { IpcError, Ipc, LensExtension } from "../../ui/sdk/index.js";
+import { encode, WireFormatError } from "../../ui/sdk/codec.js";
 import { bootFrame } from "../../ui/sdk/host.js";
 import { boot } from "./boot.mjs";
-import { FakeTransport, loaded, payload, settle } from "./fake-transport.mjs";
+import { FakeTransport, eventData, loaded, payload, request, settle } from "./fake-transport.mjs";
 
 /**
  * An extension class that logs its life into `log` as "<id>:<step>".
@@ -313,15 +314,121 @@ describe("dispatching broadcasts", () => {
     assert.deepEqual(heard, ["first"]);
   });
 
-  test("malformed payloads are ignored", async () => {
-    const { transport, notes } = await twoExtensions();
+  test("payloads without a channel are ignored", async () => {
+    const { transport, notes, errors } = await twoExtensions();
     let calls = 0;
     notes.listen("ch", () => void calls++);
-    for (const bad of [null, "ch", { channel: 1 }, { args: [] }]) {
+    for (const bad of [null, "ch", { channel: 1 }, { data: eventData([]) }]) {
       transport.emit(loaded("notes").event, bad);
     }
-    transport.emit(loaded("notes").event, { channel: "ch", origin: { kind: "main" } });
+    transport.emit(loaded("notes").event, payload("ch", []));
     assert.equal(calls, 1);
+    assert.deepEqual(errors, []);
+  });
+
+  test("a payload whose data cannot be decoded is reported to onError and reaches no listener", async () => {
+    const { transport, notes, notesToo, errors } = await twoExtensions();
+    /** @type {unknown[][]} */
+    const heard = [];
+    notes.listen("ch", (_e, ...args) => heard.push(args));
+    notesToo.listen("ch", (_e, ...args) => heard.push(args));
+    const event = loaded("notes").event;
+    const origin = { kind: "main" };
+    const undecodable = [
+      { channel: "ch", origin }, // no data
+      { channel: "ch", origin, data: 42 },
+      { channel: "ch", origin, args: [1] }, // the JSON form of old
+      { channel: "ch", origin, data: "not base64 !" },
+      { channel: "ch", origin, data: Buffer.from([2, 0]).toString("base64") }, // version 2
+      { channel: "ch", origin, data: Buffer.from([1, 0x11, 5]).toString("base64") }, // truncated
+      { channel: "ch", origin, data: Buffer.from([1, 0x11, 0, 0, 9]).toString("base64") }, // trailing
+      { channel: "ch", origin, data: Buffer.from(encode("not an array")).toString("base64") },
+    ];
+    assert.doesNotThrow(() => {
+      for (const bad of undecodable) transport.emit(event, bad);
+    });
+    assert.deepEqual(heard, []);
+    assert.equal(errors.length, undecodable.length);
+    for (const { extension, error } of errors) {
+      assert.equal(extension, "notes");
+      assert.match(
+        error.message,
+        /^a broadcast of extension notes on channel "ch" could not be decoded and was not delivered: /,
+      );
+    }
+    assert.match(errors[0].error.message, /it has no data$/);
+    assert.match(errors[1].error.message, /its data is a number, not a string$/);
+    assert.match(errors[4].error.message, /unsupported format version 2/);
+    assert.ok(errors[5].error.cause instanceof WireFormatError);
+    assert.match(errors[7].error.message, /does not hold an array of arguments$/);
+    // The next good broadcast is delivered as usual.
+    transport.emit(event, payload("ch", [1]));
+    assert.deepEqual(heard, [[1], [1]]);
+  });
+
+  test("a payload on a channel nobody listens to is not decoded, nor reported", async () => {
+    const { transport, notes, errors } = await twoExtensions();
+    notes.listen("ch", () => {});
+    transport.emit(loaded("notes").event, { channel: "quiet", origin: {}, data: "%%%" });
+    assert.deepEqual(errors, []);
+  });
+
+  test("Uint8Array.fromBase64 decodes the data where the engine has it", async () => {
+    const { transport, notes } = await twoExtensions();
+    const U8 = /** @type {any} */ (Uint8Array);
+    const had = Object.hasOwn(U8, "fromBase64");
+    const original = U8.fromBase64;
+    let used = 0;
+    U8.fromBase64 = (/** @type {string} */ text) => {
+      used++;
+      return new Uint8Array(Buffer.from(text, "base64"));
+    };
+    try {
+      /** @type {unknown[]} */
+      const heard = [];
+      notes.listen("ch", (_e, value) => heard.push(value));
+      transport.emit(loaded("notes").event, payload("ch", [new Map([[1, "one"]])]));
+      assert.equal(used, 1);
+      assert.deepEqual(heard, [new Map([[1, "one"]])]);
+    } finally {
+      if (had) U8.fromBase64 = original;
+      else delete U8.fromBase64;
+    }
+  });
+
+  test("a request whose data cannot be decoded is answered BAD_PAYLOAD and reported", async () => {
+    const { transport, notes, errors } = await twoExtensions();
+    let calls = 0;
+    notes.handle("ask", () => calls++);
+    transport.emit(loaded("notes").event, { ...request(4, "ask"), data: "AQ==" }); // version only
+    await settle();
+    assert.equal(calls, 0);
+    const [reply] = transport.argsOf("ferrolens_reply");
+    assert.equal(reply.request, 4);
+    assert.equal(reply.error.code, "BAD_PAYLOAD");
+    assert.match(
+      reply.error.message,
+      /^the arguments of request 4 on channel "ask" could not be decoded: /,
+    );
+    assert.deepEqual(transport.argsOf("ferrolens_reply_raw"), []);
+    assert.equal(errors.length, 1);
+    assert.equal(errors[0].extension, "notes");
+    assert.match(errors[0].error.message, /request of extension notes on channel "ask"/);
+  });
+
+  test("a broadcast of several MB decodes quickly", async () => {
+    const { transport, notes } = await twoExtensions();
+    const big = new Float64Array(1 << 20); // 8 MB
+    for (let i = 0; i < big.length; i++) big[i] = i / 3;
+    /** @type {unknown[]} */
+    const heard = [];
+    notes.listen("ch", (_e, value) => heard.push(value));
+    const message = payload("ch", [big]);
+    const start = performance.now();
+    transport.emit(loaded("notes").event, message);
+    const elapsed = performance.now() - start;
+    assert.deepEqual(heard, [big]);
+    assert.ok(elapsed < 1000, `took ${elapsed} ms`);
   });
 });
 
@@ -405,7 +512,10 @@ describe("deactivating", () => {
       token: "second-token",
     });
     await instances[1].broadcast("ch");
-    assert.equal(transport.argsOf("ferrolens_broadcast")[0].token, "second-token");
+    assert.equal(
+      transport.rawOf("ferrolens_broadcast_raw")[0].headers["ferrolens-token"],
+      "second-token",
+    );
     assert.equal(changes, 2);
   });
 

@@ -2,11 +2,20 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 
+import { encode, WireFormatError } from "../../ui/sdk/codec.js";
 import { ErrorCode, Ipc, IpcError, LensExtension, Renderer } from "../../ui/sdk/index.js";
 import { boot } from "./boot.mjs";
 import { loaded, payload, settle } from "./fake-transport.mjs";
 
 const TOKEN = loaded("notes").token;
+
+/**
+ * The headers of a raw call of `notes` on `channel`.
+ * @param {string} channel
+ */
+function headers(channel) {
+  return { "ferrolens-extension": "notes", "ferrolens-token": TOKEN, "ferrolens-channel": channel };
+}
 
 /**
  * Boots one extension `notes` and returns it with its transport.
@@ -197,26 +206,71 @@ describe("listen", () => {
 });
 
 describe("broadcast and invoke", () => {
-  test("broadcast sends the protocol's arguments with the extension's token and resolves to undefined", async () => {
+  test("broadcast sends the encoded arguments with the extension's token and resolves to undefined", async () => {
     const { extension, transport } = await activeExtension();
     class IpcRenderer extends Ipc {}
     const ipc = IpcRenderer.createInstance(extension);
     const result = await ipc.broadcast("initialize", "an-id", { n: 1 });
     assert.equal(result, undefined);
-    assert.deepEqual(transport.argsOf("ferrolens_broadcast"), [
-      { extension: "notes", token: TOKEN, channel: "initialize", args: ["an-id", { n: 1 }] },
+    const [sent] = transport.calls.filter((c) => c.command === "ferrolens_broadcast_raw");
+    assert.ok(sent.args instanceof Uint8Array);
+    assert.deepEqual(sent.args, encode(["an-id", { n: 1 }]));
+    assert.deepEqual(sent.options, { headers: headers("initialize") });
+    assert.deepEqual(transport.rawOf("ferrolens_broadcast_raw"), [
+      { headers: headers("initialize"), value: ["an-id", { n: 1 }] },
     ]);
+    assert.deepEqual(transport.argsOf("ferrolens_broadcast"), []);
   });
 
-  test("invoke sends the protocol's arguments and resolves with the handler's answer", async () => {
+  test("invoke sends the encoded arguments and resolves with the handler's answer", async () => {
     const { extension, transport } = await activeExtension();
-    transport.answer("ferrolens_invoke", (args) => `hello ${args.args[0]}`);
+    transport.answerRaw("ferrolens_invoke_raw", ([name]) => `hello ${name}`);
     class IpcRenderer extends Ipc {}
     const ipc = IpcRenderer.createInstance(extension);
     assert.equal(await ipc.invoke("greet", "you"), "hello you");
-    assert.deepEqual(transport.argsOf("ferrolens_invoke"), [
-      { extension: "notes", token: TOKEN, channel: "greet", args: ["you"] },
+    assert.deepEqual(transport.rawOf("ferrolens_invoke_raw"), [
+      { headers: headers("greet"), value: ["you"] },
     ]);
+    assert.deepEqual(transport.argsOf("ferrolens_invoke"), []);
+  });
+
+  test("an answer given as an ArrayBuffer, a Uint8Array (even a view into a larger buffer) or a byte array decodes", async () => {
+    const { extension, transport } = await activeExtension();
+    class IpcRenderer extends Ipc {}
+    const ipc = IpcRenderer.createInstance(extension);
+    const answer = { when: new Date(5), ids: new Set([1n]) };
+    transport.answerRaw("ferrolens_invoke_raw", () => answer, { as: "ArrayBuffer" });
+    assert.deepEqual(await ipc.invoke("a"), answer);
+    transport.answerRaw("ferrolens_invoke_raw", () => answer, { as: "Uint8Array" });
+    assert.deepEqual(await ipc.invoke("b"), answer);
+    const bytes = encode(answer);
+    const padded = new Uint8Array(bytes.length + 7);
+    padded.set(bytes, 3);
+    transport.answer("ferrolens_invoke_raw", () => padded.subarray(3, 3 + bytes.length));
+    assert.deepEqual(await ipc.invoke("c"), answer);
+    transport.answer("ferrolens_invoke_raw", () => [...bytes]);
+    assert.deepEqual(await ipc.invoke("d"), answer);
+  });
+
+  test("an answer that is not a wire-format message rejects with BAD_PAYLOAD", async () => {
+    const { extension, transport } = await activeExtension();
+    class IpcRenderer extends Ipc {}
+    const ipc = IpcRenderer.createInstance(extension);
+    transport.answer("ferrolens_invoke_raw", () => new Uint8Array([1, 0x11, 3]).buffer);
+    let error = await rejectionOf(() => ipc.invoke("ch"));
+    assert.ok(error instanceof IpcError);
+    assert.equal(error.code, ErrorCode.BAD_PAYLOAD);
+    assert.equal(error.channel, "ch");
+    assert.equal(error.extension, "notes");
+    assert.match(error.message, /^the answer on channel "ch" could not be decoded: .*byte offset/);
+    assert.ok(error.cause instanceof WireFormatError);
+    transport.answer("ferrolens_invoke_raw", () => ({ json: true }));
+    error = await rejectionOf(() => ipc.invoke("ch"));
+    assert.equal(/** @type {IpcError} */ (error).code, ErrorCode.BAD_PAYLOAD);
+    assert.match(
+      /** @type {IpcError} */ (error).message,
+      /is not wire-format bytes \(got object\)/,
+    );
   });
 
   test("one extension's broadcasts are sent one after another, in order", async () => {
@@ -224,7 +278,7 @@ describe("broadcast and invoke", () => {
     /** @type {Array<() => void>} */
     const release = [];
     transport.answer(
-      "ferrolens_broadcast",
+      "ferrolens_broadcast_raw",
       () => new Promise((resolve) => release.push(() => resolve(null))),
     );
     class IpcRenderer extends Ipc {}
@@ -233,14 +287,14 @@ describe("broadcast and invoke", () => {
     const second = ipc.broadcast("ch", 2);
     await settle();
     assert.deepEqual(
-      transport.argsOf("ferrolens_broadcast").map((a) => a.args[0]),
+      transport.rawOf("ferrolens_broadcast_raw").map((a) => a.value[0]),
       [1],
     );
     release[0]();
     await first;
     await settle();
     assert.deepEqual(
-      transport.argsOf("ferrolens_broadcast").map((a) => a.args[0]),
+      transport.rawOf("ferrolens_broadcast_raw").map((a) => a.value[0]),
       [1, 2],
     );
     release[1]();
@@ -250,7 +304,7 @@ describe("broadcast and invoke", () => {
   test("a failed broadcast rejects with an IpcError and does not block the next one", async () => {
     const { extension, transport } = await activeExtension();
     let fail = true;
-    transport.answer("ferrolens_broadcast", () => {
+    transport.answer("ferrolens_broadcast_raw", () => {
       if (!fail) return null;
       fail = false;
       throw { name: "IpcError", code: "FORBIDDEN", message: "stale capability" };
@@ -294,7 +348,7 @@ describe("broadcast and invoke", () => {
 
   test("a wire IpcError from invoke keeps its code, extension, channel and cause chain", async () => {
     const { extension, transport } = await activeExtension();
-    transport.answer("ferrolens_invoke", () => {
+    transport.answer("ferrolens_invoke_raw", () => {
       throw {
         name: "IpcError",
         code: "HANDLER_FAILED",
@@ -335,60 +389,66 @@ describe("broadcast and invoke", () => {
     class IpcRenderer extends Ipc {}
     const ipc = IpcRenderer.createInstance(extension);
 
-    transport.answer("ferrolens_invoke", () => {
-      throw "Command ferrolens_invoke not found";
+    transport.answer("ferrolens_invoke_raw", () => {
+      throw "Command ferrolens_invoke_raw not found";
     });
     let error = await rejectionOf(() => ipc.invoke("ch"));
     assert.ok(error instanceof IpcError);
     assert.equal(error.code, ErrorCode.TRANSPORT_FAILED);
-    assert.equal(error.message, "Command ferrolens_invoke not found");
+    assert.equal(error.message, "Command ferrolens_invoke_raw not found");
     assert.equal(error.channel, "ch");
 
-    transport.answer("ferrolens_invoke", () => {
-      throw "ferrolens_invoke not allowed. Permissions associated with this command: none";
+    transport.answer("ferrolens_invoke_raw", () => {
+      throw "ferrolens_invoke_raw not allowed. Permissions associated with this command: none";
     });
     error = await rejectionOf(() => ipc.invoke("ch"));
     assert.equal(/** @type {IpcError} */ (error).code, ErrorCode.FORBIDDEN);
 
-    const serialization = new TypeError("Do not know how to serialize a BigInt");
-    transport.answer("ferrolens_invoke", () => {
-      throw serialization;
+    const fetchFailed = new TypeError("Failed to fetch");
+    transport.answer("ferrolens_invoke_raw", () => {
+      throw fetchFailed;
     });
     error = await rejectionOf(() => ipc.invoke("ch", 1n));
     assert.equal(/** @type {IpcError} */ (error).code, ErrorCode.TRANSPORT_FAILED);
-    assert.equal(/** @type {IpcError} */ (error).cause, serialization);
+    assert.equal(/** @type {IpcError} */ (error).cause, fetchFailed);
   });
 });
 
 describe("invokeWith: timeout and cancellation", () => {
   const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
-  test("sends timeoutMs in whole milliseconds and a fresh callId", async () => {
+  test("sends the timeout in whole milliseconds and a fresh call id, as headers", async () => {
     const { extension, transport } = await activeExtension();
-    transport.answer("ferrolens_invoke", () => "ok");
+    transport.answerRaw("ferrolens_invoke_raw", () => "ok");
     class IpcRenderer extends Ipc {}
     const ipc = IpcRenderer.createInstance(extension);
     assert.equal(await ipc.invokeWith({ timeout: 1500.2 }, "slow", 1), "ok");
     await ipc.invokeWith({}, "slow");
-    const [first, second] = transport.argsOf("ferrolens_invoke");
-    assert.deepEqual(Object.keys(first).sort(), [
-      "args",
-      "callId",
-      "channel",
-      "extension",
-      "timeoutMs",
-      "token",
+    const [first, second] = transport.rawOf("ferrolens_invoke_raw");
+    assert.deepEqual(Object.keys(first.headers).sort(), [
+      "ferrolens-call-id",
+      "ferrolens-channel",
+      "ferrolens-extension",
+      "ferrolens-timeout-ms",
+      "ferrolens-token",
     ]);
-    assert.equal(first.timeoutMs, 1501);
-    assert.deepEqual(first.args, [1]);
-    assert.match(first.callId, UUID);
-    assert.equal("timeoutMs" in second, false);
-    assert.notEqual(first.callId, second.callId);
+    const { "ferrolens-call-id": callId, ...rest } = first.headers;
+    assert.deepEqual(rest, { ...headers("slow"), "ferrolens-timeout-ms": "1501" });
+    assert.deepEqual(first.value, [1]);
+    assert.match(callId, UUID);
+    assert.equal("ferrolens-timeout-ms" in second.headers, false);
+    assert.deepEqual(second.value, []);
+    assert.notEqual(callId, second.headers["ferrolens-call-id"]);
+    for (const call of transport.calls) {
+      for (const value of Object.values(call.options?.headers ?? {})) {
+        assert.equal(typeof value, "string");
+      }
+    }
   });
 
   test("a TIMED_OUT answer rejects with that code", async () => {
     const { extension, transport } = await activeExtension();
-    transport.answer("ferrolens_invoke", () =>
+    transport.answer("ferrolens_invoke_raw", () =>
       Promise.reject({ name: "IpcError", code: "TIMED_OUT", message: "no answer within 10 ms" }),
     );
     class IpcRenderer extends Ipc {}
@@ -401,7 +461,7 @@ describe("invokeWith: timeout and cancellation", () => {
 
   test("aborting rejects at once with CANCELLED and sends ferrolens_cancel for that call", async () => {
     const { extension, transport } = await activeExtension();
-    transport.answer("ferrolens_invoke", () => new Promise(() => {}));
+    transport.answer("ferrolens_invoke_raw", () => new Promise(() => {}));
     class IpcRenderer extends Ipc {}
     const controller = new AbortController();
     const call = IpcRenderer.createInstance(extension).invokeWith(
@@ -415,7 +475,8 @@ describe("invokeWith: timeout and cancellation", () => {
     assert.equal(error.name, "IpcError");
     assert.equal(error.code, ErrorCode.CANCELLED);
     assert.equal(error.channel, "slow");
-    const [{ callId }] = transport.argsOf("ferrolens_invoke");
+    const [{ headers: sent }] = transport.rawOf("ferrolens_invoke_raw");
+    const callId = sent["ferrolens-call-id"];
     assert.deepEqual(transport.argsOf("ferrolens_cancel"), [
       { extension: "notes", token: TOKEN, callId },
     ]);
@@ -434,7 +495,7 @@ describe("invokeWith: timeout and cancellation", () => {
 
   test("aborting after the answer arrived changes nothing and sends no cancel", async () => {
     const { extension, transport } = await activeExtension();
-    transport.answer("ferrolens_invoke", () => 42);
+    transport.answerRaw("ferrolens_invoke_raw", () => 42);
     class IpcRenderer extends Ipc {}
     const controller = new AbortController();
     const answer = await IpcRenderer.createInstance(extension).invokeWith(

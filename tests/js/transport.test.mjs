@@ -17,8 +17,25 @@ test("invoke runs the Tauri command with its arguments", async () => {
     core: { invoke: async (/** @type {unknown[]} */ ...args) => (calls.push(args), "answer") },
     event: { listen: async () => () => {} },
   };
-  assert.equal(await tauriTransport().invoke("ferrolens_invoke", { a: 1 }), "answer");
-  assert.deepEqual(calls, [["ferrolens_invoke", { a: 1 }]]);
+  assert.equal(await tauriTransport().invoke("ferrolens_cancel", { a: 1 }), "answer");
+  assert.deepEqual(calls, [["ferrolens_cancel", { a: 1 }, undefined]]);
+});
+
+test("invoke hands a raw body and the options (headers) to Tauri as they are", async () => {
+  /** @type {unknown[][]} */
+  const calls = [];
+  const answer = new ArrayBuffer(2);
+  globals.__TAURI__ = {
+    core: { invoke: async (/** @type {unknown[]} */ ...args) => (calls.push(args), answer) },
+    event: { listen: async () => () => {} },
+  };
+  const body = new Uint8Array([1, 1]);
+  const options = { headers: { "ferrolens-extension": "notes", "ferrolens-channel": "ch" } };
+  assert.equal(await tauriTransport().invoke("ferrolens_invoke_raw", body, options), answer);
+  assert.equal(calls.length, 1);
+  assert.equal(calls[0][0], "ferrolens_invoke_raw");
+  assert.equal(calls[0][1], body);
+  assert.equal(calls[0][2], options);
 });
 
 test("listen hands the handler the event's payload and passes the target on", async () => {

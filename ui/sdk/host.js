@@ -34,8 +34,8 @@ export const LIFECYCLE_EVENT = "ferrolens:lifecycle";
  */
 
 /**
- * Receives every failure in this frame: loading, activation, deactivation, listeners, and
- * replies to main's requests that could not be sent.
+ * Receives every failure in this frame: loading, activation, deactivation, listeners, event
+ * payloads that could not be decoded, and replies to main's requests that could not be sent.
  * `extension` is undefined for failures of the host itself.
  * @typedef {(extension: string | undefined, error: Error) => void} ErrorReporter
  */
@@ -175,7 +175,22 @@ export async function bootFrame(options = {}) {
     const { id, token } = extension;
     const hub = new ListenerHub(id, (error) => report(id, error), {
       frame,
-      reply: (reply) => transport.invoke("ferrolens_reply", { extension: id, token, ...reply }),
+      // A value travels as wire-format bytes; an error as JSON.
+      reply: (reply) =>
+        "bytes" in reply
+          ? transport.invoke("ferrolens_reply_raw", reply.bytes, {
+              headers: {
+                "ferrolens-extension": id,
+                "ferrolens-token": token,
+                "ferrolens-request": String(reply.request),
+              },
+            })
+          : transport.invoke("ferrolens_reply", {
+              extension: id,
+              token,
+              request: reply.request,
+              error: reply.error,
+            }),
     });
     /** @type {Loaded} */
     const entry = {
@@ -199,10 +214,18 @@ export async function bootFrame(options = {}) {
       // One Tauri listener per extension in this frame, targeted at this frame, feeding every
       // Ipc instance's listeners and handlers: each broadcast reaches each listener exactly
       // once, and each request from main is answered once.
-      entry.unlisten = await transport.listen(extension.event, (payload) => hub.dispatch(payload), {
-        kind: "WebviewWindow",
-        label: frame,
-      });
+      entry.unlisten = await transport.listen(
+        extension.event,
+        (payload) => {
+          // Nothing escapes into Tauri's event loop.
+          try {
+            hub.dispatch(payload);
+          } catch (error) {
+            report(id, error);
+          }
+        },
+        { kind: "WebviewWindow", label: frame },
+      );
       step = `its renderer module ${extension.renderer} could not be loaded`;
       const module = await importModule(extension.renderer);
       const Extension = module?.default;

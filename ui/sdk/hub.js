@@ -1,6 +1,8 @@
 // One extension's listeners and handlers in this frame, across all of its Ipc instances. The
 // host feeds it from a single Tauri listener, so each broadcast reaches each listener exactly
-// once, and each request from main is answered exactly once.
+// once, and each request from main is answered exactly once. Values arrive and leave in the
+// structured-clone wire format (docs/wire-format.md).
+import { decode, encode } from "./codec.js";
 import { ErrorCode, IpcError, toIpcError } from "./errors.js";
 
 /** @typedef {import("./index.js").IpcEvent} IpcEvent */
@@ -14,8 +16,9 @@ import { ErrorCode, IpcError, toIpcError } from "./errors.js";
 /** @typedef {{ handler: Handler, owner: object }} HandlerEntry */
 
 /**
- * A frame's answer to request `request`: exactly one of `value` and `error`.
- * @typedef {{ request: number, value: unknown } | { request: number, error: WireErrorWithStack }} Reply
+ * A frame's answer to request `request`: exactly one of `bytes` (the handler's value, encoded in
+ * the wire format) and `error`.
+ * @typedef {{ request: number, bytes: Uint8Array } | { request: number, error: WireErrorWithStack }} Reply
  */
 
 /**
@@ -23,7 +26,8 @@ import { ErrorCode, IpcError, toIpcError } from "./errors.js";
  * @typedef {object} HubOptions
  * @property {string} [frame]  this frame's label, named in error messages
  * @property {(reply: Reply) => Promise<unknown>} [reply]
- *   sends `ferrolens_reply` with this extension's capability; without it requests are reported
+ *   sends the reply with this extension's capability (`ferrolens_reply_raw` for bytes,
+ *   `ferrolens_reply` for an error); without it requests are reported
  */
 
 /**
@@ -93,6 +97,39 @@ export function causeOf(thrown, seen = new Set()) {
     // A getter or a proxy threw while the error was read.
     return { name: "Error", message: `the thrown value could not be read: ${messageOf(error)}` };
   }
+}
+
+/**
+ * The bytes of base64 `text`, with `Uint8Array.fromBase64` where the engine has it.
+ * @param {string} text
+ * @returns {Uint8Array}
+ * @throws when `text` is not base64
+ */
+export function base64Bytes(text) {
+  const fromBase64 = /** @type {any} */ (Uint8Array).fromBase64;
+  if (typeof fromBase64 === "function") return fromBase64.call(Uint8Array, text);
+  const binary = atob(text);
+  const length = binary.length;
+  const bytes = new Uint8Array(length);
+  for (let i = 0; i < length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+/**
+ * The arguments an event carries as `data`: the argument array in the wire format, base64.
+ * @param {unknown} data
+ * @returns {unknown[]}
+ * @throws when `data` is not that
+ */
+export function eventArgs(data) {
+  if (typeof data !== "string") {
+    throw new TypeError(
+      data === undefined ? "it has no data" : `its data is a ${typeof data}, not a string`,
+    );
+  }
+  const args = decode(base64Bytes(data));
+  if (!Array.isArray(args)) throw new TypeError("its data does not hold an array of arguments");
+  return args;
 }
 
 /**
@@ -218,16 +255,21 @@ export class ListenerHub {
 
   /**
    * Takes one payload of the extension's event: a request from main
-   * (`{ kind: "request", id, channel, args }`) goes to its handler; a broadcast
-   * (`{ channel, origin, args }`, no `kind`) to the listeners of its channel. A payload of any
-   * other kind is ignored, never taken for a broadcast.
+   * (`{ kind: "request", id, channel, data }`) goes to its handler; a broadcast
+   * (`{ channel, origin, data }`, no `kind`) to the listeners of its channel. `data` is the
+   * argument array in the wire format, base64. A payload of any other kind is ignored, never
+   * taken for a broadcast. Never throws: what goes wrong is reported.
    * @param {unknown} payload
    */
   dispatch(payload) {
     if (typeof payload !== "object" || payload === null) return;
     const fields = /** @type {Record<string, unknown>} */ (payload);
-    if (fields.kind === "request") this.#request(fields);
-    else if (fields.kind === undefined) this.#broadcast(fields);
+    try {
+      if (fields.kind === "request") this.#request(fields);
+      else if (fields.kind === undefined) this.#broadcast(fields);
+    } catch (error) {
+      this.#report(error instanceof Error ? error : new Error(messageOf(error)));
+    }
   }
 
   /**
@@ -237,17 +279,26 @@ export class ListenerHub {
    */
   #broadcast(payload) {
     if (this.#disposed) return;
-    const { channel, origin, args } = payload;
+    const { channel, origin, data } = payload;
     if (typeof channel !== "string") return;
     const entries = this.#channels.get(channel);
+    // Nobody listens here: nothing to decode.
     if (entries === undefined) return;
+    /** @type {unknown[]} */
+    let values;
+    try {
+      values = eventArgs(data);
+    } catch (error) {
+      const message = `a broadcast of extension ${this.#extension} on channel ${JSON.stringify(channel)} could not be decoded and was not delivered: ${messageOf(error)}`;
+      this.#report(new Error(message, { cause: error }));
+      return;
+    }
     // One frozen event for all listeners, so none can alter what the next one sees.
     const event = Object.freeze({
       extension: this.#extension,
       channel,
       origin: Object.freeze({ .../** @type {IpcOrigin} */ (origin) }),
     });
-    const values = Array.isArray(args) ? args : [];
     // A snapshot: listeners added while dispatching wait for the next broadcast; removed ones
     // are skipped.
     for (const entry of [...entries]) {
@@ -267,7 +318,7 @@ export class ListenerHub {
    * @param {Record<string, unknown>} payload
    */
   #request(payload) {
-    const { id, channel, args } = payload;
+    const { id, channel, data } = payload;
     if (typeof id !== "number" || !Number.isSafeInteger(id) || id < 0) {
       this.#report(new Error(`a request from main without a valid id was ignored: ${text(id)}`));
       return;
@@ -295,19 +346,34 @@ export class ListenerHub {
       this.#send(id, channel, { error: this.#wireError(ErrorCode.NO_HANDLER, message, channel) });
       return;
     }
+    /** @type {unknown[]} */
+    let values;
+    try {
+      values = eventArgs(data);
+    } catch (error) {
+      const why = messageOf(error);
+      const message = `the arguments of request ${id} on channel ${shown} could not be decoded: ${why}`;
+      this.#report(
+        new Error(
+          `a request of extension ${this.#extension} on channel ${shown} could not be decoded and was answered BAD_PAYLOAD: ${why}`,
+          { cause: error },
+        ),
+      );
+      this.#send(id, channel, { error: this.#wireError(ErrorCode.BAD_PAYLOAD, message, channel) });
+      return;
+    }
     /** @type {IpcRequestEvent} */
     const event = Object.freeze({
       extension: this.#extension,
       channel,
       origin: Object.freeze({ kind: /** @type {const} */ ("main") }),
     });
-    const values = Array.isArray(args) ? args : [];
     this.#answering.add(id);
     // A sync throw, a rejected promise and a thenable calling both callbacks all settle this
     // promise once, so the reply is sent once.
     new Promise((resolve) => resolve(entry.handler(event, ...values)))
       .then(
-        (value) => ({ value: value === undefined ? null : value }),
+        (value) => ({ value }),
         (error) => {
           const cause = causeOf(error);
           const message = `the handler of channel ${shown} in ${where} failed: ${cause.message}`;
@@ -335,10 +401,10 @@ export class ListenerHub {
   }
 
   /**
-   * Sends the reply to request `id`. When the transport fails before reaching the core (the value
-   * cannot be serialized, say), one `BAD_PAYLOAD` error is sent in its place so main is not left
-   * waiting. Failures are reported, except once the extension was deactivated here: the core no
-   * longer waits then.
+   * Sends the reply to request `id`, a value encoded in the wire format. When the value cannot be
+   * cloned, or the transport fails before reaching the core, one `BAD_PAYLOAD` error is sent in
+   * its place so main is not left waiting. Failures are reported, except once the extension was
+   * deactivated here: the core no longer waits then.
    * @param {number} id
    * @param {string} channel
    * @param {{ value: unknown } | { error: WireErrorWithStack }} outcome
@@ -351,11 +417,17 @@ export class ListenerHub {
       this.#report(new Error(`request ${id} on channel ${shown} was not answered: no reply`));
       return;
     }
-    /** @param {unknown} reason */
-    const failed = (reason) => {
+    const context = { extension: this.#extension, channel };
+    /** @param {unknown} reason @param {boolean} [unclonable]  the value could not be encoded */
+    const failed = (reason, unclonable = false) => {
       if (this.#disposed) return;
-      const error = toIpcError(reason, { extension: this.#extension, channel });
-      if (!replacing && error.code === ErrorCode.TRANSPORT_FAILED) {
+      const error = unclonable
+        ? new IpcError(ErrorCode.BAD_PAYLOAD, messageOf(reason), {
+            ...context,
+            cause: reason instanceof Error ? reason : undefined,
+          })
+        : toIpcError(reason, context);
+      if (!replacing && (unclonable || error.code === ErrorCode.TRANSPORT_FAILED)) {
         const message = `the reply to request ${id} on channel ${shown} could not be sent: ${error.message}`;
         const replacement = this.#wireError(ErrorCode.BAD_PAYLOAD, message, channel);
         this.#send(id, channel, { error: replacement }, true);
@@ -366,8 +438,21 @@ export class ListenerHub {
         }),
       );
     };
+    /** @type {Reply} */
+    let message;
+    if ("value" in outcome) {
+      try {
+        message = { request: id, bytes: encode(outcome.value, { path: "value" }) };
+      } catch (error) {
+        // A DataCloneError, or a getter that threw.
+        failed(error, true);
+        return;
+      }
+    } else {
+      message = { request: id, error: outcome.error };
+    }
     try {
-      reply({ request: id, ...outcome }).then(undefined, failed);
+      reply(message).then(undefined, (reason) => failed(reason));
     } catch (error) {
       failed(error);
     }

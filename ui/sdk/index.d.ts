@@ -20,7 +20,16 @@
  * }
  * ```
  *
- * Values cross the boundary as JSON: what `JSON.stringify` drops or refuses does not arrive.
+ * Values cross the boundary with `structuredClone` semantics (docs/wire-format.md): `undefined`,
+ * `NaN`, `-0`, BigInt, Date, RegExp, Map, Set, ArrayBuffer, typed arrays and DataView (offsets
+ * and shared buffers kept), Errors, boxed primitives, sparse arrays, and shared and cyclic
+ * references all arrive as they were sent; class instances arrive as plain objects. Arguments
+ * are copied when the call is made: changing them afterwards changes nothing that was sent.
+ * What `structuredClone` refuses (functions, symbols, WeakMap, WeakSet, WeakRef, Promise, DOM
+ * nodes...), and SharedArrayBuffer, make {@link Ipc.invoke}, {@link Ipc.invokeWith} and
+ * {@link Ipc.broadcast} throw a `DataCloneError` (a `DOMException`) synchronously, at the call
+ * site, as `postMessage` does; nothing is sent then. Nesting is limited to 10,000 levels per
+ * message, and the arguments travel in one array: an argument may nest 9,999 levels.
  *
  * @packageDocumentation
  */
@@ -29,8 +38,9 @@
  * Every code an {@link IpcError} can carry (docs/protocol.md, "Errors").
  *
  * All come from the Rust core except `TRANSPORT_FAILED`, which the SDK sets when the Tauri call
- * itself failed before reaching the core (a missing command, arguments that cannot be
- * serialized, no Tauri at all); its message is the transport's own.
+ * itself failed before reaching the core (a missing command, no Tauri at all); its message is
+ * the transport's own. Values that cannot be cloned are no IpcError: they throw a
+ * `DataCloneError` at the call site.
  */
 export declare const ErrorCode: Readonly<{
   /** An extension id or channel name is not valid. */
@@ -55,7 +65,10 @@ export declare const ErrorCode: Readonly<{
   HANDLER_FAILED: "HANDLER_FAILED";
   /** The handler panicked; the app keeps running. */
   HANDLER_PANICKED: "HANDLER_PANICKED";
-  /** The arguments could not be decoded as the handler asked; the message names the argument. */
+  /**
+   * The arguments could not be decoded as the handler asked (the message names the argument);
+   * or an answer, or a frame's reply, was not a valid wire-format message.
+   */
   BAD_PAYLOAD: "BAD_PAYLOAD";
   /** Over the host's size limit. */
   PAYLOAD_TOO_LARGE: "PAYLOAD_TOO_LARGE";
@@ -202,7 +215,10 @@ export interface IpcEvent {
 
 /**
  * A broadcast listener. It runs isolated: if it throws (or its promise rejects), the failure is
- * reported and the other listeners still run.
+ * reported and the other listeners still run. `args` are the sender's arguments as
+ * `structuredClone` would copy them; all listeners of one broadcast in a frame share one copy. A
+ * broadcast whose data cannot be decoded reaches no listener and is reported to the frame's
+ * error reporter.
  */
 export type IpcListener<Args extends unknown[] = any[]> = (
   event: IpcEvent,
@@ -223,9 +239,10 @@ export interface IpcRequestEvent {
 }
 
 /**
- * A frame's handler of main's requests (see {@link Ipc.handle}). What it returns, or what its
- * promise resolves with, is main's answer (`undefined` arrives as `null`); a throw or a rejection
- * reaches main as `HANDLER_FAILED` with the error as `cause`.
+ * A frame's handler of main's requests (see {@link Ipc.handle}). `args` are main's arguments,
+ * with structured-clone semantics. What it returns, or what its promise resolves with, is main's
+ * answer, copied as `structuredClone` would (`undefined` stays `undefined`); a throw or a
+ * rejection reaches main as `HANDLER_FAILED` with the error as `cause`.
  */
 export type IpcHandler<Args extends unknown[] = any[], Result = unknown> = (
   event: IpcRequestEvent,
@@ -304,12 +321,13 @@ export declare abstract class Ipc {
    * `handler(event, ...args)` runs once per request and its return value, awaited when it is a
    * promise, is main's answer. Every request gets exactly one answer:
    *
-   * - the handler's value (it must survive JSON: a value that cannot be sent reaches main as
-   *   `BAD_PAYLOAD`);
+   * - the handler's value, with structured-clone semantics (a value that cannot be cloned, e.g.
+   *   one holding a function, reaches main as `BAD_PAYLOAD` and is reported here);
    * - `HANDLER_FAILED` when it throws or its promise rejects, with the error as `cause`
    *   (`{ name, message, code?, data?, stack?, cause? }`);
    * - `NO_HANDLER` when this frame has no handler on the channel (none registered yet, or
-   *   removed).
+   *   removed);
+   * - `BAD_PAYLOAD` when the request's arguments could not be decoded (also reported here).
    *
    * Register it in `onActivate`: requests main sends before `onActivate` resolved are held by
    * the core until then, like broadcasts.
@@ -329,14 +347,24 @@ export declare abstract class Ipc {
    * Sends `args` to every listener of `channel` in main and in every frame, this one included.
    * Resolves once main's listeners ran and the frames were sent the event; one extension's
    * broadcasts from one frame keep their order. Callers may ignore the promise.
-   * @returns rejects with an {@link IpcError} (`INVALID_NAME` for a bad channel name)
+   *
+   * `args` keep structured-clone semantics and are copied before this returns.
+   * @returns rejects with an {@link IpcError} (`INVALID_NAME` for a bad channel name,
+   *   `EXTENSION_NOT_ACTIVE` after deactivation)
+   * @throws DOMException `DataCloneError`, synchronously and sending nothing, when an argument
+   *   cannot be cloned (the message names it, e.g. `function onClick at args[1].onClick could
+   *   not be cloned`); an exception a getter throws while the arguments are copied propagates as
+   *   it is
    */
   broadcast(channel: string, ...args: unknown[]): Promise<void>;
 
   /**
-   * Calls main's handler of `channel` with `args` and resolves with its answer.
+   * Calls main's handler of `channel` with `args` and resolves with its answer. Both keep
+   * structured-clone semantics; `args` are copied before this returns.
    * @returns rejects with an {@link IpcError}: `NO_HANDLER`, `HANDLER_FAILED` (see `cause`),
-   *   `BAD_PAYLOAD`, `INVALID_NAME`, ...
+   *   `BAD_PAYLOAD`, `INVALID_NAME`, `EXTENSION_NOT_ACTIVE`, ...
+   * @throws DOMException `DataCloneError`, synchronously and sending nothing, when an argument
+   *   cannot be cloned; an exception a getter throws while the arguments are copied propagates
    */
   invoke<T = unknown>(channel: string, ...args: unknown[]): Promise<T>;
 
@@ -344,6 +372,9 @@ export declare abstract class Ipc {
    * {@link Ipc.invoke} with a timeout and/or an AbortSignal.
    * @returns rejects with an {@link IpcError} (`TIMED_OUT`, `CANCELLED`, or as `invoke`), or
    *   with a TypeError for unusable options
+   * @throws DOMException `DataCloneError`, synchronously and sending nothing, when an argument
+   *   cannot be cloned, as {@link Ipc.invoke} (even with an already aborted signal); a bad
+   *   channel name and unusable options reject instead
    */
   invokeWith<T = unknown>(options: InvokeOptions, channel: string, ...args: unknown[]): Promise<T>;
 }

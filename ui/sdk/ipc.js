@@ -1,5 +1,6 @@
 // Renderer.Ipc: one extension's IPC in this frame, the counterpart of Lens's Renderer.Ipc.
 import { takeCapabilityReader } from "./capability.js";
+import { decode, encode } from "./codec.js";
 import { ErrorCode, IpcError, toIpcError } from "./errors.js";
 import { channelError } from "./names.js";
 
@@ -45,15 +46,80 @@ function inactiveError(capability, channel) {
  * @param {Capability} capability
  * @param {string} command
  * @param {string} channel
- * @param {Record<string, unknown>} request
+ * @param {import("./transport.js").InvokeArgs} body  JSON arguments, or a raw body
+ * @param {import("./transport.js").InvokeRequestOptions} [options]
  * @returns {Promise<any>}
  */
-async function send(capability, command, channel, request) {
+async function send(capability, command, channel, body, options) {
   try {
-    return await capability.transport.invoke(command, request);
+    return await capability.transport.invoke(command, body, options);
   } catch (reason) {
     throw toIpcError(reason, { extension: capability.extension, channel });
   }
+}
+
+/**
+ * The headers naming a raw call: who sends it, with which capability, on which channel.
+ * @param {Capability} capability
+ * @param {string} channel
+ * @returns {Record<string, string>}
+ */
+function callHeaders(capability, channel) {
+  return {
+    "ferrolens-extension": capability.extension,
+    "ferrolens-token": capability.token,
+    "ferrolens-channel": channel,
+  };
+}
+
+/**
+ * Decodes the raw answer of `ferrolens_invoke_raw`: wire-format bytes, as an ArrayBuffer or a
+ * Uint8Array (an array of byte values is taken too).
+ * @param {unknown} answer
+ * @param {Capability} capability
+ * @param {string} channel
+ * @returns {unknown}
+ * @throws {IpcError} `BAD_PAYLOAD` when it is not a wire-format message
+ */
+function decodeAnswer(answer, capability, channel) {
+  const context = { extension: capability.extension, channel };
+  const shown = JSON.stringify(channel);
+  /** @type {Uint8Array | ArrayBuffer | ArrayBufferView} */
+  let bytes;
+  if (answer instanceof ArrayBuffer || ArrayBuffer.isView(answer)) bytes = answer;
+  else if (Array.isArray(answer)) bytes = Uint8Array.from(answer);
+  else {
+    const found = answer === null ? "null" : typeof answer;
+    throw new IpcError(
+      ErrorCode.BAD_PAYLOAD,
+      `the answer on channel ${shown} is not wire-format bytes (got ${found})`,
+      context,
+    );
+  }
+  try {
+    return decode(bytes);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new IpcError(
+      ErrorCode.BAD_PAYLOAD,
+      `the answer on channel ${shown} could not be decoded: ${message}`,
+      { ...context, cause: error instanceof Error ? error : undefined },
+    );
+  }
+}
+
+/**
+ * Calls main's handler of `channel` with the encoded arguments and decodes its answer.
+ * @param {Capability} capability
+ * @param {string} channel
+ * @param {Uint8Array} bytes  the argument array, encoded
+ * @param {Record<string, string>} [more]  headers besides the call's own
+ * @returns {Promise<unknown>}
+ */
+async function call(capability, channel, bytes, more) {
+  const headers = { ...callHeaders(capability, channel), ...more };
+  const answer = await send(capability, "ferrolens_invoke_raw", channel, bytes, { headers });
+  return decodeAnswer(answer, capability, channel);
 }
 
 /**
@@ -224,7 +290,8 @@ export class Ipc {
   /**
    * Sends `args` to every listener of `channel` in main and in every frame, this one included.
    * Resolves once main's listeners ran and the frames were sent the event; broadcasts of one
-   * extension from one frame keep their order.
+   * extension from one frame keep their order. The arguments are copied (structured clone) before
+   * this returns; a value that cannot be cloned throws a DataCloneError here and sends nothing.
    * @param {string} channel
    * @param {...unknown} args
    * @returns {Promise<void>}
@@ -234,16 +301,20 @@ export class Ipc {
     const problem =
       channelError(channel, capability.extension) ?? inactiveError(capability, channel);
     if (problem !== undefined) return Promise.reject(problem);
-    const request = { extension: capability.extension, token: capability.token, channel, args };
+    // Synchronous, as postMessage: a DataCloneError is thrown at the call site.
+    const bytes = encode(args, { path: "args" });
+    const options = { headers: callHeaders(capability, channel) };
     const sent = capability.queue.then(() =>
-      send(capability, "ferrolens_broadcast", channel, request),
+      send(capability, "ferrolens_broadcast_raw", channel, bytes, options),
     );
     capability.queue = sent.catch(() => undefined);
     return sent.then(() => undefined);
   }
 
   /**
-   * Calls main's handler of `channel` with `args` and resolves with its answer.
+   * Calls main's handler of `channel` with `args` and resolves with its answer. The arguments
+   * are copied (structured clone) before this returns; a value that cannot be cloned throws a
+   * DataCloneError here and sends nothing.
    * @param {string} channel
    * @param {...unknown} args
    * @returns {Promise<any>}
@@ -253,8 +324,7 @@ export class Ipc {
     const problem =
       channelError(channel, capability.extension) ?? inactiveError(capability, channel);
     if (problem !== undefined) return Promise.reject(problem);
-    const request = { extension: capability.extension, token: capability.token, channel, args };
-    return send(capability, "ferrolens_invoke", channel, request);
+    return call(capability, channel, encode(args, { path: "args" }));
   }
 
   /**
@@ -273,6 +343,8 @@ export class Ipc {
     const optionsWrong = optionsProblem(options);
     if (optionsWrong !== undefined)
       return Promise.reject(new TypeError(`invokeWith: ${optionsWrong}`));
+    // Before the signal is looked at: a value that cannot be cloned always throws.
+    const bytes = encode(args, { path: "args" });
     const { timeout, signal } = options;
     const cancelled = () =>
       new IpcError(
@@ -286,12 +358,12 @@ export class Ipc {
     if (signal?.aborted) return Promise.reject(cancelled());
 
     const callId = crypto.randomUUID();
-    /** @type {Record<string, unknown>} */
-    const request = { extension, token, channel, args, callId };
+    /** @type {Record<string, string>} */
+    const headers = { "ferrolens-call-id": callId };
     // The core takes whole milliseconds.
-    if (timeout !== undefined) request.timeoutMs = Math.ceil(timeout);
-    const call = send(capability, "ferrolens_invoke", channel, request);
-    if (signal === undefined) return call;
+    if (timeout !== undefined) headers["ferrolens-timeout-ms"] = String(Math.ceil(timeout));
+    const pending = call(capability, channel, bytes, headers);
+    if (signal === undefined) return pending;
 
     return new Promise((resolve, reject) => {
       const onAbort = () => {
@@ -304,7 +376,7 @@ export class Ipc {
       signal.addEventListener("abort", onAbort, { once: true });
       // Removed as the call settles, not a tick later, so a later abort sends no cancel.
       const done = () => signal.removeEventListener("abort", onAbort);
-      call.then(
+      pending.then(
         (answer) => {
           done();
           resolve(answer);

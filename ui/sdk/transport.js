@@ -8,9 +8,23 @@
  */
 
 /**
+ * A command's arguments: an object Tauri sends as JSON, or bytes it sends as the raw request
+ * body (the wire format of docs/wire-format.md, for the `_raw` commands).
+ * @typedef {Record<string, unknown> | Uint8Array | ArrayBuffer} InvokeArgs
+ */
+
+/**
+ * Options of one command, as `@tauri-apps/api/core`'s `invoke` takes them: `headers` become the
+ * request's headers (the `_raw` commands read the call's fields there).
+ * @typedef {{ headers?: Record<string, string> }} InvokeRequestOptions
+ */
+
+/**
  * @typedef {object} Transport
- * @property {(command: string, args?: Record<string, unknown>) => Promise<any>} invoke
- *   runs a Tauri command; rejects with what the command (or Tauri) rejected with
+ * @property {(command: string, args?: InvokeArgs, options?: InvokeRequestOptions)
+ *   => Promise<any>} invoke
+ *   runs a Tauri command; resolves with its answer (JSON, or an ArrayBuffer for a raw answer);
+ *   rejects with what the command (or Tauri) rejected with
  * @property {(event: string, handler: (payload: any) => void, target?: EventTarget)
  *   => Promise<() => void>} listen
  *   calls `handler(payload)` for each event; resolves with a function that stops listening
@@ -34,7 +48,7 @@ function tauriGlobals() {
  */
 export function tauriTransport() {
   return {
-    invoke: async (command, args) => tauriGlobals().core.invoke(command, args),
+    invoke: async (command, args, options) => tauriGlobals().core.invoke(command, args, options),
     listen: async (event, handler, target) =>
       tauriGlobals().event.listen(
         event,
