@@ -72,6 +72,8 @@ fn write_extension(root: &Path, folder: &str, manifest: Value) -> PathBuf {
 fn host() -> Host {
     let serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
     let user_dir = tempfile::tempdir().unwrap();
+    // The bundled notes sample keeps its file here, not in the developer's data folder.
+    std::env::set_var("FERROLENS_NOTES_DIR", user_dir.path().join("notes"));
     write_extension(
         user_dir.path(),
         "misbehaving",

@@ -4,6 +4,9 @@ use crate::context::ExtensionContext;
 use crate::error::HandlerError;
 
 /// An extension's Rust main part, the counterpart of Lens's `Main.LensExtension`.
+///
+/// Ferrolens calls both hooks (and the disposers) inside its tokio runtime, so they may
+/// `tokio::spawn` work; keep the `JoinHandle` and abort it in `ctx.on_dispose`.
 pub trait ExtensionMain: Send + Sync + 'static {
     /// Called when the extension is enabled. Create the IPC instance here.
     fn on_activate(&self, ctx: &ExtensionContext) -> Result<(), HandlerError>;

@@ -17,7 +17,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::InFlight;
 use crate::frames::Frames;
-use crate::manager::ExtensionManager;
+use crate::manager::{in_runtime, ExtensionManager};
 
 /// Header names of the raw commands.
 pub mod header {
@@ -153,7 +153,8 @@ fn broadcast<R: Runtime>(
 ) -> Result<(), IpcError> {
     let (id, channel, origin) = authorize(webview, manager, frames, &call)?;
     let args = args().map_err(|e| e.at(&id, &channel))?;
-    manager.router().broadcast(&id, &channel, origin, &args)
+    // Main's listeners run here, on the main thread: give them the async runtime.
+    in_runtime(|| manager.router().broadcast(&id, &channel, origin, &args))
 }
 
 #[allow(clippy::too_many_arguments)] // the call's fields, as both forms carry them

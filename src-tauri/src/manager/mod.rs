@@ -158,6 +158,10 @@ impl ExtensionManager {
     /// Activates one extension: opens its IPC namespace and runs its main part's `on_activate`.
     /// A failing or panicking `on_activate` leaves nothing registered and marks it failed.
     pub fn activate(&self, id: &ExtensionId) -> Result<(), IpcError> {
+        in_runtime(|| self.activate_now(id))
+    }
+
+    fn activate_now(&self, id: &ExtensionId) -> Result<(), IpcError> {
         let _lifecycle = self.lifecycle.lock();
         let main_name = {
             let records = self.records.read();
@@ -208,6 +212,10 @@ impl ExtensionManager {
     /// Deactivates one extension: `on_deactivate`, then its disposers, then drops every
     /// listener and handler. The teardown always runs to the end.
     pub fn deactivate(&self, id: &ExtensionId) -> Result<Counts, IpcError> {
+        in_runtime(|| self.deactivate_now(id))
+    }
+
+    fn deactivate_now(&self, id: &ExtensionId) -> Result<Counts, IpcError> {
         let _lifecycle = self.lifecycle.lock();
         let (ctx, main) = {
             let mut records = self.records.write();
@@ -342,6 +350,14 @@ impl ExtensionManager {
             .max_by_key(|(len, ..)| *len)
             .map(|(_, dir, rest)| (dir, rest))
     }
+}
+
+/// Runs `f` inside the app's async runtime, so extension code called from the main thread
+/// (lifecycle hooks, disposers, listeners of a broadcast) may use `tokio::spawn` and timers.
+pub fn in_runtime<T>(f: impl FnOnce() -> T) -> T {
+    let handle = tauri::async_runtime::handle();
+    let _entered = handle.inner().enter();
+    f()
 }
 
 fn run_isolated(f: impl FnOnce() -> Result<(), ferrolens_ipc::HandlerError>) -> Result<(), String> {

@@ -5,9 +5,8 @@
 //! may change the period with [`STATUS_INTERVAL`]. Disabling the extension aborts the task, so
 //! nothing is sent after it: the main-side twin of a renderer's listener disposer.
 
-use std::future::Future;
 use std::ops::RangeInclusive;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use ferrolens_ipc::{
@@ -16,7 +15,6 @@ use ferrolens_ipc::{
 use parking_lot::Mutex;
 use serde::{Deserialize, Serialize};
 use tokio::sync::watch;
-use tokio::task::JoinHandle;
 
 /// Registers this main part with the app under the manifest's `"main": "cluster-status"`.
 pub const MAIN_PART: MainPart = MainPart {
@@ -77,30 +75,12 @@ pub struct ClusterStatusMain;
 impl ExtensionMain for ClusterStatusMain {
     fn on_activate(&self, ctx: &ExtensionContext) -> Result<(), HandlerError> {
         let ipc = IpcMain::create_instance(ctx)?;
-        let updates = spawn(ipc.run());
+        // Ferrolens calls on_activate inside its tokio runtime.
+        let updates = tokio::spawn(ipc.run());
         // Disabling the extension stops the updates.
         ctx.on_dispose(move || updates.abort());
         Ok(())
     }
-}
-
-/// Spawns on the runtime the caller runs in. Ferrolens activates extensions from Tauri's
-/// `setup` and from synchronous commands, on the main thread and outside any tokio runtime,
-/// where `tokio::spawn` panics; there the task goes to a one-thread runtime of our own.
-fn spawn(task: impl Future<Output = ()> + Send + 'static) -> JoinHandle<()> {
-    if tokio::runtime::Handle::try_current().is_ok() {
-        return tokio::spawn(task);
-    }
-    static OWN: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
-    OWN.get_or_init(|| {
-        tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .thread_name("cluster-status")
-            .enable_time()
-            .build()
-            .expect("cluster-status: cannot start a tokio runtime")
-    })
-    .spawn(task)
 }
 
 /// The extension's IPC: the handlers and the state the update task shares with them.

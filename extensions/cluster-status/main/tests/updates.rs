@@ -186,23 +186,3 @@ async fn deactivation_aborts_the_task_and_reactivation_starts_afresh() {
     assert_eq!(frames.ticks(), [1, 1, 2], "a new activation counts from 1");
     again.deactivate();
 }
-
-/// The app activates extensions on its main thread, outside any tokio runtime.
-#[test]
-fn activation_outside_a_runtime_still_runs_and_stops_the_updates() {
-    let _turn = SERIAL.blocking_lock();
-    let (router, frames) = setup();
-    let active = activate(&router);
-    IpcMain::get_instance().unwrap().set_interval(100).unwrap();
-    let started = std::time::Instant::now();
-    while frames.ticks().len() < 2 {
-        assert!(started.elapsed() < Duration::from_secs(10), "no updates");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    active.deactivate();
-    std::thread::sleep(Duration::from_millis(50));
-    let sent = frames.ticks().len();
-    std::thread::sleep(Duration::from_millis(400));
-    assert_eq!(frames.ticks().len(), sent);
-    assert_eq!(Arc::strong_count(&router), 1);
-}
