@@ -95,7 +95,6 @@ fn host() -> Host {
         bundled_dir: Some(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("extensions")),
         user_dir: Some(user_dir.path().to_path_buf()),
         settings_file: Some(user_dir.path().join("settings.json")),
-        devtools: false,
         bench: None,
     };
     let app = configure(mock_builder())

@@ -23,7 +23,7 @@ pub struct Cli {
     #[arg(long, value_name = "FILE")]
     pub settings_file: Option<PathBuf>,
 
-    /// Open the devtools of every frame at start.
+    /// Open the first frame's devtools at start (any frame: the Devtools button or Ctrl+Shift+I).
     #[arg(long)]
     pub devtools: bool,
 

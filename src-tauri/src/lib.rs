@@ -32,8 +32,6 @@ pub struct HostConfig {
     pub user_dir: Option<PathBuf>,
     /// Settings file; `None` for `settings.json` in the app's config folder.
     pub settings_file: Option<PathBuf>,
-    /// Open devtools in every frame at start.
-    pub devtools: bool,
     /// Benchmark mode: results folder and quick flag.
     pub bench: Option<(PathBuf, bool)>,
 }
@@ -182,7 +180,6 @@ pub fn run() {
         bundled_dir: cli.bundled_dir,
         user_dir: cli.extensions_dir,
         settings_file: cli.settings_file,
-        devtools,
         bench: cli.bench_out.map(|out| (out, cli.bench_quick)),
     };
     configure(tauri::Builder::default())
