@@ -276,8 +276,7 @@ export default class BenchExtension extends Renderer.LensExtension {
         JSON.stringify(before.mainCounts) === JSON.stringify(after.mainCounts) &&
         before.tokens === after.tokens &&
         after.inFlight === 0,
-      frameListeners:
-        typeof ipc.listenerCount === "function" ? ipc.listenerCount() : ipc.listenerCount,
+      frameListeners: /** @type {any} */ (window).__ferrolens?.listenerCount(this.id),
     };
 
     const json = { quick, frames, cases, throughput, memory };
