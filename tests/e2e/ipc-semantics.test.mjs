@@ -115,6 +115,27 @@ test("main can ask a frame's handler and gets its answer or its error", async ()
   assert.equal(missing.code, "NO_HANDLER");
 });
 
+test("a timeout and an AbortSignal reject the call and reach main's handler", async () => {
+  const outcome = await page(
+    `const ipc = window.__probe.ipc;
+     await ipc.invoke("reset");
+     const codes = [];
+     try { await ipc.invokeWith({ timeout: 50 }, "slow"); } catch (e) { codes.push(e.code); }
+     const controller = new AbortController();
+     const call = ipc.invokeWith({ signal: controller.signal }, "slow");
+     await ipc.invoke("count");
+     controller.abort();
+     try { await call; } catch (e) { codes.push(e.code); }
+     return codes;`,
+  );
+  assert.deepEqual(outcome, ["TIMED_OUT", "CANCELLED"]);
+  const seen = await until(async () => {
+    const t = await tally();
+    return t.cancelled === 2 && t;
+  }, "main's handler saw both cancellations");
+  assert.equal(seen.cancelled, 2);
+});
+
 test("a broadcast reaches every frame exactly once, the sender's own frame included", async () => {
   const labels = await frames(3);
   await page(
@@ -226,6 +247,6 @@ test("disabling leaves no listener or handler on either side; re-enabling starts
   await core("ferrolens_set_enabled", { extension: "probe", enabled: true });
   await until(() => page(`return Boolean(window.__probe);`), "the probe is loaded again");
   const counts = await core("ferrolens_counts", { extension: "probe" });
-  assert.deepEqual(counts, { listeners: 1, handlers: 7 });
+  assert.deepEqual(counts, { listeners: 1, handlers: 8 });
   assert.equal(await page(`return window.__ferrolens.listenerCount("probe");`), 4);
 });

@@ -24,6 +24,8 @@ struct Seen {
     ticks: BTreeMap<String, (u64, Option<u64>, u64)>,
     /// What frames reported.
     reports: Vec<Value>,
+    /// `slow` calls whose cancellation (abort, timeout) reached main.
+    cancelled: u64,
 }
 
 fn origin_label(origin: &Origin) -> String {
@@ -78,8 +80,24 @@ impl ExtensionMain for ProbeMain {
                 .iter()
                 .map(|(k, (n, _, bad))| (k, json!({"received": n, "outOfOrder": bad})))
                 .collect();
-            let tally = json!({"invokes": seen.invokes, "ticks": ticks, "reports": seen.reports});
+            let tally = json!({
+                "invokes": seen.invokes,
+                "ticks": ticks,
+                "reports": seen.reports,
+                "cancelled": seen.cancelled,
+            });
             async move { Ok(tally) }
+        })?;
+
+        // Never answers on its own: its task counts the cancellation (abort or timeout) it sees.
+        let s = seen.clone();
+        ipc.handle("slow", move |event, _| {
+            let s = s.clone();
+            tokio::spawn(async move {
+                event.cancelled().await;
+                s.lock().cancelled += 1;
+            });
+            std::future::pending::<Result<(), HandlerError>>()
         })?;
 
         // Answers with its argument exactly as received (Dates, Maps, typed arrays, cycles...).
