@@ -7,7 +7,6 @@ pub mod frames;
 pub mod inspector;
 pub mod lifecycle;
 pub mod manager;
-pub mod runtime;
 pub mod scheme;
 pub mod settings;
 pub mod transport;
@@ -174,7 +173,6 @@ pub fn open_main_window<R: Runtime>(
 /// Starts the desktop app.
 pub fn run() {
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
-    runtime::install();
     let cli = cli::Cli::from_env();
     let startup = cli.bench_startup;
     let devtools = cli.devtools;
