@@ -44,9 +44,14 @@ function runApp(args, { marker, timeoutMs }) {
         markedAt = performance.now() - started;
     });
     child.on("error", reject);
-    child.on("exit", (code) => {
+    child.on("exit", (code, signal) => {
       clearTimeout(timer);
-      if (code !== 0) reject(new Error(`${args.join(" ")} exited with ${code}`));
+      if (code !== 0)
+        reject(
+          new Error(
+            `${args.join(" ")} ${signal ? `was killed by ${signal}` : `exited with ${code}`}`,
+          ),
+        );
       else resolvePromise({ ms: markedAt ?? performance.now() - started, stdout });
     });
   });
