@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { problems } from "./check.mjs";
 
 const { values: opts } = parseArgs({
   options: {
@@ -116,3 +117,9 @@ const header = `Measured ${results.date} on ${results.machine.cpus} × ${results
 writeFileSync(join(out, "results.json"), JSON.stringify(results, null, 2));
 writeFileSync(join(out, "results.md"), header + md.join("\n"));
 console.log(header + md.join("\n"));
+
+const missing = problems(results, { quick: opts.quick });
+if (missing.length > 0) {
+  console.error(`The benchmark run is incomplete:\n- ${missing.join("\n- ")}`);
+  process.exit(1);
+}

@@ -127,6 +127,38 @@ export default class BenchExtension extends Renderer.LensExtension {
     const warm = quick ? 1 : 6;
     /** @type {any[]} */
     const cases = [];
+    /** @type {any[]} */
+    const throughput = [];
+
+    // Many invokes in flight at once, first thing after start-up. Besides the figure, this is
+    // the regression check for a cross-thread race in the runtime handles that crashed the app
+    // within seconds under this load (see vendor/README.md); the quick mode runs it too.
+    const concurrent = quick ? 60_000 : 100_000;
+    const inFlight = 16;
+    /** Calls `op` `concurrent` times, `inFlight` at once; resolves with calls per second. */
+    const flood = async (/** @type {() => Promise<unknown>} */ op) => {
+      let started = 0;
+      const t = performance.now();
+      await Promise.all(
+        Array.from({ length: inFlight }, async () => {
+          while (started < concurrent) {
+            started++;
+            await op();
+          }
+        }),
+      );
+      return (concurrent * 1000) / (performance.now() - t);
+    };
+    {
+      const ext = await flood(() => ipc.invoke("echo", 1));
+      const raw = await flood(() => invoke("bench_raw_echo", { value: 1 }));
+      throughput.push({
+        name: `invokes/s, ${inFlight} in flight from one frame (${concurrent} calls)`,
+        ext,
+        raw,
+        ratio: ext / raw,
+      });
+    }
     /**
      * Interleaves ext and raw so drift hits both alike; warm-up excluded. WebKit's clock ticks
      * in whole milliseconds, so each sample times a batch of calls and divides.
@@ -196,8 +228,6 @@ export default class BenchExtension extends Renderer.LensExtension {
 
     // Throughput with every frame (4) busy at once.
     const ms = quick ? 200 : 3000;
-    /** @type {any[]} */
-    const throughput = [];
     for (const [kind, rawKind, what] of [
       ["invoke", "raw-invoke", "invokes/s"],
       ["broadcast", "raw-emit", "broadcasts/s"],
@@ -246,15 +276,18 @@ export default class BenchExtension extends Renderer.LensExtension {
       );
     }
 
-    // Memory and registries around many listen/dispose cycles and invokes.
+    // Memory and registries around many listen/dispose cycles and invokes. The quick mode
+    // still sends 20,000 invokes, 16 at a time: enough concurrency to catch a cross-thread
+    // race in the runtime handles (see vendor/README.md), which crashed the app within seconds.
     const cycles = quick ? 1000 : 100_000;
+    const invokes = quick ? 20_000 : cycles;
     const before = await invoke("bench_memory");
     for (let i = 0; i < cycles; i++) ipc.listen("churn", () => {})();
     const inflight = 16;
     let done = 0;
     await Promise.all(
       Array.from({ length: inflight }, async () => {
-        while (done < cycles) {
+        while (done < invokes) {
           done++;
           await ipc.invoke("echo", done);
         }
@@ -263,6 +296,7 @@ export default class BenchExtension extends Renderer.LensExtension {
     const after = await invoke("bench_memory");
     const memory = {
       cycles,
+      invokes,
       residentBeforeBytes: before.residentBytes,
       residentAfterBytes: after.residentBytes,
       growthBytes: after.residentBytes - before.residentBytes,
@@ -304,7 +338,7 @@ function markdown(r) {
   const m = r.memory;
   lines.push(
     "",
-    `Memory: ${m.cycles} listen/dispose cycles + ${m.cycles} invokes: main process resident ${(m.residentBeforeBytes / 1048576).toFixed(1)} MiB -> ${(m.residentAfterBytes / 1048576).toFixed(1)} MiB (growth ${(m.growthBytes / 1048576).toFixed(2)} MiB, target <= 5 MiB ${m.growthBytes <= 5 * 1048576 ? "met" : "**missed**"}); registries back to their start size: ${m.registriesBack ? "yes" : "**no**"}; listeners left in the frame: ${m.frameListeners}.`,
+    `Memory: ${m.cycles} listen/dispose cycles + ${m.invokes} invokes: main process resident ${(m.residentBeforeBytes / 1048576).toFixed(1)} MiB -> ${(m.residentAfterBytes / 1048576).toFixed(1)} MiB (growth ${(m.growthBytes / 1048576).toFixed(2)} MiB, target <= 5 MiB ${m.growthBytes <= 5 * 1048576 ? "met" : "**missed**"}); registries back to their start size: ${m.registriesBack ? "yes" : "**no**"}; listeners left in the frame: ${m.frameListeners}.`,
   );
   return lines.join("\n") + "\n";
 }

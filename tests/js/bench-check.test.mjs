@@ -1,0 +1,91 @@
+// The benchmark's completeness check: a full result passes, and each kind of gap is named.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+
+import { expectedCases, problems } from "../bench/check.mjs";
+
+const stat = (/** @type {number} */ ms) => ({ p50: ms, p90: ms * 1.2, p99: ms * 1.5, n: 5 });
+const registries = { main: { example: { handlers: 2, listeners: 1 } }, tokens: 40, inFlight: 0 };
+
+/** A complete quick-mode result, shaped as the bench renderer and runner write it. @returns {any} */
+function complete() {
+  return {
+    quick: true,
+    cases: expectedCases(true).map((name) => ({
+      name,
+      ext: stat(0.6),
+      raw: stat(0.5),
+      ratio: 1.2,
+    })),
+    throughput: [
+      { name: "invokes/s, 16 in flight from one frame (60000 calls)", ext: 9000, raw: 11000 },
+      { name: "invokes/s, 4 frames busy at once", ext: 2000, raw: 3000 },
+      { name: "broadcasts/s, 4 frames busy at once", ext: 1500, raw: 1600 },
+    ].map((t) => ({ ...t, ratio: t.ext / t.raw })),
+    memory: {
+      cycles: 1000,
+      invokes: 20000,
+      residentBeforeBytes: 180e6,
+      residentAfterBytes: 179e6,
+      growthBytes: -1e6,
+      registriesBefore: registries,
+      registriesAfter: registries,
+      registriesBack: true,
+    },
+  };
+}
+
+test("a complete run has no problems, whatever its speed", () => {
+  assert.deepEqual(problems(complete(), { quick: true }), []);
+});
+
+test("the full mode expects the whole payload sweep", () => {
+  const names = expectedCases(false);
+  assert.ok(names.includes("object tree 1 MiB invoke echo"));
+  assert.ok(names.includes("Uint8Array 10 MiB invoke echo (raw: raw body)"));
+  assert.ok(
+    problems(complete(), { quick: false }).includes(
+      'case "object tree 1 MiB invoke echo" is missing',
+    ),
+  );
+});
+
+test("a missing case is named", () => {
+  const r = complete();
+  r.cases = r.cases.filter((/** @type {any} */ c) => c.name !== "broadcast main -> 8 frames");
+  assert.deepEqual(problems(r, { quick: true }), ['case "broadcast main -> 8 frames" is missing']);
+});
+
+test("a case without numbers is named, with the field", () => {
+  const r = complete();
+  r.cases[0].raw.p99 = NaN;
+  r.cases[1].ratio = Infinity;
+  r.cases[2].ext = undefined;
+  const found = problems(r, { quick: true });
+  assert.ok(found.includes('case "small invoke": raw.p99 is NaN'), found.join("\n"));
+  assert.ok(found.includes('case "small invoke, IPC inspector recording": ratio is Infinity'));
+  assert.ok(found.includes('case "broadcast main -> 1 frame": ext.p50 is undefined'));
+});
+
+test("missing or empty throughput and memory are named", () => {
+  const r = complete();
+  r.throughput = r.throughput.slice(1);
+  r.throughput[0].ext = 0;
+  delete r.memory.invokes;
+  r.memory.registriesBack = undefined;
+  r.memory.registriesAfter = {};
+  const found = problems(r, { quick: true });
+  assert.deepEqual(found, [
+    'throughput "invokes/s, 16 in flight..." is missing',
+    'throughput "invokes/s, 4 frames busy at once": ext is 0',
+    "memory.invokes is undefined",
+    "memory.registriesBack is undefined",
+    "memory.registriesAfter has no token and in-flight counts",
+  ]);
+});
+
+test("a run without memory figures is incomplete", () => {
+  const r = complete();
+  delete r.memory;
+  assert.deepEqual(problems(r, { quick: true }), ["memory is missing"]);
+});
