@@ -46,6 +46,11 @@ impl ExtensionMain for Misbehaving {
         })?;
         ipc.handle("echo", |_, args| async move { Ok(args.values().to_vec()) })?;
         ipc.handle("echo-arg", |_, args| async move { Ok(args.arg(0)) })?;
+        // Answers only after waiting, so the call cannot be answered in place.
+        ipc.handle("echo-arg-later", |_, args| async move {
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            Ok(args.into_arg(0))
+        })?;
         // Main asks a frame (named by the caller) a question and returns its answer.
         let asker = ipc.clone();
         ipc.handle("ask", move |_, args| {
@@ -752,6 +757,38 @@ fn raw_invoke_keeps_structured_values_both_ways() {
             .contains("ferrolens-channel"),
         "{missing}"
     );
+}
+
+#[test]
+fn raw_invoke_answers_alike_whether_the_handler_is_done_at_once_or_waits() {
+    use ferrolens_ipc::value::{decode, encode, Graph, Value as V};
+    let host = host();
+    let token = host.token("misbehaving");
+    let mut graph = Graph::new();
+    let date = graph.date(5.0);
+    let arg = graph.array(vec![date, V::string("x")]);
+    let root = graph.array(vec![arg]);
+    let graph = graph.with_root(root);
+    let expected = ferrolens_ipc::Args::from_graph(graph.clone())
+        .unwrap()
+        .arg(0);
+    let call = |channel: &str| {
+        let headers = [
+            ("ferrolens-extension", "misbehaving"),
+            ("ferrolens-token", token.as_str()),
+            ("ferrolens-channel", channel),
+        ];
+        raw_call(&host, "ferrolens_invoke_raw", &headers, encode(&graph))
+    };
+    for channel in ["echo-arg", "echo-arg-later"] {
+        let Ok(tauri::ipc::InvokeResponseBody::Raw(answer)) = call(channel) else {
+            panic!("{channel}: no raw answer");
+        };
+        assert_eq!(decode(&answer).unwrap(), expected, "{channel}");
+    }
+    // A handler that panics while being polled in place is still contained.
+    assert_eq!(code(&call("panic").unwrap_err()), "HANDLER_PANICKED");
+    assert_eq!(code(&call("nobody").unwrap_err()), "NO_HANDLER");
 }
 
 #[test]

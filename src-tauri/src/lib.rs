@@ -55,13 +55,28 @@ fn source_extensions_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("extensions")
 }
 
+/// Ferrolens's invoke handler: the raw invoke, answered in place when it can be (see
+/// [`commands::dispatch_invoke_raw`]), and every other command through `generated`.
+fn invoke_handler<R: Runtime>(
+    generated: impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static,
+) -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static {
+    move |invoke| {
+        if invoke.message.command() == commands::INVOKE_RAW {
+            commands::dispatch_invoke_raw(invoke);
+            true
+        } else {
+            generated(invoke)
+        }
+    }
+}
+
 /// Adds Ferrolens's commands, URI scheme and frame tracking to `base`.
 /// `run` passes the real runtime's builder; tests pass `tauri::test::mock_builder()`.
 pub fn configure<R: Runtime>(base: tauri::Builder<R>) -> tauri::Builder<R> {
     base.register_uri_scheme_protocol(scheme::SCHEME, scheme::handle)
         .manage(Frames::default())
         .manage(InFlight::default())
-        .invoke_handler(tauri::generate_handler![
+        .invoke_handler(invoke_handler(tauri::generate_handler![
             commands::ferrolens_frame_init,
             commands::ferrolens_frame_attach,
             commands::ferrolens_frame_ready,
@@ -89,13 +104,12 @@ pub fn configure<R: Runtime>(base: tauri::Builder<R>) -> tauri::Builder<R> {
             commands::ferrolens_cancel,
             commands::ferrolens_reply,
             commands::ferrolens_broadcast_raw,
-            commands::ferrolens_invoke_raw,
             commands::ferrolens_reply_raw,
             commands::ferrolens_inspector_entries,
             commands::ferrolens_inspector_record,
             commands::ferrolens_inspector_clear,
             commands::ferrolens_inspector_export,
-        ])
+        ]))
         .on_page_load(|webview, payload| {
             // A reload starts a new page: its old capabilities must go.
             if payload.event() == PageLoadEvent::Started {

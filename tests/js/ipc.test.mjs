@@ -417,14 +417,17 @@ describe("broadcast and invoke", () => {
 describe("invokeWith: timeout and cancellation", () => {
   const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
-  test("sends the timeout in whole milliseconds and a fresh call id, as headers", async () => {
+  test("sends the timeout in whole milliseconds, and a fresh call id only when abortable", async () => {
     const { extension, transport } = await activeExtension();
     transport.answerRaw("ferrolens_invoke_raw", () => "ok");
     class IpcRenderer extends Ipc {}
     const ipc = IpcRenderer.createInstance(extension);
-    assert.equal(await ipc.invokeWith({ timeout: 1500.2 }, "slow", 1), "ok");
-    await ipc.invokeWith({}, "slow");
-    const [first, second] = transport.rawOf("ferrolens_invoke_raw");
+    const signal = new AbortController().signal;
+    assert.equal(await ipc.invokeWith({ timeout: 1500.2, signal }, "slow", 1), "ok");
+    await ipc.invokeWith({ signal }, "slow");
+    await ipc.invokeWith({ timeout: 20 }, "slow");
+    await ipc.invoke("slow");
+    const [first, second, third, fourth] = transport.rawOf("ferrolens_invoke_raw");
     assert.deepEqual(Object.keys(first.headers).sort(), [
       "ferrolens-call-id",
       "ferrolens-channel",
@@ -438,7 +441,11 @@ describe("invokeWith: timeout and cancellation", () => {
     assert.match(callId, UUID);
     assert.equal("ferrolens-timeout-ms" in second.headers, false);
     assert.deepEqual(second.value, []);
+    assert.match(second.headers["ferrolens-call-id"], UUID);
     assert.notEqual(callId, second.headers["ferrolens-call-id"]);
+    // Nothing can abort these, so the core needs no id to find them by.
+    assert.deepEqual(third.headers, { ...headers("slow"), "ferrolens-timeout-ms": "20" });
+    assert.deepEqual(fourth.headers, headers("slow"));
     for (const call of transport.calls) {
       for (const value of Object.values(call.options?.headers ?? {})) {
         assert.equal(typeof value, "string");

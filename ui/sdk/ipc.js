@@ -117,8 +117,15 @@ function decodeAnswer(answer, capability, channel) {
  * @returns {Promise<unknown>}
  */
 async function call(capability, channel, bytes, more) {
-  const headers = { ...callHeaders(capability, channel), ...more };
-  const answer = await send(capability, "ferrolens_invoke_raw", channel, bytes, { headers });
+  const headers = callHeaders(capability, channel);
+  Object.assign(headers, more);
+  let answer;
+  // `send` inlined: this is every invoke's path, and each async layer costs a microtask hop.
+  try {
+    answer = await capability.transport.invoke("ferrolens_invoke_raw", bytes, { headers });
+  } catch (reason) {
+    throw toIpcError(reason, { extension: capability.extension, channel });
+  }
   return decodeAnswer(answer, capability, channel);
 }
 
@@ -357,9 +364,10 @@ export class Ipc {
       );
     if (signal?.aborted) return Promise.reject(cancelled());
 
-    const callId = crypto.randomUUID();
+    // Only a call that can be aborted needs an id for the core to find it by.
+    const callId = signal === undefined ? undefined : crypto.randomUUID();
     /** @type {Record<string, string>} */
-    const headers = { "ferrolens-call-id": callId };
+    const headers = callId === undefined ? {} : { "ferrolens-call-id": callId };
     // The core takes whole milliseconds.
     if (timeout !== undefined) headers["ferrolens-timeout-ms"] = String(Math.ceil(timeout));
     const pending = call(capability, channel, bytes, headers);

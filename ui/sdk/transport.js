@@ -48,7 +48,15 @@ function tauriGlobals() {
  */
 export function tauriTransport() {
   return {
-    invoke: async (command, args, options) => tauriGlobals().core.invoke(command, args, options),
+    // Not an async function: the promise Tauri's invoke returns is passed on as it is, one
+    // microtask hop fewer on every call.
+    invoke: (command, args, options) => {
+      try {
+        return tauriGlobals().core.invoke(command, args, options);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    },
     listen: async (event, handler, target) =>
       tauriGlobals().event.listen(
         event,

@@ -92,6 +92,18 @@ impl Args {
         }
     }
 
+    /// Argument `index` as a graph of its own, like [`Args::arg`], without copying: the
+    /// arguments' graph becomes the answer's. The way to forward or echo a large argument.
+    pub fn into_arg(self, index: usize) -> Graph {
+        match self.value(index) {
+            Some(value) => {
+                let value = value.clone();
+                self.graph.with_root(value)
+            }
+            None => Graph::new(),
+        }
+    }
+
     /// Argument `index` decoded as `T`. A missing argument decodes as `undefined`, so `Option<T>`
     /// parameters may be left out. Errors name the argument and the path inside it.
     pub fn get<T: DeserializeOwned>(&self, index: usize) -> Result<T, IpcError> {
@@ -224,6 +236,27 @@ mod tests {
         assert_eq!(back.get::<Vec<u8>>(0).unwrap(), [1, 2, 3]);
         assert!(back.value(2).unwrap().is_undefined());
         assert_eq!(back.arg(0), args.arg(0));
+    }
+
+    #[test]
+    fn an_argument_taken_without_copying_encodes_as_the_copied_one() {
+        // A shared node and a cycle inside argument 1, after an argument 0 that is not sent.
+        let mut graph = Graph::new();
+        let skipped = graph.object(vec![("x", Value::Null)]);
+        let shared = graph.date(1.0);
+        let inner = graph.array(vec![shared.clone(), shared]);
+        let outer = graph.object(vec![("inner", inner)]);
+        if let Value::Ref(id) = &outer {
+            if let Some(Node::Object(entries)) = graph.node_mut(*id) {
+                entries.push(("me".into(), outer.clone()));
+            }
+        }
+        let root = graph.array(vec![skipped, outer]);
+        let args = Args::from_graph(graph.with_root(root)).unwrap();
+        let copied = ferrolens_value::encode(&args.arg(1));
+        let taken = args.clone().into_arg(1);
+        assert_eq!(ferrolens_value::encode(&taken), copied);
+        assert_eq!(args.clone().into_arg(5), Graph::new());
     }
 
     #[test]

@@ -5,14 +5,17 @@
 //! and an answer comes back as raw bytes. The JSON form takes `args` as a JSON array, for plain
 //! callers; its answers are JSON (where JSON can say them).
 
+use std::future::Future;
+use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
 use ferrolens_ipc::{
     Args, Channel, ErrorCode, ExtensionId, Graph, InvokeOptions, IpcError, Origin,
 };
 use serde_json::Value;
-use tauri::ipc::{InvokeBody, Request, Response};
-use tauri::{Runtime, State, Webview};
+use tauri::http::HeaderMap;
+use tauri::ipc::{Invoke, InvokeBody, InvokeError, Request, Response};
+use tauri::{Manager, Runtime, State, Webview};
 use tokio_util::sync::CancellationToken;
 
 use super::InFlight;
@@ -58,9 +61,8 @@ fn authorize<R: Runtime>(
     Ok((id, channel, Origin::frame(frame)))
 }
 
-fn header<'a>(request: &'a Request<'_>, name: &str) -> Result<Option<&'a str>, IpcError> {
-    request
-        .headers()
+fn header<'a>(headers: &'a HeaderMap, name: &str) -> Result<Option<&'a str>, IpcError> {
+    headers
         .get(name)
         .map(|v| {
             v.to_str().map_err(|_| {
@@ -73,14 +75,14 @@ fn header<'a>(request: &'a Request<'_>, name: &str) -> Result<Option<&'a str>, I
         .transpose()
 }
 
-fn required(request: &Request<'_>, name: &str) -> Result<String, IpcError> {
-    header(request, name)?
+fn required(headers: &HeaderMap, name: &str) -> Result<String, IpcError> {
+    header(headers, name)?
         .map(str::to_string)
         .ok_or_else(|| IpcError::new(ErrorCode::BadPayload, format!("header {name} is missing")))
 }
 
-fn parsed<T: std::str::FromStr>(request: &Request<'_>, name: &str) -> Result<Option<T>, IpcError> {
-    header(request, name)?
+fn parsed<T: std::str::FromStr>(headers: &HeaderMap, name: &str) -> Result<Option<T>, IpcError> {
+    header(headers, name)?
         .map(|v| {
             v.parse().map_err(|_| {
                 IpcError::new(
@@ -92,16 +94,16 @@ fn parsed<T: std::str::FromStr>(request: &Request<'_>, name: &str) -> Result<Opt
         .transpose()
 }
 
-fn call_of(request: &Request<'_>) -> Result<Call, IpcError> {
+fn call_of(headers: &HeaderMap) -> Result<Call, IpcError> {
     Ok(Call {
-        extension: required(request, header::EXTENSION)?,
-        token: required(request, header::TOKEN)?,
-        channel: required(request, header::CHANNEL)?,
+        extension: required(headers, header::EXTENSION)?,
+        token: required(headers, header::TOKEN)?,
+        channel: required(headers, header::CHANNEL)?,
     })
 }
 
-fn raw_args(request: &Request<'_>) -> Result<Args, IpcError> {
-    match request.body() {
+fn raw_args(body: &InvokeBody) -> Result<Args, IpcError> {
+    match body {
         InvokeBody::Raw(bytes) => Args::decode(bytes),
         InvokeBody::Json(_) => Err(IpcError::new(
             ErrorCode::BadPayload,
@@ -214,8 +216,10 @@ pub fn ferrolens_broadcast_raw<R: Runtime>(
     frames: State<'_, Frames>,
     request: Request<'_>,
 ) -> Result<(), IpcError> {
-    let call = call_of(&request)?;
-    broadcast(&webview, &manager, &frames, call, || raw_args(&request))
+    let call = call_of(request.headers())?;
+    broadcast(&webview, &manager, &frames, call, || {
+        raw_args(request.body())
+    })
 }
 
 #[allow(clippy::too_many_arguments)] // one per protocol field, as JS names them
@@ -250,23 +254,58 @@ pub async fn ferrolens_invoke<R: Runtime>(
     to_json(answer.await?)
 }
 
-#[tauri::command]
-pub async fn ferrolens_invoke_raw<R: Runtime>(
-    webview: Webview<R>,
-    manager: State<'_, ExtensionManager>,
-    frames: State<'_, Frames>,
-    in_flight: State<'_, InFlight>,
-    request: Request<'_>,
+/// The name of the raw invoke command, which [`dispatch_invoke_raw`] answers.
+pub const INVOKE_RAW: &str = "ferrolens_invoke_raw";
+
+/// Answers a `ferrolens_invoke_raw` call (the SDK's invoke).
+///
+/// Why not a `#[tauri::command]`: an async command always answers from the async runtime, so
+/// even a handler that is done at once costs a hop to a worker thread and another back to the
+/// main loop, most of a small call's overhead. This polls the call once on the thread that
+/// received it (the main thread, inside the async runtime's context) and answers right there
+/// when it is ready; only a call that has to wait moves to the runtime.
+pub fn dispatch_invoke_raw<R: Runtime>(invoke: Invoke<R>) {
+    let Invoke {
+        message, resolver, ..
+    } = invoke;
+    let call = async move {
+        let webview = message.webview_ref();
+        let answer = invoke_raw(
+            webview,
+            &webview.state::<ExtensionManager>(),
+            &webview.state::<Frames>(),
+            &webview.state::<InFlight>(),
+            message.headers(),
+            message.payload(),
+        )
+        .await;
+        answer.map_err(InvokeError::from)
+    };
+    let mut call = Box::pin(call);
+    let mut context = Context::from_waker(Waker::noop());
+    match in_runtime(|| call.as_mut().poll(&mut context)) {
+        Poll::Ready(answer) => resolver.respond(answer),
+        Poll::Pending => resolver.respond_async(call),
+    }
+}
+
+async fn invoke_raw<R: Runtime>(
+    webview: &Webview<R>,
+    manager: &ExtensionManager,
+    frames: &Frames,
+    in_flight: &InFlight,
+    headers: &HeaderMap,
+    body: &InvokeBody,
 ) -> Result<Response, IpcError> {
-    let call = call_of(&request)?;
-    let timeout_ms = parsed(&request, header::TIMEOUT_MS)?;
-    let call_id = header(&request, header::CALL_ID)?.map(str::to_string);
-    let args = raw_args(&request);
+    let call = call_of(headers)?;
+    let timeout_ms = parsed(headers, header::TIMEOUT_MS)?;
+    let call_id = header(headers, header::CALL_ID)?.map(str::to_string);
+    let args = raw_args(body);
     let answer = invoke(
-        &webview,
-        &manager,
-        &frames,
-        &in_flight,
+        webview,
+        manager,
+        frames,
+        in_flight,
         call,
         || args,
         timeout_ms,
@@ -349,9 +388,9 @@ pub fn ferrolens_reply_raw<R: Runtime>(
     frames: State<'_, Frames>,
     request: Request<'_>,
 ) -> Result<(), IpcError> {
-    let extension = required(&request, header::EXTENSION)?;
-    let token = required(&request, header::TOKEN)?;
-    let id = parsed(&request, header::REQUEST)?.ok_or_else(|| {
+    let extension = required(request.headers(), header::EXTENSION)?;
+    let token = required(request.headers(), header::TOKEN)?;
+    let id = parsed(request.headers(), header::REQUEST)?.ok_or_else(|| {
         IpcError::new(
             ErrorCode::BadPayload,
             format!("header {} is missing", header::REQUEST),

@@ -18,8 +18,9 @@ impl ExtensionMain for BenchMain {
     fn on_activate(&self, ctx: &ExtensionContext) -> Result<(), HandlerError> {
         let ipc = ctx.ipc();
         ipc.handle("echo", |_, args| async move {
-            // The argument itself, with full fidelity (typed arrays stay typed arrays).
-            Ok(args.arg(0))
+            // The argument itself, with full fidelity (typed arrays stay typed arrays), moved
+            // rather than copied, as the raw baseline's command moves its value.
+            Ok(args.into_arg(0))
         })?;
         // Main's listener, counted like the raw baseline's Rust listener.
         let pings = Arc::new(AtomicU64::new(0));
