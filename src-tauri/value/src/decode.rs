@@ -125,11 +125,13 @@ enum Slot {
     Cause,
 }
 
+/// What one read produced. Small on purpose: it is returned for every value, while a container
+/// goes straight onto the stack (`Opened`) instead of travelling through here.
 enum Item {
     Value(Value),
     Hole,
     Absent,
-    Open(Frame),
+    Opened,
 }
 
 /// A container whose body is being read.
@@ -184,11 +186,8 @@ impl Decoder<'_> {
                 None => Slot::Plain,
                 Some(frame) => self.prepare(frame)?,
             };
-            let mut delivered = match self.item(slot)? {
-                Item::Open(frame) => {
-                    stack.push(frame);
-                    None
-                }
+            let mut delivered = match self.item(slot, &mut stack)? {
+                Item::Opened => None,
                 item => Some(item),
             };
             // Deliver the item, closing every container it completes.
@@ -303,7 +302,8 @@ impl Decoder<'_> {
         Ok(id)
     }
 
-    fn item(&mut self, slot: Slot) -> Result<Item, DecodeError> {
+    /// Reads one value in `slot`; a container's frame is pushed onto `stack`.
+    fn item(&mut self, slot: Slot, stack: &mut Vec<Frame>) -> Result<Item, DecodeError> {
         let offset = self.r.pos;
         let tag = self.r.u8("a value")?;
         let placeholder = || Node::Object(Vec::new());
@@ -325,12 +325,13 @@ impl Decoder<'_> {
             OBJECT => {
                 let id = self.define(offset, placeholder())?;
                 let left = self.r.count(3, "object property count")?;
-                Item::Open(Frame::Object {
+                stack.push(Frame::Object {
                     id,
                     left,
                     entries: Vec::with_capacity(left),
                     key: None,
-                })
+                });
+                Item::Opened
             }
             ARRAY => {
                 let id = self.define(offset, placeholder())?;
@@ -338,50 +339,54 @@ impl Decoder<'_> {
                 if length as u64 > u64::from(u32::MAX) {
                     return Err(self.r.error_at(offset, Kind::ArrayTooLong(length as u64)));
                 }
-                Item::Open(Frame::Array {
+                stack.push(Frame::Array {
                     id,
                     elements_left: length,
                     elements: Vec::with_capacity(length),
                     props_left: None,
                     props: Vec::new(),
                     key: None,
-                })
+                });
+                Item::Opened
             }
             MAP => {
                 let id = self.define(offset, placeholder())?;
                 let left = self.r.count(2, "Map size")?;
-                Item::Open(Frame::Map {
+                stack.push(Frame::Map {
                     id,
                     left,
                     entries: Vec::with_capacity(left),
                     key: None,
-                })
+                });
+                Item::Opened
             }
             SET => {
                 let id = self.define(offset, placeholder())?;
                 let left = self.r.count(1, "Set size")?;
-                Item::Open(Frame::Set {
+                stack.push(Frame::Set {
                     id,
                     left,
                     items: Vec::with_capacity(left),
-                })
+                });
+                Item::Opened
             }
             ERROR => {
                 let id = self.define(offset, placeholder())?;
                 let name = self.string_value()?;
                 let name = name.as_str().map_or(ErrorName::Error, ErrorName::from_name);
                 let message = self.optional_string()?;
-                let stack = self.optional_string()?;
-                Item::Open(Frame::Error {
+                let trace = self.optional_string()?;
+                stack.push(Frame::Error {
                     id,
                     error: ErrorNode {
                         name,
                         message,
-                        stack,
+                        stack: trace,
                         cause: None,
                     },
                     done: false,
-                })
+                });
+                Item::Opened
             }
             DATE => {
                 let id = self.define(offset, placeholder())?;
