@@ -270,11 +270,20 @@ pub fn dispatch_invoke_raw<R: Runtime>(invoke: Invoke<R>) {
     } = invoke;
     let call = async move {
         let webview = message.webview_ref();
+        let (Some(manager), Some(frames), Some(in_flight)) = (
+            webview.try_state::<ExtensionManager>(),
+            webview.try_state::<Frames>(),
+            webview.try_state::<InFlight>(),
+        ) else {
+            return Err(InvokeError::from(
+                "Ferrolens's extension manager is not running",
+            ));
+        };
         let answer = invoke_raw(
             webview,
-            &webview.state::<ExtensionManager>(),
-            &webview.state::<Frames>(),
-            &webview.state::<InFlight>(),
+            &manager,
+            &frames,
+            &in_flight,
             message.headers(),
             message.payload(),
         )
