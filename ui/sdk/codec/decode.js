@@ -25,9 +25,46 @@ const viewConstructors = VIEW_KINDS.map((name) => /** @type {any} */ (globalThis
 
 const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
-/** Recently decoded short ASCII object keys, by a hash of their bytes. */
-const KEY_CACHE_SIZE = 4096;
-const keyCache = /** @type {string[]} */ (new Array(KEY_CACHE_SIZE).fill(""));
+// Recently decoded short ASCII strings (keys, and values such as names and enum-like words), by
+// a hash of their bytes. Keys and values repeat: a hit allocates nothing, and gives keys that are
+// the same (internalized) strings for property stores.
+const SHORT_STRING = 32;
+const STRING_CACHE_SIZE = 4096;
+const stringCache = /** @type {string[]} */ (new Array(STRING_CACHE_SIZE).fill(""));
+/** The bytes of each cached string, SHORT_STRING per slot: comparing bytes to bytes is cheaper
+ * than reading the string's characters. */
+const stringCacheBytes = new Uint8Array(STRING_CACHE_SIZE * SHORT_STRING);
+
+/**
+ * The string of `bytes[start..end)` if they are all ASCII, else null.
+ * @param {Uint8Array} bytes @param {number} start @param {number} end
+ * @returns {string | null}
+ */
+function shortAscii(bytes, start, end) {
+  const length = end - start;
+  let hash = length;
+  for (let i = start; i < end; i++) {
+    const b = bytes[i];
+    if (b >= 0x80) return null;
+    hash = (Math.imul(hash, 31) + b) | 0;
+  }
+  const slot = hash & (STRING_CACHE_SIZE - 1);
+  const cached = stringCache[slot];
+  const at = slot * SHORT_STRING;
+  if (cached.length === length) {
+    let j = 0;
+    while (j < length && stringCacheBytes[at + j] === bytes[start + j]) j++;
+    if (j === length) return cached;
+  }
+  let s = "";
+  for (let i = start; i < end; i++) {
+    const b = bytes[i];
+    s += String.fromCharCode(b);
+    stringCacheBytes[at + i - start] = b;
+  }
+  stringCache[slot] = s;
+  return s;
+}
 
 /** Placeholder id of an object whose body is being read and which does not exist yet. */
 const PENDING = Symbol("pending");
@@ -159,22 +196,15 @@ class Decoder {
   /** @param {number} at offset of the tag */
   utf8Body(at) {
     const length = this.count(1, "string byte length");
-    const bytes = this.bytes;
     const start = this.pos;
     const end = start + length;
     this.pos = end;
-    if (length < 32) {
-      let s = "";
-      let i = start;
-      for (; i < end; i++) {
-        const b = bytes[i];
-        if (b >= 0x80) break;
-        s += String.fromCharCode(b);
-      }
-      if (i === end) return s;
+    if (length < SHORT_STRING) {
+      const s = shortAscii(this.bytes, start, end);
+      if (s !== null) return s;
     }
     try {
-      return utf8.decode(bytes.subarray(start, end));
+      return utf8.decode(this.bytes.subarray(start, end));
     } catch (e) {
       throw this.fail("invalid UTF-8 in the string", at, e);
     }
@@ -384,37 +414,38 @@ class Decoder {
     if (at >= this.end) throw this.fail("truncated: expected a value, found the end");
     const tag = this.bytes[at];
     this.pos = at + 1;
+    // Literal cases: engines compile them to a jump table.
     switch (tag) {
-      case Tag.UNDEFINED:
+      case 0x00 /* UNDEFINED */:
         return undefined;
-      case Tag.NULL:
+      case 0x01 /* NULL */:
         return null;
-      case Tag.FALSE:
+      case 0x02 /* FALSE */:
         return false;
-      case Tag.TRUE:
+      case 0x03 /* TRUE */:
         return true;
-      case Tag.INT32: {
+      case 0x04 /* INT32 */: {
         this.need(4, "int32");
         const n = this.view.getInt32(this.pos, true);
         this.pos += 4;
         return n;
       }
-      case Tag.FLOAT64:
+      case 0x05 /* FLOAT64 */:
         return this.f64();
-      case Tag.BIGINT:
+      case 0x06 /* BIGINT */:
         return this.bigIntBody(at);
-      case Tag.STRING:
+      case 0x07 /* STRING */:
         return this.utf8Body(at);
-      case Tag.STRING_UTF16:
+      case 0x08 /* STRING_UTF16 */:
         return this.utf16Body();
-      case Tag.OBJECT: {
+      case 0x10 /* OBJECT */: {
         const object = {};
         this.ids.push(object);
         const n = this.count(3, "object property count");
         if (n > 0) this.push(F_OBJECT, object, n);
         return object;
       }
-      case Tag.ARRAY: {
+      case 0x11 /* ARRAY */: {
         /** @type {unknown[]} */
         const array = [];
         this.ids.push(array);
@@ -423,45 +454,45 @@ class Decoder {
         this.push(F_ARRAY, array, length);
         return array;
       }
-      case Tag.DATE:
+      case 0x12 /* DATE */:
         return this.dated();
-      case Tag.REGEXP:
+      case 0x13 /* REGEXP */:
         return this.regExpBody(at);
-      case Tag.MAP: {
+      case 0x14 /* MAP */: {
         const map = new Map();
         this.ids.push(map);
         const n = this.count(2, "Map size");
         if (n > 0) this.push(F_MAP, map, n);
         return map;
       }
-      case Tag.SET: {
+      case 0x15 /* SET */: {
         const set = new Set();
         this.ids.push(set);
         const n = this.count(1, "Set size");
         if (n > 0) this.push(F_SET, set, n);
         return set;
       }
-      case Tag.ARRAY_BUFFER:
+      case 0x16 /* ARRAY_BUFFER */:
         return this.arrayBufferBody();
-      case Tag.VIEW:
+      case 0x17 /* VIEW */:
         return this.viewBody(at);
-      case Tag.ERROR:
+      case 0x18 /* ERROR */:
         return this.errorBody(at);
-      case Tag.NUMBER_OBJECT: {
+      case 0x19 /* NUMBER_OBJECT */: {
         const id = this.ids.length;
         this.ids.push(PENDING);
         const object = Object(this.f64());
         this.ids[id] = object;
         return object;
       }
-      case Tag.STRING_OBJECT: {
+      case 0x1a /* STRING_OBJECT */: {
         const id = this.ids.length;
         this.ids.push(PENDING);
         const object = Object(this.string("a String object"));
         this.ids[id] = object;
         return object;
       }
-      case Tag.BOOLEAN_OBJECT: {
+      case 0x1b /* BOOLEAN_OBJECT */: {
         const id = this.ids.length;
         this.ids.push(PENDING);
         const b = this.byte("a Boolean object's byte");
@@ -470,18 +501,18 @@ class Decoder {
         this.ids[id] = object;
         return object;
       }
-      case Tag.BIGINT_OBJECT: {
+      case 0x1c /* BIGINT_OBJECT */: {
         const id = this.ids.length;
         this.ids.push(PENDING);
         const object = Object(this.bigIntBody(at));
         this.ids[id] = object;
         return object;
       }
-      case Tag.BACKREF:
+      case 0x20 /* BACKREF */:
         return this.backReference(at);
-      case Tag.HOLE:
+      case 0x0f /* HOLE */:
         throw this.fail("array hole outside an array's elements", at);
-      case Tag.ABSENT:
+      case 0x0e /* ABSENT */:
         throw this.fail("absent marker outside an Error's cause", at);
       default:
         throw this.fail(`unknown tag ${tagText(tag)}`, at);
@@ -498,45 +529,9 @@ class Decoder {
   key(what) {
     const at = this.pos;
     if (at >= this.end) throw this.fail(`truncated: expected ${what}, found the end`);
-    const bytes = this.bytes;
-    const tag = bytes[at];
+    const tag = this.bytes[at];
     this.pos = at + 1;
-    if (tag === Tag.STRING) {
-      // Keys repeat: short ASCII ones come from a cache, which saves allocating them and makes
-      // them the same (internalized) strings for property stores.
-      const length = bytes[at + 1];
-      const start = at + 2;
-      const end = start + length;
-      if (length < 0x20 && end <= this.end) {
-        let hash = length;
-        let i = start;
-        for (; i < end; i++) {
-          const b = bytes[i];
-          if (b >= 0x80) break;
-          hash = (Math.imul(hash, 31) + b) | 0;
-        }
-        if (i === end) {
-          this.pos = end;
-          const slot = hash & (KEY_CACHE_SIZE - 1);
-          const cached = keyCache[slot];
-          if (cached.length === length) {
-            let same = true;
-            for (let j = 0; j < length; j++) {
-              if (cached.charCodeAt(j) !== bytes[start + j]) {
-                same = false;
-                break;
-              }
-            }
-            if (same) return cached;
-          }
-          let key = "";
-          for (let j = start; j < end; j++) key += String.fromCharCode(bytes[j]);
-          keyCache[slot] = key;
-          return key;
-        }
-      }
-      return this.utf8Body(at);
-    }
+    if (tag === Tag.STRING) return this.utf8Body(at);
     if (tag === Tag.STRING_UTF16) return this.utf16Body();
     throw this.fail(`${what} is not a string (tag ${tagText(tag)})`, at);
   }

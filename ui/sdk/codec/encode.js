@@ -206,15 +206,27 @@ function keyText(key) {
   }
 }
 
+/**
+ * A buffer to encode into, kept between calls: growing one from 1 KiB to the size of a large
+ * message (and zeroing each step) costs about as much as writing it. Not kept past this size.
+ * @type {Uint8Array | null}
+ */
+let spareBuffer = null;
+const SPARE_MAX = 2 << 20;
+
 class Encoder {
   /** @param {string} root */
   constructor(root) {
     this.root = root;
-    this.buf = new Uint8Array(1024);
+    // The spare buffer of the last encode, if no other encode (a getter's) holds it.
+    this.buf = spareBuffer ?? new Uint8Array(1024);
+    spareBuffer = null;
     this.view = new DataView(this.buf.buffer);
     this.pos = 0;
     /** @type {Map<object, number>} object id of each object written so far */
     this.ids = new Map();
+    /** the next object id (the Map's size, without calling its getter) */
+    this.nextId = 0;
     /** @type {Frame[]} the explicit stack; frames are reused, `depth` of them are open */
     this.frames = [];
     this.depth = 0;
@@ -276,8 +288,12 @@ class Encoder {
     this.ensure(9);
     const pos = this.pos;
     if ((n | 0) === n && (n !== 0 || 1 / n > 0)) {
-      this.buf[pos] = Tag.INT32;
-      this.view.setInt32(pos + 1, n, true);
+      const buf = this.buf;
+      buf[pos] = Tag.INT32;
+      buf[pos + 1] = n;
+      buf[pos + 2] = n >> 8;
+      buf[pos + 3] = n >> 16;
+      buf[pos + 4] = n >> 24;
       this.pos = pos + 5;
     } else {
       this.buf[pos] = Tag.FLOAT64;
@@ -421,7 +437,7 @@ class Encoder {
   seen(object) {
     const id = this.ids.get(object);
     if (id === undefined) {
-      this.ids.set(object, this.ids.size);
+      this.ids.set(object, this.nextId++);
       return false;
     }
     this.byte(Tag.BACKREF);
@@ -436,36 +452,41 @@ class Encoder {
    * @returns {boolean} whether a frame was pushed
    */
   value(value) {
-    switch (typeof value) {
-      case "number":
-        this.number(value);
-        return false;
-      case "string":
-        this.string(value);
-        return false;
-      case "boolean":
-        this.byte(value ? Tag.TRUE : Tag.FALSE);
-        return false;
-      case "undefined":
-        this.byte(Tag.UNDEFINED);
-        return false;
-      case "bigint":
-        this.byte(Tag.BIGINT);
-        this.bigIntBody(value);
-        return false;
-      case "object":
-        if (value === null) {
-          this.byte(Tag.NULL);
-          return false;
-        }
-        return this.object(value);
-      case "symbol":
-        throw this.refuse(String(value));
-      case "function":
-        throw this.refuse(value.name ? `function ${value.name}` : "an anonymous function");
-      default:
-        throw this.refuse(`a value of type ${typeof value}`);
+    // `typeof x === "..."` tests, not a switch on the typeof string: engines compile each to a
+    // type check without making the string.
+    if (typeof value === "string") {
+      this.string(value);
+      return false;
     }
+    if (typeof value === "number") {
+      this.number(value);
+      return false;
+    }
+    if (typeof value === "object") {
+      if (value === null) {
+        this.byte(Tag.NULL);
+        return false;
+      }
+      return this.object(value);
+    }
+    if (typeof value === "boolean") {
+      this.byte(value ? Tag.TRUE : Tag.FALSE);
+      return false;
+    }
+    if (typeof value === "undefined") {
+      this.byte(Tag.UNDEFINED);
+      return false;
+    }
+    if (typeof value === "bigint") {
+      this.byte(Tag.BIGINT);
+      this.bigIntBody(value);
+      return false;
+    }
+    if (typeof value === "symbol") throw this.refuse(String(value));
+    if (typeof value === "function") {
+      throw this.refuse(value.name ? `function ${value.name}` : "an anonymous function");
+    }
+    throw this.refuse(`a value of type ${typeof value}`);
   }
 
   /** @param {object} value @returns {boolean} whether a frame was pushed */
@@ -809,6 +830,10 @@ class Encoder {
 
   /** Writes the pair count of a closed F_OBJECT / F_ARRAY_PROPS frame. @param {Frame} frame */
   closePairs(frame) {
+    if (frame.countSize === 1 && frame.count < 0x80) {
+      this.buf[frame.countAt] = frame.count;
+      return;
+    }
     const size = varintSize(frame.count);
     const end = this.pos;
     if (size < frame.countSize) {
@@ -878,7 +903,11 @@ class Encoder {
           let first = frame.index === -1 ? frame.end : frame.i;
           while (first < keys.length && isIndex(keys[first])) first++;
           this.pop();
-          this.openPairs(F_ARRAY_PROPS, target, keys, first);
+          if (first === keys.length) {
+            this.byte(0); // no properties: the usual case, without a frame for them
+          } else {
+            this.openPairs(F_ARRAY_PROPS, target, keys, first);
+          }
           break;
         }
         case F_MAP:
@@ -1054,9 +1083,13 @@ function varintSize(n) {
  */
 export function encode(value, options) {
   const encoder = new Encoder(options?.path ?? "value");
-  encoder.byte(FORMAT_VERSION);
-  if (encoder.value(value)) encoder.run();
-  return encoder.buf.slice(0, encoder.pos);
+  try {
+    encoder.byte(FORMAT_VERSION);
+    if (encoder.value(value)) encoder.run();
+    return encoder.buf.slice(0, encoder.pos);
+  } finally {
+    if (encoder.buf.length <= SPARE_MAX) spareBuffer = encoder.buf;
+  }
 }
 
 export { isIndex };
