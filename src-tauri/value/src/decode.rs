@@ -85,6 +85,17 @@ impl<'a> Reader<'a> {
     }
 
     fn varint(&mut self, what: &'static str) -> Result<u64, DecodeError> {
+        // Most varints are one byte.
+        if let Some(&byte) = self.bytes.get(self.pos) {
+            if byte < 0x80 {
+                self.pos += 1;
+                return Ok(u64::from(byte));
+            }
+        }
+        self.varint_long(what)
+    }
+
+    fn varint_long(&mut self, what: &'static str) -> Result<u64, DecodeError> {
         let start = self.pos;
         let mut value: u64 = 0;
         for i in 0..10 {
@@ -125,47 +136,89 @@ enum Slot {
     Cause,
 }
 
-/// What one read produced. Small on purpose: it is returned for every value, while a container
-/// goes straight onto the stack (`Opened`) instead of travelling through here.
+/// What one read produced.
 enum Item {
     Value(Value),
     Hole,
     Absent,
-    Opened,
+    /// A container whose body follows. Its id is known already, so the parent stores the
+    /// reference at once and only the body goes onto the stack.
+    Open(Open),
 }
 
-/// A container whose body is being read.
-enum Frame {
-    Object {
-        id: NodeId,
-        left: usize,
-        entries: Vec<(JsString, Value)>,
-        key: Option<JsString>,
-    },
+/// A container just opened: its id, how many values its body starts with, and its kind.
+struct Open {
+    id: NodeId,
+    count: usize,
+    kind: OpenKind,
+}
+
+enum OpenKind {
+    Object,
+    Array,
+    Map,
+    Set,
+    Error(Box<ErrorNode>),
+}
+
+/// A container whose body is being read; its node is written when it closes.
+struct Frame {
+    id: NodeId,
+    /// Values read, and to read, in the current part of the body (for an Error, its cause).
+    read: usize,
+    count: usize,
+    body: Body,
+}
+
+enum Body {
+    Object(Vec<(JsString, Value)>),
+    /// `props` is `None` while the elements are read, until the property count is.
     Array {
-        id: NodeId,
-        elements_left: usize,
         elements: Vec<Option<Value>>,
-        props_left: Option<usize>,
-        props: Vec<(JsString, Value)>,
-        key: Option<JsString>,
+        props: Option<Vec<(JsString, Value)>>,
     },
+    /// `key` holds an entry's key until its value is read.
     Map {
-        id: NodeId,
-        left: usize,
         entries: Vec<(Value, Value)>,
         key: Option<Value>,
     },
-    Set {
-        id: NodeId,
-        left: usize,
-        items: Vec<Value>,
-    },
-    Error {
-        id: NodeId,
-        error: ErrorNode,
-        done: bool,
-    },
+    Set(Vec<Value>),
+    Error(Box<ErrorNode>),
+}
+
+impl Frame {
+    fn new(open: Open) -> Self {
+        let Open { id, count, kind } = open;
+        let body = match kind {
+            OpenKind::Object => Body::Object(Vec::with_capacity(count)),
+            OpenKind::Array => Body::Array {
+                elements: Vec::with_capacity(count),
+                props: None,
+            },
+            OpenKind::Map => Body::Map {
+                entries: Vec::with_capacity(count),
+                key: None,
+            },
+            OpenKind::Set => Body::Set(Vec::with_capacity(count)),
+            OpenKind::Error(error) => Body::Error(error),
+        };
+        Frame {
+            id,
+            read: 0,
+            count,
+            body,
+        }
+    }
+}
+
+/// The value of an item read in a plain slot, and the container it opened if any.
+fn plain(item: Item) -> (Value, Option<Open>) {
+    match item {
+        Item::Value(value) => (value, None),
+        Item::Open(open) => (Value::Ref(open.id), Some(open)),
+        // `item` refuses holes and absent markers outside their slots.
+        Item::Hole | Item::Absent => (Value::Undefined, None),
+    }
 }
 
 struct Decoder<'a> {
@@ -176,121 +229,170 @@ struct Decoder<'a> {
 impl Decoder<'_> {
     fn run(&mut self) -> Result<Value, DecodeError> {
         let mut stack: Vec<Frame> = Vec::new();
+        let (root, open) = plain(self.item(Slot::Plain)?);
+        stack.extend(open.map(Frame::new));
         loop {
-            if stack.len() >= MAX_DEPTH && !self.absent_cause_next(stack.last()) {
-                // A value inside MAX_DEPTH containers: refused before its key, as codec.js does
-                // (an Error's absent marker is no value).
-                return Err(self.r.error_at(self.r.pos, Kind::TooDeep));
-            }
-            let slot = match stack.last_mut() {
-                None => Slot::Plain,
-                Some(frame) => self.prepare(frame)?,
+            // A value inside MAX_DEPTH containers is refused before its key, as codec.js does.
+            let deep = stack.len() >= MAX_DEPTH;
+            let Some(top) = stack.last_mut() else {
+                return Ok(root);
             };
-            let mut delivered = match self.item(slot, &mut stack)? {
-                Item::Opened => None,
-                item => Some(item),
-            };
-            // Deliver the item, closing every container it completes.
-            loop {
-                let Some(top) = stack.last_mut() else {
-                    match delivered {
-                        Some(Item::Value(root)) => return Ok(root),
-                        // Slots at the root are plain, so only values get here.
-                        _ => unreachable!("only a value can stand at the root"),
-                    }
-                };
-                if let Some(item) = delivered.take() {
-                    accept(top, item);
+            match self.fill(top, deep)? {
+                Some(open) => stack.push(Frame::new(open)),
+                None => {
+                    let frame = stack.pop().expect("the stack has a top frame");
+                    self.close(frame);
                 }
-                if self.needs_more(top)? {
-                    break;
-                }
-                let frame = stack.pop().expect("the stack has a top frame");
-                delivered = Some(Item::Value(self.close(frame)));
             }
         }
     }
 
-    /// True when `frame` is an Error whose cause is the absent marker.
-    fn absent_cause_next(&self, frame: Option<&Frame>) -> bool {
-        matches!(frame, Some(Frame::Error { .. })) && self.r.bytes.get(self.r.pos) == Some(&ABSENT)
+    fn too_deep(&self) -> DecodeError {
+        self.r.error_at(self.r.pos, Kind::TooDeep)
     }
 
-    /// Reads what precedes the next value of `frame` (a key) and says which slot it is.
-    fn prepare(&mut self, frame: &mut Frame) -> Result<Slot, DecodeError> {
-        Ok(match frame {
-            Frame::Object { key, .. } => {
-                *key = Some(self.string_value()?);
-                Slot::Plain
-            }
-            Frame::Array {
-                elements_left, key, ..
-            } => {
-                if *elements_left > 0 {
-                    Slot::Element
-                } else {
-                    let at = self.r.pos;
-                    let k = self.string_value()?;
-                    if k == "length" || k.as_str().is_some_and(is_index) {
-                        return Err(self.r.error_at(at, Kind::IndexPropertyKey(k.to_string())));
+    /// Reads values into `frame` until its body is done (`None`) or one of them opens a
+    /// container (returned, with the reference to it already stored in `frame`).
+    fn fill(&mut self, frame: &mut Frame, deep: bool) -> Result<Option<Open>, DecodeError> {
+        match &mut frame.body {
+            Body::Object(entries) => {
+                while frame.read < frame.count {
+                    if deep {
+                        return Err(self.too_deep());
                     }
-                    *key = Some(k);
-                    Slot::Plain
+                    let entry = slot(entries, frame.read, frame.count);
+                    frame.read += 1;
+                    // Straight from the bytes into the vector, for the most common entries.
+                    if let Some((key, at)) = short_ascii_value(self.r.bytes, self.r.pos) {
+                        if let Some((value, end)) = common_value(self.r.bytes, at) {
+                            self.r.pos = end;
+                            *entry = (key, value);
+                            continue;
+                        }
+                    }
+                    let key = self.string_value()?;
+                    let (value, open) = plain(self.item(Slot::Plain)?);
+                    *entry = (key, value);
+                    if open.is_some() {
+                        return Ok(open);
+                    }
                 }
             }
-            Frame::Map { .. } | Frame::Set { .. } => Slot::Plain,
-            Frame::Error { .. } => Slot::Cause,
-        })
-    }
-
-    /// True while `frame` has values left to read; reads an array's property count once its
-    /// elements are done.
-    fn needs_more(&mut self, frame: &mut Frame) -> Result<bool, DecodeError> {
-        Ok(match frame {
-            Frame::Object { left, .. } | Frame::Map { left, .. } | Frame::Set { left, .. } => {
-                *left > 0
+            Body::Array { elements, props } => loop {
+                if frame.read == frame.count {
+                    if props.is_some() {
+                        break;
+                    }
+                    let m = self.r.count(3, "array property count")?;
+                    *props = Some(Vec::with_capacity(m));
+                    (frame.read, frame.count) = (0, m);
+                    continue;
+                }
+                if deep {
+                    return Err(self.too_deep());
+                }
+                let open = match props {
+                    None => {
+                        let element = slot(elements, frame.read, frame.count);
+                        frame.read += 1;
+                        if let Some((value, end)) = common_value(self.r.bytes, self.r.pos) {
+                            self.r.pos = end;
+                            *element = Some(value);
+                            continue;
+                        }
+                        match self.item(Slot::Element)? {
+                            // The element is a hole already.
+                            Item::Hole => None,
+                            item => {
+                                let (value, open) = plain(item);
+                                *element = Some(value);
+                                open
+                            }
+                        }
+                    }
+                    Some(props) => {
+                        frame.read += 1;
+                        let at = self.r.pos;
+                        let key = self.string_value()?;
+                        if key == "length" || key.as_str().is_some_and(is_index) {
+                            return Err(self
+                                .r
+                                .error_at(at, Kind::IndexPropertyKey(key.to_string())));
+                        }
+                        let (value, open) = plain(self.item(Slot::Plain)?);
+                        props.push((key, value));
+                        open
+                    }
+                };
+                if open.is_some() {
+                    return Ok(open);
+                }
+            },
+            Body::Map { entries, key } => {
+                while frame.read < frame.count {
+                    if deep {
+                        return Err(self.too_deep());
+                    }
+                    let (value, open) = plain(self.item(Slot::Plain)?);
+                    match key.take() {
+                        None => *key = Some(value),
+                        Some(k) => {
+                            entries.push((k, value));
+                            frame.read += 1;
+                        }
+                    }
+                    if open.is_some() {
+                        return Ok(open);
+                    }
+                }
             }
-            Frame::Array {
-                elements_left,
-                props_left,
-                props,
-                ..
-            } => {
-                if *elements_left > 0 {
-                    true
-                } else {
-                    let left = match props_left {
-                        Some(left) => *left,
-                        None => {
-                            let m = self.r.count(3, "array property count")?;
-                            *props = Vec::with_capacity(m);
-                            *props_left = Some(m);
-                            m
+            Body::Set(items) => {
+                while frame.read < frame.count {
+                    if deep {
+                        return Err(self.too_deep());
+                    }
+                    frame.read += 1;
+                    let (value, open) = plain(self.item(Slot::Plain)?);
+                    items.push(value);
+                    if open.is_some() {
+                        return Ok(open);
+                    }
+                }
+            }
+            Body::Error(error) => {
+                if frame.read < frame.count {
+                    // An absent cause is no value, so it is allowed at the depth limit.
+                    if deep && self.r.bytes.get(self.r.pos) != Some(&ABSENT) {
+                        return Err(self.too_deep());
+                    }
+                    frame.read = 1;
+                    let (cause, open) = match self.item(Slot::Cause)? {
+                        Item::Absent => (None, None),
+                        item => {
+                            let (value, open) = plain(item);
+                            (Some(value), open)
                         }
                     };
-                    left > 0
+                    error.cause = cause;
+                    return Ok(open);
                 }
             }
-            Frame::Error { done, .. } => !*done,
-        })
+        }
+        Ok(None)
     }
 
-    /// Turns a finished frame into its node and returns the reference to it.
-    fn close(&mut self, frame: Frame) -> Value {
-        let (id, node) = match frame {
-            Frame::Object { id, entries, .. } => (id, Node::Object(entries)),
-            Frame::Array {
-                id,
+    /// Writes a finished container's node.
+    fn close(&mut self, frame: Frame) {
+        self.nodes[frame.id.index()] = match frame.body {
+            Body::Object(entries) => Node::Object(entries),
+            Body::Array { elements, props } => Node::Array(Array {
                 elements,
-                props,
-                ..
-            } => (id, Node::Array(Array { elements, props })),
-            Frame::Map { id, entries, .. } => (id, Node::Map(entries)),
-            Frame::Set { id, items, .. } => (id, Node::Set(items)),
-            Frame::Error { id, error, .. } => (id, Node::Error(Box::new(error))),
+                props: props.unwrap_or_default(),
+            }),
+            Body::Map { entries, .. } => Node::Map(entries),
+            Body::Set(items) => Node::Set(items),
+            Body::Error(error) => Node::Error(error),
         };
-        self.nodes[id.index()] = node;
-        Value::Ref(id)
     }
 
     /// Gives the next object id to `node` (a placeholder for a container still being read).
@@ -302,11 +404,25 @@ impl Decoder<'_> {
         Ok(id)
     }
 
-    /// Reads one value in `slot`; a container's frame is pushed onto `stack`.
-    fn item(&mut self, slot: Slot, stack: &mut Vec<Frame>) -> Result<Item, DecodeError> {
+    /// Reads one value in `slot`; a container is only opened (its body is left to `fill`).
+    #[inline]
+    fn item(&mut self, slot: Slot) -> Result<Item, DecodeError> {
+        match common_value(self.r.bytes, self.r.pos) {
+            Some((value, end)) => {
+                self.r.pos = end;
+                Ok(Item::Value(value))
+            }
+            None => self.other_item(slot),
+        }
+    }
+
+    /// The general `item`: every tag, and every refusal.
+    #[inline(never)]
+    fn other_item(&mut self, slot: Slot) -> Result<Item, DecodeError> {
         let offset = self.r.pos;
         let tag = self.r.u8("a value")?;
         let placeholder = || Node::Object(Vec::new());
+        let open = |id, count, kind| Item::Open(Open { id, count, kind });
         Ok(match tag {
             UNDEFINED => Item::Value(Value::Undefined),
             NULL => Item::Value(Value::Null),
@@ -325,13 +441,7 @@ impl Decoder<'_> {
             OBJECT => {
                 let id = self.define(offset, placeholder())?;
                 let left = self.r.count(3, "object property count")?;
-                stack.push(Frame::Object {
-                    id,
-                    left,
-                    entries: Vec::with_capacity(left),
-                    key: None,
-                });
-                Item::Opened
+                open(id, left, OpenKind::Object)
             }
             ARRAY => {
                 let id = self.define(offset, placeholder())?;
@@ -339,36 +449,17 @@ impl Decoder<'_> {
                 if length as u64 > u64::from(u32::MAX) {
                     return Err(self.r.error_at(offset, Kind::ArrayTooLong(length as u64)));
                 }
-                stack.push(Frame::Array {
-                    id,
-                    elements_left: length,
-                    elements: Vec::with_capacity(length),
-                    props_left: None,
-                    props: Vec::new(),
-                    key: None,
-                });
-                Item::Opened
+                open(id, length, OpenKind::Array)
             }
             MAP => {
                 let id = self.define(offset, placeholder())?;
                 let left = self.r.count(2, "Map size")?;
-                stack.push(Frame::Map {
-                    id,
-                    left,
-                    entries: Vec::with_capacity(left),
-                    key: None,
-                });
-                Item::Opened
+                open(id, left, OpenKind::Map)
             }
             SET => {
                 let id = self.define(offset, placeholder())?;
                 let left = self.r.count(1, "Set size")?;
-                stack.push(Frame::Set {
-                    id,
-                    left,
-                    items: Vec::with_capacity(left),
-                });
-                Item::Opened
+                open(id, left, OpenKind::Set)
             }
             ERROR => {
                 let id = self.define(offset, placeholder())?;
@@ -376,17 +467,13 @@ impl Decoder<'_> {
                 let name = name.as_str().map_or(ErrorName::Error, ErrorName::from_name);
                 let message = self.optional_string()?;
                 let trace = self.optional_string()?;
-                stack.push(Frame::Error {
-                    id,
-                    error: ErrorNode {
-                        name,
-                        message,
-                        stack: trace,
-                        cause: None,
-                    },
-                    done: false,
-                });
-                Item::Opened
+                let error = ErrorNode {
+                    name,
+                    message,
+                    stack: trace,
+                    cause: None,
+                };
+                open(id, 1, OpenKind::Error(Box::new(error)))
             }
             DATE => {
                 let id = self.define(offset, placeholder())?;
@@ -536,7 +623,20 @@ impl Decoder<'_> {
     }
 
     /// A string value (`0x07` or `0x08`), as keys and other string-only places need.
+    #[inline]
     fn string_value(&mut self) -> Result<JsString, DecodeError> {
+        match short_ascii_value(self.r.bytes, self.r.pos) {
+            Some((s, end)) => {
+                self.r.pos = end;
+                Ok(s)
+            }
+            None => self.other_string_value(),
+        }
+    }
+
+    /// The general `string_value`.
+    #[inline(never)]
+    fn other_string_value(&mut self) -> Result<JsString, DecodeError> {
         let offset = self.r.pos;
         match self.r.u8("a string")? {
             tag @ (STRING_UTF8 | STRING_UTF16) => self.string_body(tag),
@@ -577,6 +677,57 @@ impl Decoder<'_> {
     }
 }
 
+/// The slot for value `index` of the `count` an object or array holds, to be written in place:
+/// pushing each value would build it on the stack and copy it, and the copy stalls on the narrow
+/// stores that just built it. Placeholders are added as the body is read (doubling), so a count
+/// the input does not fill costs no more than what was read.
+#[inline]
+fn slot<T: Default>(vec: &mut Vec<T>, index: usize, count: usize) -> &mut T {
+    if index == vec.len() {
+        let more = index.max(8).min(count - index);
+        vec.resize_with(index + more, T::default);
+    }
+    &mut vec[index]
+}
+
+// The fast paths below read only what is valid and complete, and say where it ends; anything
+// else (`None`) is left to the general path, which reads it again and reports any error.
+
+/// An int32, float64, boolean or short ASCII string at `at`, and where it ends.
+#[inline]
+fn common_value(bytes: &[u8], at: usize) -> Option<(Value, usize)> {
+    let body = at + 1;
+    Some(match *bytes.get(at)? {
+        INT32 => {
+            let n = i32::from_le_bytes(bytes.get(body..body + 4)?.try_into().ok()?);
+            (Value::Number(f64::from(n)), body + 4)
+        }
+        FLOAT64 => {
+            let n = f64::from_le_bytes(bytes.get(body..body + 8)?.try_into().ok()?);
+            (Value::Number(n), body + 8)
+        }
+        TRUE => (Value::Bool(true), body),
+        FALSE => (Value::Bool(false), body),
+        STRING_UTF8 => {
+            let (s, end) = short_ascii_value(bytes, at)?;
+            (Value::String(s), end)
+        }
+        _ => return None,
+    })
+}
+
+/// A `0x07` string at `at` whose body is short ASCII with a one-byte length, when the input
+/// goes on for a whole window past its length byte; and where it ends.
+#[inline]
+fn short_ascii_value(bytes: &[u8], at: usize) -> Option<(JsString, usize)> {
+    if bytes.get(at) != Some(&STRING_UTF8) {
+        return None;
+    }
+    let len = usize::from(*bytes.get(at + 1)?);
+    let window = bytes.get(at + 2..at + 26)?.try_into().ok()?;
+    Some((JsString::from_ascii_prefix(window, len)?, at + 2 + len))
+}
+
 /// True for an array index key: the canonical decimal form of 0 to 2^32 - 2.
 pub(crate) fn is_index(key: &str) -> bool {
     let bytes = key.as_bytes();
@@ -588,64 +739,6 @@ pub(crate) fn is_index(key: &str) -> bool {
             bytes.len() <= 10
                 && bytes.iter().all(u8::is_ascii_digit)
                 && key.parse::<u64>().is_ok_and(|n| n < u64::from(u32::MAX))
-        }
-    }
-}
-
-/// Puts a read item into its container.
-fn accept(frame: &mut Frame, item: Item) {
-    let value = |item: Item| match item {
-        Item::Value(v) => v,
-        // The slot checks let holes and absent markers only where handled below.
-        _ => Value::Undefined,
-    };
-    match frame {
-        Frame::Object {
-            left, entries, key, ..
-        } => {
-            entries.push((key.take().unwrap_or_default(), value(item)));
-            *left -= 1;
-        }
-        Frame::Array {
-            elements_left,
-            elements,
-            props_left,
-            props,
-            key,
-            ..
-        } => {
-            if *elements_left > 0 {
-                elements.push(match item {
-                    Item::Hole => None,
-                    item => Some(value(item)),
-                });
-                *elements_left -= 1;
-            } else {
-                props.push((key.take().unwrap_or_default(), value(item)));
-                if let Some(left) = props_left {
-                    *left -= 1;
-                }
-            }
-        }
-        Frame::Map {
-            left, entries, key, ..
-        } => match key.take() {
-            None => *key = Some(value(item)),
-            Some(k) => {
-                entries.push((k, value(item)));
-                *left -= 1;
-            }
-        },
-        Frame::Set { left, items, .. } => {
-            items.push(value(item));
-            *left -= 1;
-        }
-        Frame::Error { error, done, .. } => {
-            error.cause = match item {
-                Item::Absent => None,
-                item => Some(value(item)),
-            };
-            *done = true;
         }
     }
 }

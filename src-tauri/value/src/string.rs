@@ -132,6 +132,39 @@ impl JsString {
     }
 }
 
+impl JsString {
+    /// The first `len` bytes of `window` as a string, when there are at most `INLINE` of them
+    /// and they are ASCII (most keys and small values). It works on whole words: a byte-wise
+    /// copy would make the next move of the string wait for its narrow stores.
+    #[inline]
+    pub(crate) fn from_ascii_prefix(window: &[u8; 24], len: usize) -> Option<Self> {
+        if len > INLINE {
+            return None;
+        }
+        // The word at `at`, keeping only the bytes before `len`.
+        let word = |at: usize| {
+            let word = u64::from_le_bytes(window[at..at + 8].try_into().expect("8 bytes"));
+            match len.saturating_sub(at) {
+                0 => 0,
+                n @ 1..=7 => word & ((1 << (8 * n)) - 1),
+                _ => word,
+            }
+        };
+        let (a, b, c) = (word(0), word(8), word(14));
+        if (a | b | c) & 0x8080_8080_8080_8080 != 0 {
+            return None;
+        }
+        let mut bytes = [0; INLINE];
+        bytes[..8].copy_from_slice(&a.to_le_bytes());
+        bytes[8..16].copy_from_slice(&b.to_le_bytes());
+        bytes[14..].copy_from_slice(&c.to_le_bytes());
+        Some(Self(Repr::Inline {
+            len: len as u8,
+            bytes,
+        }))
+    }
+}
+
 impl Default for JsString {
     fn default() -> Self {
         Self::new()
@@ -342,6 +375,21 @@ mod tests {
         assert_eq!(long.clone().into_string_lossy(), "k".repeat(INLINE + 1));
         assert_eq!(short.into_string_lossy(), "k".repeat(INLINE));
         assert!(std::mem::size_of::<JsString>() <= 24);
+    }
+
+    #[test]
+    fn ascii_prefixes_of_a_window() {
+        let window: [u8; 24] = *b"abcdefghijklmnopqrstuvwx";
+        for len in 0..=INLINE {
+            let s = JsString::from_ascii_prefix(&window, len).unwrap();
+            assert_eq!(s.as_str(), std::str::from_utf8(&window[..len]).ok());
+            assert_eq!(s, JsString::from(&"abcdefghijklmnopqrstuvwx"[..len]));
+        }
+        assert!(JsString::from_ascii_prefix(&window, INLINE + 1).is_none());
+        let mut high = window;
+        high[21] = 0xC3;
+        assert!(JsString::from_ascii_prefix(&high, 22).is_none());
+        assert!(JsString::from_ascii_prefix(&high, 21).is_some());
     }
 
     #[test]
