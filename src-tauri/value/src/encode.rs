@@ -266,8 +266,8 @@ impl<'g> Encoder<'g, '_> {
     }
 
     fn string(&mut self, s: &JsString) {
-        match s.as_str() {
-            Some(s) => self.string_str(s),
+        match s.utf8_bytes() {
+            Some(bytes) => self.string_utf8(bytes),
             None => {
                 let units = s.as_lone_utf16().unwrap_or_default();
                 self.out.push(STRING_UTF16);
@@ -281,9 +281,13 @@ impl<'g> Encoder<'g, '_> {
     }
 
     fn string_str(&mut self, s: &str) {
+        self.string_utf8(s.as_bytes());
+    }
+
+    fn string_utf8(&mut self, bytes: &[u8]) {
         self.out.push(STRING_UTF8);
-        self.varint(s.len() as u64);
-        self.out.extend_from_slice(s.as_bytes());
+        self.varint(bytes.len() as u64);
+        self.out.extend_from_slice(bytes);
     }
 
     fn varint(&mut self, mut n: u64) {
@@ -297,9 +301,8 @@ impl<'g> Encoder<'g, '_> {
 
 /// True for numbers tag `0x04` carries: integers in the i32 range, except `-0`.
 fn is_int32(n: f64) -> bool {
-    n.fract() == 0.0
-        && (f64::from(i32::MIN)..=f64::from(i32::MAX)).contains(&n)
-        && !(n == 0.0 && n.is_sign_negative())
+    // The cast saturates (NaN to 0), so only values it keeps exactly come back equal.
+    f64::from(n as i32) == n && !(n == 0.0 && n.is_sign_negative())
 }
 
 #[cfg(test)]

@@ -133,6 +133,16 @@ impl JsString {
 }
 
 impl JsString {
+    /// The UTF-8 bytes when the string is well-formed, without the check `as_str` makes of
+    /// inline bytes (the encoder writes every string).
+    pub(crate) fn utf8_bytes(&self) -> Option<&[u8]> {
+        match &self.0 {
+            Repr::Inline { len, bytes } => Some(&bytes[..usize::from(*len)]),
+            Repr::Utf8(s) => Some(s.as_bytes()),
+            Repr::Utf16(_) => None,
+        }
+    }
+
     /// The first `len` bytes of `window` as a string, when there are at most `INLINE` of them
     /// and they are ASCII (most keys and small values). It works on whole words: a byte-wise
     /// copy would make the next move of the string wait for its narrow stores.
