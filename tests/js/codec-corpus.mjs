@@ -253,6 +253,38 @@ export function makeCorpus() {
     second: 2,
     third: 3,
   });
+  // Objects with the key list of an earlier one travel as 0x1D (docs/wire-format.md, Shapes).
+  add("objects of one shape", [
+    { id: 1, name: "a", tags: ["x"] },
+    { id: 2, name: "b", tags: [] },
+    { id: 3, name: "c", tags: ["y", "z"] },
+  ]);
+  add("same keys in another order", [
+    { a: 1, b: 2 },
+    { b: 3, a: 4 },
+    { a: 5, b: 6 },
+  ]);
+  add("shapes count nested objects first", [{ a: { a: 1 } }, { a: 2 }, { a: { b: 3 } }, { b: 4 }]);
+  add("shapes after empty objects", [{}, { k: {} }, {}, { k: 1 }]);
+  const shapedShared = { x: 0 };
+  add("shaped objects sharing a reference", [
+    { x: 1, y: shapedShared },
+    { x: 2, y: shapedShared },
+  ]);
+  const shapedCycle = /** @type {any} */ ({ next: null, n: 1 });
+  shapedCycle.next = { next: shapedCycle, n: 2 };
+  add("shaped objects in a cycle", shapedCycle);
+  add("shaped getter deletes a later key", [
+    { first: 0, second: 0, third: 0 },
+    {
+      get first() {
+        delete (/** @type {any} */ (this).second);
+        return 1;
+      },
+      second: 2,
+      third: 3,
+    },
+  ]);
   add("object of all primitives", {
     u: undefined,
     n: null,

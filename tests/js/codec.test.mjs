@@ -327,6 +327,62 @@ describe("structuredClone semantics details", () => {
     assert.deepEqual(Object.keys(/** @type {object} */ (decoded)), ["first", "last"]);
   });
 
+  test("an object with the keys of an earlier one is written by shape, without its keys", () => {
+    const leaf = () => ({ id: 1, name: "n" });
+    const one = encode([leaf()]);
+    const two = encode([leaf(), leaf()]);
+    // 0x1D, shape 0, then only the values: int32 (5 bytes) and "n" (3 bytes).
+    assert.equal(hex(two.subarray(one.length - 1)), "1d00" + "0401000000" + "07016e" + "00");
+    assert.deepEqual(decode(two), [leaf(), leaf()]);
+  });
+
+  test("many shapes with one first key are each found again, by their lowest id", () => {
+    // More shapes share the first key "id" than are compared one by one.
+    const rows = [];
+    for (let round = 0; round < 3; round++) {
+      for (let i = 0; i < 20; i++) rows.push({ id: i, [`k${i}`]: round, ["a\0b"]: 0 });
+      rows.push({ id: 0, ["a\0b"]: 1 }, { id: 0, a: 2, b: 3 });
+    }
+    const bytes = encode(rows);
+    const decoded = decode(bytes);
+    assert.deepEqual(decoded, structuredClone(rows));
+    assert.equal(hex(encode(decoded)), hex(bytes), "re-encoding is byte-identical");
+    // Rounds 2 and 3 reuse every shape: 22 objects of 0x1D each.
+    const shaped = [...bytes].filter((b, i) => b === 0x1d && bytes[i + 1] < 22).length;
+    assert.ok(shaped >= 44, `${shaped} shaped objects`);
+  });
+
+  test("a getter deleting a later key of a shaped object leaves the key out", () => {
+    const value = [
+      { first: 0, second: 0, third: 0 },
+      {
+        get first() {
+          delete (/** @type {any} */ (this).second);
+          return 1;
+        },
+        second: 2,
+        third: 3,
+      },
+    ];
+    const bytes = encode(value);
+    assert.equal(
+      hex(bytes.subarray(bytes.length - 14)),
+      "1d00" + "0401000000" + "0e" + "0403000000" + "00",
+    );
+    const decoded = /** @type {any[]} */ (decode(bytes));
+    assert.deepEqual(decoded, structuredClone(value));
+    assert.deepEqual(Object.keys(decoded[1]), ["first", "third"]);
+  });
+
+  test("a shape id not yet defined is refused", () => {
+    assert.throws(
+      () => decode(Uint8Array.of(1, 0x11, 2, 0x1d, 0, 0x10, 0, 0)),
+      (error) =>
+        error instanceof WireFormatError &&
+        /shape 0 is not defined at byte offset 3/.test(error.message),
+    );
+  });
+
   test("class instances lose their prototype, methods and accessors", () => {
     class Counter {
       count = 3;

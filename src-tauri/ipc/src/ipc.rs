@@ -1,8 +1,10 @@
 //! `Ipc`: the main-side API of one extension, the Rust counterpart of Lens's `Main.Ipc`.
 
+use std::any::Any;
 use std::future::Future;
 use std::sync::Arc;
 
+use ferrolens_value::{Graph, SerializeError};
 use serde::Serialize;
 
 use crate::args::{Args, IntoArgs};
@@ -11,6 +13,19 @@ use crate::error::{ErrorCode, HandlerError, IpcError};
 use crate::event::{IpcEvent, Origin};
 use crate::names::Channel;
 use crate::registry::Counts;
+
+/// A handler's answer as a graph. A [`Graph`] (an echo, a forward) is taken as it is: through
+/// serde it would be copied node by node, which costs more than encoding it.
+fn answer_graph<R: Serialize + 'static>(value: R) -> Result<Graph, SerializeError> {
+    let mut slot = Some(value);
+    if let Some(graph) = (&mut slot as &mut dyn Any).downcast_mut::<Option<Graph>>() {
+        return Ok(graph.take().unwrap_or_default());
+    }
+    match &slot {
+        Some(value) => ferrolens_value::to_graph(value),
+        None => Ok(Graph::new()),
+    }
+}
 
 /// Removes one listener. Calling it is optional: everything is removed on deactivation.
 pub struct Disposer(Option<Box<dyn FnOnce() + Send + Sync>>);
@@ -84,7 +99,7 @@ impl Ipc {
     where
         F: Fn(IpcEvent, Args) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = Result<R, HandlerError>> + Send + 'static,
-        R: Serialize,
+        R: Serialize + 'static,
     {
         let channel = Channel::new(channel)?;
         let ext = self.ctx.id().clone();
@@ -92,7 +107,7 @@ impl Ipc {
             let future = handler(event, args);
             Box::pin(async move {
                 let value = future.await?;
-                ferrolens_value::to_graph(&value).map_err(|err| {
+                answer_graph(value).map_err(|err| {
                     HandlerError::from(IpcError::new(
                         ErrorCode::BadPayload,
                         format!("the handler's answer cannot be sent: {err}"),

@@ -4,6 +4,9 @@
 //! [`MAX_DEPTH`](crate::MAX_DEPTH) of them), so no input can overflow the thread's stack. No
 //! length prefix is trusted for an allocation beyond what the remaining input could hold, so
 //! memory stays proportional to the input. Every refusal names the byte offset.
+//!
+//! Shapes (`0x1D`): each `0x10` object defines the next shape when its body completes, and a
+//! shape is simply that object's node, whose keys a `0x1D` object then copies.
 
 use crate::error::DecodeErrorKind as Kind;
 use crate::tags::*;
@@ -25,6 +28,11 @@ pub fn decode(bytes: &[u8]) -> Result<Graph, DecodeError> {
     let mut decoder = Decoder {
         r: Reader { bytes, pos: 0 },
         nodes: Vec::new(),
+        shapes: Vec::new(),
+        key_budget: bytes
+            .len()
+            .saturating_mul(KEY_BYTES_PER_INPUT_BYTE)
+            .saturating_add(KEY_BYTES_BASE),
     };
     let version = decoder.r.u8("the version byte")?;
     if version != VERSION {
@@ -128,6 +136,23 @@ impl<'a> Reader<'a> {
     }
 }
 
+/// How many bytes of keys shaped objects may copy: [`KEY_BYTES_BASE`] plus this many per byte
+/// of input. Decoded keys are copies, so without a bound a long key and many one-byte objects
+/// of its shape would make the graph far larger than the input. Each value takes at least one
+/// byte, so shapes whose keys total up to this many bytes never reach the bound.
+const KEY_BYTES_PER_INPUT_BYTE: usize = 64;
+
+/// See [`KEY_BYTES_PER_INPUT_BYTE`]: small messages may still repeat long keys.
+const KEY_BYTES_BASE: usize = 64 << 20;
+
+/// A shape: the completed `0x10` object whose keys it lists, and their total length in bytes
+/// (what each use copies).
+#[derive(Clone, Copy)]
+struct Shape {
+    node: NodeId,
+    key_bytes: usize,
+}
+
 /// Which value slot is being read: holes and absent markers are only allowed in theirs.
 #[derive(Clone, Copy, PartialEq)]
 enum Slot {
@@ -155,6 +180,8 @@ struct Open {
 
 enum OpenKind {
     Object,
+    /// A `0x1D` object of the shape defined by this node.
+    Shaped(NodeId),
     Array,
     Map,
     Set,
@@ -172,6 +199,13 @@ struct Frame {
 
 enum Body {
     Object(Vec<(JsString, Value)>),
+    /// `len` entries of `entries` are read (a shape's absent keys have none); `shape` is the
+    /// node whose keys they take, in order.
+    Shaped {
+        entries: Vec<(JsString, Value)>,
+        len: usize,
+        shape: NodeId,
+    },
     /// `props` is `None` while the elements are read, until the property count is.
     Array {
         elements: Vec<Option<Value>>,
@@ -191,6 +225,11 @@ impl Frame {
         let Open { id, count, kind } = open;
         let body = match kind {
             OpenKind::Object => Body::Object(Vec::with_capacity(count)),
+            OpenKind::Shaped(shape) => Body::Shaped {
+                entries: Vec::new(),
+                len: 0,
+                shape,
+            },
             OpenKind::Array => Body::Array {
                 elements: Vec::with_capacity(count),
                 props: None,
@@ -224,6 +263,10 @@ fn plain(item: Item) -> (Value, Option<Open>) {
 struct Decoder<'a> {
     r: Reader<'a>,
     nodes: Vec<Node>,
+    /// Defined shapes, by shape id (in order of completion of their `0x10` objects).
+    shapes: Vec<Shape>,
+    /// Key bytes shaped objects may still copy (see [`KEY_BYTES_PER_INPUT_BYTE`]).
+    key_budget: usize,
 }
 
 impl Decoder<'_> {
@@ -271,6 +314,37 @@ impl Decoder<'_> {
                         }
                     }
                     let key = self.string_value()?;
+                    let (value, open) = plain(self.item(Slot::Plain)?);
+                    *entry = (key, value);
+                    if open.is_some() {
+                        return Ok(open);
+                    }
+                }
+            }
+            Body::Shaped {
+                entries,
+                len,
+                shape,
+            } => {
+                while frame.read < frame.count {
+                    // Even an absent key counts, as codec.js checks before each entry.
+                    if deep {
+                        return Err(self.too_deep());
+                    }
+                    let key = self.shape_key(*shape, frame.read);
+                    frame.read += 1;
+                    if self.r.bytes.get(self.r.pos) == Some(&ABSENT) {
+                        // A getter deleted this key while the object was written.
+                        self.r.pos += 1;
+                        continue;
+                    }
+                    let entry = slot(entries, *len, frame.count);
+                    *len += 1;
+                    if let Some((value, end)) = common_value(self.r.bytes, self.r.pos) {
+                        self.r.pos = end;
+                        *entry = (key, value);
+                        continue;
+                    }
                     let (value, open) = plain(self.item(Slot::Plain)?);
                     *entry = (key, value);
                     if open.is_some() {
@@ -381,10 +455,33 @@ impl Decoder<'_> {
         Ok(None)
     }
 
-    /// Writes a finished container's node.
+    /// Key `index` of the shape defined by object `shape`.
+    fn shape_key(&self, shape: NodeId, index: usize) -> JsString {
+        match &self.nodes[shape.index()] {
+            Node::Object(entries) => entries.get(index).map(|(key, _)| key.clone()),
+            _ => None,
+        }
+        // Shapes are only made of complete objects, and `index` is below their length.
+        .unwrap_or_default()
+    }
+
+    /// Writes a finished container's node; a `0x10` object defines the next shape.
     fn close(&mut self, frame: Frame) {
         self.nodes[frame.id.index()] = match frame.body {
-            Body::Object(entries) => Node::Object(entries),
+            Body::Object(entries) => {
+                let key_bytes = entries.iter().map(|(key, _)| key_len(key)).sum();
+                self.shapes.push(Shape {
+                    node: frame.id,
+                    key_bytes,
+                });
+                Node::Object(entries)
+            }
+            Body::Shaped {
+                mut entries, len, ..
+            } => {
+                entries.truncate(len);
+                Node::Object(entries)
+            }
             Body::Array { elements, props } => Node::Array(Array {
                 elements,
                 props: props.unwrap_or_default(),
@@ -442,6 +539,11 @@ impl Decoder<'_> {
                 let id = self.define(offset, placeholder())?;
                 let left = self.r.count(3, "object property count")?;
                 open(id, left, OpenKind::Object)
+            }
+            SHAPED_OBJECT => {
+                let id = self.define(offset, placeholder())?;
+                let (shape, count) = self.shape(offset)?;
+                open(id, count, OpenKind::Shaped(shape))
             }
             ARRAY => {
                 let id = self.define(offset, placeholder())?;
@@ -526,6 +628,36 @@ impl Decoder<'_> {
             BACK_REFERENCE => Item::Value(Value::Ref(self.back_reference(offset)?)),
             other => return Err(self.r.error_at(offset, Kind::UnknownTag(other))),
         })
+    }
+
+    /// A `0x1D` object's shape id (its tag at `offset`): the node defining the shape and its
+    /// key count, refused when undefined, when the rest of the input cannot hold a byte per key,
+    /// or when the key bytes it copies exceed the budget.
+    fn shape(&mut self, offset: usize) -> Result<(NodeId, usize), DecodeError> {
+        let id = self.r.varint("a shape id")?;
+        let Some(&shape) = usize::try_from(id).ok().and_then(|i| self.shapes.get(i)) else {
+            return Err(self.r.error_at(offset, Kind::UndefinedShape(id)));
+        };
+        let count = match &self.nodes[shape.node.index()] {
+            Node::Object(entries) => entries.len(),
+            _ => 0,
+        };
+        let left = self.r.remaining();
+        if count > left {
+            return Err(self.r.error_at(
+                offset,
+                Kind::CountExceedsInput {
+                    what: "shape key count",
+                    count: count as u64,
+                    left,
+                },
+            ));
+        }
+        self.key_budget = self
+            .key_budget
+            .checked_sub(shape.key_bytes)
+            .ok_or_else(|| self.r.error_at(offset, Kind::ShapeKeysTooLarge))?;
+        Ok((shape.node, count))
     }
 
     fn back_reference(&mut self, offset: usize) -> Result<NodeId, DecodeError> {
@@ -726,6 +858,14 @@ fn short_ascii_value(bytes: &[u8], at: usize) -> Option<(JsString, usize)> {
     let len = usize::from(*bytes.get(at + 1)?);
     let window = bytes.get(at + 2..at + 26)?.try_into().ok()?;
     Some((JsString::from_ascii_prefix(window, len)?, at + 2 + len))
+}
+
+/// A key's length in bytes as stored (UTF-8, or two per code unit with a lone surrogate).
+fn key_len(key: &JsString) -> usize {
+    match key.utf8_bytes() {
+        Some(bytes) => bytes.len(),
+        None => key.as_lone_utf16().map_or(0, |units| units.len() * 2),
+    }
 }
 
 /// True for an array index key: the canonical decimal form of 0 to 2^32 - 2.
@@ -985,6 +1125,123 @@ mod tests {
             .join()
             .unwrap();
         assert_eq!(graph, Ok(MAX_DEPTH - 1));
+    }
+
+    fn object(g: &Graph, index: u32) -> &[(JsString, Value)] {
+        match &g[NodeId(index)] {
+            Node::Object(entries) => entries,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn shaped_objects_decode_like_plain_ones_with_the_shape_keys() {
+        let g = decode(&unhex(
+            "01 11 02 10 02 07 01 61 04 01000000 07 01 62 03 1d 00 04 02000000 02 00",
+        ))
+        .unwrap();
+        let expected = [("a".into(), 2.into()), ("b".into(), false.into())];
+        assert_eq!(object(&g, 2), expected);
+        // Re-encoding gives the same bytes.
+        assert_eq!(
+            crate::encode(&g),
+            unhex("01 11 02 10 02 07 01 61 04 01000000 07 01 62 03 1d 00 04 02000000 02 00")
+        );
+    }
+
+    #[test]
+    fn shape_ids_follow_completion_order() {
+        // [{a:{a:1}}, {a:2}, {b:3}] written with the inner object's shape 0 and the outer's 1.
+        let bytes = "01 11 03 10 01 07 01 61 10 01 07 01 61 04 01000000 1d 01 04 02000000 \
+                     10 01 07 01 62 04 03000000 00";
+        let g = decode(&unhex(bytes)).unwrap();
+        assert_eq!(object(&g, 3), [("a".into(), 2.into())]);
+        // Shape 2 is {b}, from the last object; it is not defined while {b:3} is open.
+        let e = err("01 10 01 07 01 62 1d 00 00");
+        assert_eq!((e.offset, e.kind), (6, Kind::UndefinedShape(0)));
+    }
+
+    #[test]
+    fn absent_entries_of_shaped_objects_are_missing_keys() {
+        let g = decode(&unhex(
+            "01 11 02 10 02 07 01 61 04 01000000 07 01 62 04 02000000 1d 00 0e 04 03000000 00",
+        ))
+        .unwrap();
+        assert_eq!(object(&g, 2), [("b".into(), 3.into())]);
+        let g = decode(&unhex("01 11 02 10 01 07 01 61 00 1d 00 0e 00")).unwrap();
+        assert_eq!(object(&g, 2), []);
+        // Elsewhere an absent marker is still refused, as in a plain object's value.
+        assert_eq!(err("01 10 01 07 01 61 0e").kind, Kind::MisplacedAbsent);
+    }
+
+    #[test]
+    fn undefined_shape_ids_are_refused_at_the_tag() {
+        let e = err("01 1d 00 00");
+        assert_eq!((e.offset, e.kind.clone()), (1, Kind::UndefinedShape(0)));
+        assert_eq!(e.to_string(), "at byte 1: shape 0 is not defined");
+        let e = err("01 11 02 10 00 1d ffffffffffffffffff01 00");
+        assert_eq!((e.offset, e.kind), (5, Kind::UndefinedShape(u64::MAX)));
+        // The empty object defines shape 0; shape 1 does not exist yet.
+        assert_eq!(err("01 11 02 10 00 1d 01 00").kind, Kind::UndefinedShape(1));
+        assert!(decode(&unhex("01 11 02 10 00 1d 00 00")).is_ok());
+    }
+
+    #[test]
+    fn shaped_objects_need_a_byte_per_key_before_allocating() {
+        let e = err("01 11 02 10 02 07 01 61 00 07 01 62 00 1d 00 00");
+        assert_eq!(e.offset, 13);
+        assert_eq!(
+            e.kind,
+            Kind::CountExceedsInput {
+                what: "shape key count",
+                count: 2,
+                left: 1
+            }
+        );
+    }
+
+    #[test]
+    fn shaped_objects_take_object_ids_and_back_references_reach_them() {
+        // [{a:1}, {a: <itself>}, <the shaped object>]: array 0, {a:1} 1, the shaped object 2.
+        let bytes = unhex("01 11 03 10 01 07 01 61 04 01000000 1d 00 20 02 20 02 00");
+        let g = decode(&bytes).unwrap();
+        assert_eq!(object(&g, 2), [("a".into(), Value::Ref(NodeId(2)))]);
+        let array = g[NodeId(0)].as_array().unwrap();
+        assert_eq!(array.get(2), Some(&Value::Ref(NodeId(2))));
+        assert_eq!(crate::encode(&g), bytes);
+    }
+
+    #[test]
+    fn shaped_objects_count_for_depth_like_plain_ones() {
+        // In an array, shape 0 ({a}) and a shaped object inside `depth - 1` containers.
+        let shaped = |depth: usize, entry: &[u8]| {
+            let mut bytes = unhex("01 11 02 10 01 07 01 61 00");
+            for _ in 0..depth - 2 {
+                bytes.extend([0x11, 0x01]);
+            }
+            bytes.extend([0x1d, 0x00]);
+            bytes.extend(entry);
+            bytes.extend(std::iter::repeat_n(0x00, depth - 1));
+            bytes
+        };
+        assert!(decode(&shaped(MAX_DEPTH - 1, &[0x00])).is_ok());
+        // Inside MAX_DEPTH containers: refused, even an absent entry, as codec.js does.
+        let e = decode(&shaped(MAX_DEPTH, &[0x00])).unwrap_err();
+        assert_eq!(e.kind, Kind::TooDeep);
+        let e = decode(&shaped(MAX_DEPTH, &[0x0e])).unwrap_err();
+        assert_eq!(e.kind, Kind::TooDeep);
+    }
+
+    #[test]
+    fn duplicate_keys_of_a_shape_are_kept_as_written() {
+        let bytes =
+            unhex("01 11 02 10 02 07 01 61 04 01000000 07 01 61 00 1d 00 04 02000000 03 00");
+        let g = decode(&bytes).unwrap();
+        assert_eq!(
+            object(&g, 2),
+            [("a".into(), 2.into()), ("a".into(), true.into())]
+        );
+        assert_eq!(crate::encode(&g), bytes);
     }
 
     #[test]

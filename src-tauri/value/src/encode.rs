@@ -3,6 +3,14 @@
 //! It walks the graph with an explicit stack (no recursion), giving each object its wire id
 //! when its tag is written, so any depth up to [`MAX_DEPTH`](crate::MAX_DEPTH) encodes without
 //! stack growth.
+//!
+//! Shapes: each `0x10` object defines the next shape id when its body is complete (its exit
+//! task runs). A later non-empty object with the same key list is written `0x1D` with the
+//! lowest such id: a hash map from key lists to their first shape id finds it.
+
+use std::hash::{Hash, Hasher};
+
+use rustc_hash::FxHashMap;
 
 use crate::decode::is_index;
 use crate::tags::*;
@@ -34,6 +42,8 @@ pub fn try_encode(graph: &Graph) -> Result<Vec<u8>, EncodeError> {
         ids: vec![u32::MAX; graph.len()],
         next_id: 0,
         depth: 0,
+        shapes: FxHashMap::default(),
+        next_shape: 0,
     }
     .run(graph.root())?;
     Ok(out)
@@ -46,7 +56,37 @@ enum Task<'g> {
     Count(usize),
     /// Leaves a container.
     Exit,
+    /// Leaves a `0x10` object, which then defines a shape with these keys.
+    ExitObject(&'g [(JsString, Value)]),
 }
+
+/// An object's key list, as a map key: hashed and compared by the keys alone, in order.
+#[derive(Clone, Copy)]
+struct Keys<'g>(&'g [(JsString, Value)]);
+
+impl Hash for Keys<'_> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        state.write_usize(self.0.len());
+        for (key, _) in self.0 {
+            // The stored bytes: cheaper than `JsString`'s hash, and equal strings have equal
+            // representations.
+            match key.utf8_bytes() {
+                Some(bytes) => state.write(bytes),
+                None => key.as_lone_utf16().unwrap_or_default().hash(state),
+            }
+            // Ends each key, so ["ab"] and ["a", "b"] hash apart.
+            state.write_u8(0xFF);
+        }
+    }
+}
+
+impl PartialEq for Keys<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.len() == other.0.len() && self.0.iter().zip(other.0).all(|(a, b)| a.0 == b.0)
+    }
+}
+
+impl Eq for Keys<'_> {}
 
 struct Encoder<'g, 'o> {
     graph: &'g Graph,
@@ -55,6 +95,10 @@ struct Encoder<'g, 'o> {
     ids: Vec<u32>,
     next_id: u32,
     depth: usize,
+    /// The lowest shape id of each non-empty key list defined so far.
+    shapes: FxHashMap<Keys<'g>, u32>,
+    /// The id the next completed `0x10` object defines.
+    next_shape: u32,
 }
 
 impl<'g> Encoder<'g, '_> {
@@ -67,6 +111,10 @@ impl<'g> Encoder<'g, '_> {
                 Task::Hole => self.out.push(HOLE),
                 Task::Count(n) => self.varint(n as u64),
                 Task::Exit => self.depth -= 1,
+                Task::ExitObject(entries) => {
+                    self.depth -= 1;
+                    self.define_shape(entries);
+                }
             }
         }
         Ok(())
@@ -101,12 +149,24 @@ impl<'g> Encoder<'g, '_> {
         self.assign(id);
         match node {
             Node::Object(entries) => {
-                self.out.push(OBJECT);
-                self.varint(entries.len() as u64);
-                self.enter(!entries.is_empty(), tasks)?;
-                for (key, value) in entries.iter().rev() {
-                    tasks.push(Task::Value(value));
-                    tasks.push(Task::Key(key));
+                let shape = if entries.is_empty() {
+                    None
+                } else {
+                    self.shapes.get(&Keys(entries)).copied()
+                };
+                if let Some(shape) = shape {
+                    self.out.push(SHAPED_OBJECT);
+                    self.varint(u64::from(shape));
+                    self.enter(true, Task::Exit, tasks)?;
+                    tasks.extend(entries.iter().rev().map(|(_, value)| Task::Value(value)));
+                } else {
+                    self.out.push(OBJECT);
+                    self.varint(entries.len() as u64);
+                    self.enter(!entries.is_empty(), Task::ExitObject(entries), tasks)?;
+                    for (key, value) in entries.iter().rev() {
+                        tasks.push(Task::Value(value));
+                        tasks.push(Task::Key(key));
+                    }
                 }
             }
             Node::Array(array) => {
@@ -121,6 +181,7 @@ impl<'g> Encoder<'g, '_> {
                 self.varint(array.elements.len() as u64);
                 self.enter(
                     !(array.elements.is_empty() && array.props.is_empty()),
+                    Task::Exit,
                     tasks,
                 )?;
                 for (key, value) in array.props.iter().rev() {
@@ -147,7 +208,7 @@ impl<'g> Encoder<'g, '_> {
             Node::Map(entries) => {
                 self.out.push(MAP);
                 self.varint(entries.len() as u64);
-                self.enter(!entries.is_empty(), tasks)?;
+                self.enter(!entries.is_empty(), Task::Exit, tasks)?;
                 for (key, value) in entries.iter().rev() {
                     tasks.push(Task::Value(value));
                     tasks.push(Task::Value(key));
@@ -156,7 +217,7 @@ impl<'g> Encoder<'g, '_> {
             Node::Set(items) => {
                 self.out.push(SET);
                 self.varint(items.len() as u64);
-                self.enter(!items.is_empty(), tasks)?;
+                self.enter(!items.is_empty(), Task::Exit, tasks)?;
                 tasks.extend(items.iter().rev().map(Task::Value));
             }
             Node::ArrayBuffer(bytes) => {
@@ -201,7 +262,7 @@ impl<'g> Encoder<'g, '_> {
                         None => self.out.push(UNDEFINED),
                     }
                 }
-                self.enter(error.cause.is_some(), tasks)?;
+                self.enter(error.cause.is_some(), Task::Exit, tasks)?;
                 match &error.cause {
                     Some(cause) => tasks.push(Task::Value(cause)),
                     None => self.out.push(ABSENT),
@@ -232,15 +293,31 @@ impl<'g> Encoder<'g, '_> {
         self.next_id += 1;
     }
 
-    /// Opens a container and schedules leaving it; refuses when its values would be inside
-    /// [`MAX_DEPTH`] containers (the rule `codec.js` and [`decode`](crate::decode) apply).
-    fn enter(&mut self, has_values: bool, tasks: &mut Vec<Task<'g>>) -> Result<(), EncodeError> {
+    /// Opens a container and schedules leaving it (`exit`, after its values); refuses when its
+    /// values would be inside [`MAX_DEPTH`] containers (the rule `codec.js` and
+    /// [`decode`](crate::decode) apply).
+    fn enter(
+        &mut self,
+        has_values: bool,
+        exit: Task<'g>,
+        tasks: &mut Vec<Task<'g>>,
+    ) -> Result<(), EncodeError> {
         if has_values && self.depth + 1 >= MAX_DEPTH {
             return Err(EncodeError::TooDeep);
         }
         self.depth += 1;
-        tasks.push(Task::Exit);
+        tasks.push(exit);
         Ok(())
+    }
+
+    /// A `0x10` object's body is complete: it defines the next shape id. An equal key list
+    /// defined earlier keeps its lower id; an empty one is never looked up.
+    fn define_shape(&mut self, entries: &'g [(JsString, Value)]) {
+        let id = self.next_shape;
+        self.next_shape += 1;
+        if !entries.is_empty() {
+            self.shapes.entry(Keys(entries)).or_insert(id);
+        }
     }
 
     fn number(&mut self, n: f64) {
@@ -461,6 +538,148 @@ mod tests {
         let odd_nan = f64::from_bits(0xFFF0_0000_0000_0001);
         assert!(odd_nan.is_nan());
         assert_eq!(enc(&Graph::from(odd_nan)), "0105000000000000f87f");
+    }
+
+    /// An object of one key and an int32 value.
+    fn one(g: &mut Graph, key: &str, n: i32) -> Value {
+        g.object(vec![(key, n.into())])
+    }
+
+    #[test]
+    fn same_keyed_objects_after_the_first_are_written_with_its_shape() {
+        let mut g = Graph::new();
+        let items = vec![
+            one(&mut g, "a", 1),
+            one(&mut g, "a", 2),
+            one(&mut g, "a", 3),
+        ];
+        let root = g.array(items);
+        g.set_root(root);
+        assert_eq!(
+            enc(&g),
+            "011103 1001070161 0401000000 1d00 0402000000 1d00 0403000000 00".replace(' ', "")
+        );
+    }
+
+    #[test]
+    fn shapes_count_in_completion_order_and_the_lowest_equal_one_is_used() {
+        // [{b:1}, {a:{a:1}}, {a:2}]: {b} is shape 0, the inner {a} completes first (1), then
+        // the outer {a} (2); {a:2} takes the lowest of the two.
+        let mut g = Graph::new();
+        let b = one(&mut g, "b", 1);
+        let inner = one(&mut g, "a", 1);
+        let outer = g.object(vec![("a", inner)]);
+        let last = one(&mut g, "a", 2);
+        let root = g.array(vec![b, outer, last]);
+        g.set_root(root);
+        assert_eq!(
+            enc(&g),
+            "011103 1001070162 0401000000 1001070161 1001070161 0401000000 1d01 0402000000 00"
+                .replace(' ', "")
+        );
+    }
+
+    #[test]
+    fn empty_objects_define_shapes_but_are_never_shaped() {
+        let mut g = Graph::new();
+        let e1 = g.object(Vec::<(&str, Value)>::new());
+        let e2 = g.object(Vec::<(&str, Value)>::new());
+        let a1 = one(&mut g, "a", 1);
+        let a2 = one(&mut g, "a", 2);
+        let root = g.array(vec![e1, e2, a1, a2]);
+        g.set_root(root);
+        // {} and {} are shapes 0 and 1, {a:1} shape 2.
+        assert_eq!(
+            enc(&g),
+            "011104 1000 1000 1001070161 0401000000 1d02 0402000000 00".replace(' ', "")
+        );
+    }
+
+    #[test]
+    fn shaped_objects_define_no_shape_and_key_order_matters() {
+        // [{a:1}, {a:2}, {b:1}, {b:2}, {a:1, b:2}, {b:1, a:2}]: the shaped {a:2} takes no id,
+        // so {b:1} is shape 1; reordered keys are another shape.
+        let mut g = Graph::new();
+        let mut items = vec![
+            one(&mut g, "a", 1),
+            one(&mut g, "a", 2),
+            one(&mut g, "b", 1),
+            one(&mut g, "b", 2),
+        ];
+        items.push(g.object(vec![("a", 1.into()), ("b", 2.into())]));
+        items.push(g.object(vec![("b", 1.into()), ("a", 2.into())]));
+        let root = g.array(items);
+        g.set_root(root);
+        let expected = "011106 1001070161 0401000000 1d00 0402000000 1001070162 0401000000 \
+             1d01 0402000000 1002070161 0401000000 070162 0402000000 \
+             1002070162 0401000000 070161 0402000000 00";
+        assert_eq!(enc(&g), expected.replace([' ', '\\', '\n'], ""));
+    }
+
+    #[test]
+    fn shaped_objects_take_object_ids_at_their_tag() {
+        // [{a:1}, {a: <itself>}, <the second again>]: array 0, {a:1} 1, the shaped object 2.
+        let mut g = Graph::new();
+        let first = one(&mut g, "a", 1);
+        let second = g.object(Vec::<(&str, Value)>::new());
+        g.insert(&second, "a", second.clone());
+        let root = g.array(vec![first, second.clone(), second]);
+        g.set_root(root);
+        assert_eq!(
+            enc(&g),
+            "011103 1001070161 0401000000 1d00 2002 2002 00".replace(' ', "")
+        );
+    }
+
+    #[test]
+    fn array_properties_and_maps_define_no_shape() {
+        let mut g = Graph::new();
+        let array = Array {
+            elements: vec![],
+            props: vec![("a".into(), 1.into())],
+        };
+        let array = g.add_value(Node::Array(array));
+        let map = g.add_value(Node::Map(vec![("a".into(), 1.into())]));
+        let a1 = one(&mut g, "a", 1);
+        let a2 = one(&mut g, "a", 2);
+        let root = g.array(vec![array, map, a1, a2]);
+        g.set_root(root);
+        // Neither the array nor the Map is a shape: {a:2} uses shape 0, {a:1}.
+        assert_eq!(
+            enc(&g),
+            "011104 1100 01070161 0401000000 1401 070161 0401000000 1001070161 0401000000 \
+             1d00 0402000000 00"
+                .replace([' ', '\\', '\n'], "")
+        );
+    }
+
+    #[test]
+    fn shaped_objects_round_trip() {
+        // Rows of one shape, nested rows, a reordered row, a lone surrogate key, a shared row.
+        let mut g = Graph::new();
+        let lone = JsString::from_utf16(&[0xD800]);
+        let mut rows = Vec::new();
+        for i in 0..20 {
+            let child = g.object(vec![("id", i.into()), ("name", format!("n{i}").into())]);
+            let odd = g.object(vec![(lone.clone(), Value::Null)]);
+            rows.push(g.object(vec![
+                ("id", i.into()),
+                ("name", "x".into()),
+                ("child", child),
+                ("odd", odd),
+            ]));
+        }
+        rows.push(g.object(vec![("name", "y".into()), ("id", 1.into())]));
+        rows.push(rows[3].clone());
+        let root = g.array(rows);
+        g.set_root(root);
+        let bytes = encode(&g);
+        // Each key list is written once.
+        let child = b"child";
+        assert_eq!(bytes.windows(5).filter(|w| w == child).count(), 1);
+        let back = crate::decode(&bytes).unwrap();
+        assert_eq!(back, g);
+        assert_eq!(encode(&back), bytes);
     }
 
     #[test]

@@ -59,8 +59,13 @@ pub enum DecodeErrorKind {
     },
     /// A hole (`0x0F`) outside an array's elements.
     MisplacedHole,
-    /// An absent marker (`0x0E`) outside an Error's cause.
+    /// An absent marker (`0x0E`) outside an Error's cause and a shaped object's (`0x1D`) values.
     MisplacedAbsent,
+    /// A shaped object (`0x1D`) naming a shape id that no completed `0x10` object defined yet.
+    UndefinedShape(u64),
+    /// Shaped objects repeat more key bytes than the message's size allows (64 MiB plus 64 per
+    /// input byte): the decoded keys are copies, so this bounds memory for hostile input.
+    ShapeKeysTooLarge,
     /// A `0x07` string whose bytes are not valid UTF-8.
     InvalidUtf8,
     /// A BigInt sign byte other than 0 or 1.
@@ -129,7 +134,13 @@ impl fmt::Display for DecodeErrorKind {
                 "view byte offset {byte_offset} is not a multiple of its element size {element_size}"
             ),
             Self::MisplacedHole => f.write_str("array hole outside an array's elements"),
-            Self::MisplacedAbsent => f.write_str("absent marker outside an Error's cause"),
+            Self::MisplacedAbsent => {
+                f.write_str("absent marker outside an Error's cause or a shaped object")
+            }
+            Self::UndefinedShape(id) => write!(f, "shape {id} is not defined"),
+            Self::ShapeKeysTooLarge => {
+                f.write_str("shaped objects repeat more key bytes than the message size allows")
+            }
             Self::InvalidUtf8 => f.write_str("invalid UTF-8 in a string"),
             Self::BadSign(b) => write!(f, "BigInt sign byte {b} is neither 0 nor 1"),
             Self::BadBoolean(b) => write!(f, "Boolean object byte {b} is neither 0 nor 1"),

@@ -26,4 +26,6 @@ pub(crate) const NUMBER_OBJECT: u8 = 0x19;
 pub(crate) const STRING_OBJECT: u8 = 0x1A;
 pub(crate) const BOOLEAN_OBJECT: u8 = 0x1B;
 pub(crate) const BIGINT_OBJECT: u8 = 0x1C;
+/// A plain object of a shape defined earlier: shape id, then its values (see `decode.rs`).
+pub(crate) const SHAPED_OBJECT: u8 = 0x1D;
 pub(crate) const BACK_REFERENCE: u8 = 0x20;

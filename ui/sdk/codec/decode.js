@@ -66,6 +66,9 @@ function shortAscii(bytes, start, end) {
   return s;
 }
 
+/** @type {string[]} */
+const NO_KEYS = [];
+
 /** Placeholder id of an object whose body is being read and which does not exist yet. */
 const PENDING = Symbol("pending");
 
@@ -76,6 +79,7 @@ const F_ARRAY_PROPS = 2;
 const F_MAP = 3;
 const F_SET = 4;
 const F_ERROR = 5;
+const F_SHAPED = 6;
 
 /**
  * @typedef {object} Frame
@@ -85,6 +89,7 @@ const F_ERROR = 5;
  * @property {number} i next array index
  * @property {unknown} key F_MAP: the key read, awaiting its value
  * @property {boolean} hasKey F_MAP: whether `key` is set
+ * @property {string[]} keys F_OBJECT: the keys read so far (its shape); F_SHAPED: its shape
  */
 
 const TAG_NAMES = /** @type {Record<number, string>} */ (
@@ -128,6 +133,8 @@ class Decoder {
     /** @type {Frame[]} the explicit stack; frames are reused, `depth` of them are open */
     this.frames = [];
     this.depth = 0;
+    /** @type {string[][]} key lists by shape id: one per completed `0x10` object */
+    this.shapes = [];
   }
 
   /** @param {string} message @param {number} [offset] @param {unknown} [cause] */
@@ -391,7 +398,7 @@ class Decoder {
   push(type, target, left) {
     let frame = this.frames[this.depth];
     if (frame === undefined) {
-      frame = { type, target, left, i: 0, key: undefined, hasKey: false };
+      frame = { type, target, left, i: 0, key: undefined, hasKey: false, keys: NO_KEYS };
       this.frames[this.depth] = frame;
     } else {
       frame.type = type;
@@ -400,8 +407,10 @@ class Decoder {
       frame.i = 0;
       frame.key = undefined;
       frame.hasKey = false;
+      frame.keys = NO_KEYS;
     }
     this.depth++;
+    return frame;
   }
 
   /**
@@ -442,7 +451,20 @@ class Decoder {
         const object = {};
         this.ids.push(object);
         const n = this.count(3, "object property count");
-        if (n > 0) this.push(F_OBJECT, object, n);
+        if (n > 0) this.push(F_OBJECT, object, n).keys = [];
+        else this.shapes.push(NO_KEYS);
+        return object;
+      }
+      case 0x1d /* SHAPED_OBJECT */: {
+        const object = {};
+        this.ids.push(object);
+        const id = this.varint("shape id");
+        if (id >= this.shapes.length) throw this.fail(`shape ${id} is not defined`, at);
+        const keys = this.shapes[id];
+        if (keys.length > this.end - this.pos) {
+          throw this.fail(`shape ${id} has ${keys.length} keys, more than the bytes left`, at);
+        }
+        if (keys.length > 0) this.push(F_SHAPED, object, keys.length).keys = keys;
         return object;
       }
       case 0x11 /* ARRAY */: {
@@ -556,6 +578,24 @@ class Decoder {
             if (depth >= MAX_DEPTH) throw this.tooDeep();
             frame.left--;
             const key = this.key("an object key");
+            frame.keys.push(key);
+            setProperty(target, key, this.value());
+            if (this.depth !== depth) {
+              pushed = true;
+              break;
+            }
+          }
+          if (!pushed) this.shapes.push(frame.keys);
+          break;
+        case F_SHAPED: {
+          const keys = frame.keys;
+          while (frame.i < frame.left) {
+            if (depth >= MAX_DEPTH) throw this.tooDeep();
+            const key = keys[frame.i++];
+            if (this.pos < this.end && bytes[this.pos] === Tag.ABSENT) {
+              this.pos++; // a getter deleted this key while the object was written
+              continue;
+            }
             setProperty(target, key, this.value());
             if (this.depth !== depth) {
               pushed = true;
@@ -563,6 +603,7 @@ class Decoder {
             }
           }
           break;
+        }
         case F_ARRAY: {
           while (frame.i < frame.left) {
             if (depth >= MAX_DEPTH) throw this.tooDeep();
@@ -652,6 +693,7 @@ class Decoder {
       // Not pushed: this container is complete, and on top.
       if (!pushed) {
         frame.target = undefined;
+        frame.keys = NO_KEYS;
         this.depth = depth - 1;
       }
     }

@@ -153,6 +153,7 @@ const F_ARRAY_PROPS = 2;
 const F_MAP = 3;
 const F_SET = 4;
 const F_ERROR = 5;
+const F_SHAPED = 6;
 
 /**
  * @typedef {object} Frame
@@ -167,7 +168,37 @@ const F_ERROR = 5;
  * @property {number} countSize how many bytes were reserved for it
  * @property {number} index F_ARRAY slow path: the array index `items[i]` names, or `end`
  * @property {number} at the element or item the encoder is in, for error paths
+ * @property {string[] | null} written F_OBJECT: the keys written, once one was skipped
+ * @property {string} signature F_OBJECT: its keys joined, if `shapeOf` computed it, else ""
  */
+
+/**
+ * A shape the encoder can refer to.
+ * @typedef {object} Shape
+ * @property {string[]} keys
+ * @property {number} id
+ */
+
+/**
+ * The shapes with one first key: a list while short, then also by signature (keys joined).
+ * @typedef {object} ShapeBucket
+ * @property {Shape[]} list in id order
+ * @property {Map<string, Shape[]> | null} bySignature
+ */
+
+/** How many shapes with one first key are compared one by one before they are hashed. */
+const BUCKET_SCAN = 8;
+
+/**
+ * @param {Map<string, Shape[]>} map @param {Shape} shape
+ * @param {string} signature `shape.keys.join("\0")`, or "" if not computed
+ */
+function addBySignature(map, shape, signature) {
+  if (signature === "") signature = shape.keys.join("\0");
+  const list = map.get(signature);
+  if (list === undefined) map.set(signature, [shape]);
+  else list.push(shape);
+}
 
 /** The refusal message's name for an object structuredClone refuses, or "" if it is cloned. */
 const REFUSED_TAGS = new Map([
@@ -232,6 +263,80 @@ class Encoder {
     this.depth = 0;
     /** @type {Map<object, string>} refusal decisions per prototype, for class instances */
     this.protoVerdicts = new Map();
+    /** the next shape id: one per completed `0x10` object */
+    this.nextShape = 0;
+    /** @type {Map<string, ShapeBucket>} the shapes defined so far, by first key */
+    this.shapes = new Map();
+    /** @type {Map<string, Shape>} the last shape found, by first key: a hit costs no join */
+    this.shapeCache = new Map();
+    /** the signature `shapeOf` last computed, for `defineShape` */
+    this.signature = "";
+  }
+
+  /**
+   * Opens a plain object: `0x1D` when an earlier object had exactly these keys, else `0x10`.
+   * @param {object} value @param {string[]} keys @returns {true}
+   */
+  plainObject(value, keys) {
+    const shape = keys.length === 0 ? -1 : this.shapeOf(keys);
+    if (shape < 0) {
+      this.byte(Tag.OBJECT);
+      this.openPairs(F_OBJECT, value, keys, 0);
+      this.frames[this.depth - 1].signature = keys.length === 0 ? "" : this.signature;
+      return true;
+    }
+    this.byte(Tag.SHAPED_OBJECT);
+    this.varint(shape);
+    return this.push(F_SHAPED, value, keys);
+  }
+
+  /** @param {string[]} keys non-empty @returns {number} the lowest shape id with these keys, or -1 */
+  shapeOf(keys) {
+    const first = keys[0];
+    const hit = this.shapeCache.get(first);
+    if (hit !== undefined && sameKeys(hit.keys, keys)) return hit.id;
+    this.signature = "";
+    const bucket = this.shapes.get(first);
+    if (bucket === undefined) return -1;
+    /** @type {Shape[] | undefined} */
+    let candidates = bucket.list;
+    if (bucket.bySignature !== null) {
+      this.signature = keys.join("\0");
+      candidates = bucket.bySignature.get(this.signature);
+      if (candidates === undefined) return -1;
+    }
+    // Lowest id first; a key holding "\0" can make two lists share a signature.
+    for (const shape of candidates) {
+      if (sameKeys(shape.keys, keys)) {
+        this.shapeCache.set(first, shape);
+        return shape.id;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * Gives a completed `0x10` object's key list the next shape id.
+   * @param {string[]} keys @param {string} signature `keys.join("\0")`, or "" if not computed
+   */
+  defineShape(keys, signature) {
+    const id = this.nextShape++;
+    if (keys.length === 0) return; // never looked up: empty objects are always 0x10
+    const first = keys[0];
+    const bucket = this.shapes.get(first);
+    if (bucket === undefined) {
+      this.shapes.set(first, { list: [{ keys, id }], bySignature: null });
+      return;
+    }
+    if (bucket.list.some((shape) => sameKeys(shape.keys, keys))) return;
+    bucket.list.push({ keys, id });
+    if (bucket.bySignature === null) {
+      if (bucket.list.length <= BUCKET_SCAN) return;
+      // Many shapes share this first key: find them by signature rather than one by one.
+      bucket.bySignature = new Map();
+      for (const shape of bucket.list.slice(0, -1)) addBySignature(bucket.bySignature, shape, "");
+    }
+    addBySignature(bucket.bySignature, { keys, id }, signature);
   }
 
   /** Makes room for `n` more bytes, growing the buffer geometrically. @param {number} n */
@@ -502,15 +607,11 @@ class Encoder {
       // An arguments object has Object.prototype too, and an own callee.
       !(hasOwnProperty.call(value, "callee") && objectToString.call(value) !== "[object Object]")
     ) {
-      this.byte(Tag.OBJECT);
-      this.openPairs(F_OBJECT, value, objectKeys(value), 0);
-      return true;
+      return this.plainObject(value, objectKeys(value));
     }
     switch (this.classify(value)) {
       case K_OBJECT:
-        this.byte(Tag.OBJECT);
-        this.openPairs(F_OBJECT, value, objectKeys(value), 0);
-        return true;
+        return this.plainObject(value, objectKeys(value));
       case K_DATE:
         this.taggedF64(Tag.DATE, dateGetTime.call(value));
         return false;
@@ -788,6 +889,8 @@ class Encoder {
         countSize: 0,
         index: 0,
         at: -1,
+        written: null,
+        signature: "",
       };
     } else {
       frame.type = type;
@@ -797,6 +900,8 @@ class Encoder {
       frame.end = items.length;
       frame.count = 0;
       frame.at = -1;
+      frame.written = null;
+      frame.signature = "";
     }
     this.depth++;
     return true;
@@ -880,9 +985,14 @@ class Encoder {
           while (frame.i < keys.length) {
             const key = keys[frame.i++];
             const value = target[key];
-            if (value === undefined && !hasOwnProperty.call(target, key)) continue;
+            if (value === undefined && !hasOwnProperty.call(target, key)) {
+              // A getter deleted it: the shape is the keys actually written.
+              if (frame.written === null) frame.written = keys.slice(0, frame.i - 1);
+              continue;
+            }
             if (depth >= MAX_DEPTH) throw this.tooDeep();
             frame.count++;
+            if (frame.written !== null) frame.written.push(key);
             this.string(key);
             if (this.value(value)) {
               pushed = true;
@@ -891,8 +1001,32 @@ class Encoder {
           }
           if (!pushed) {
             this.closePairs(frame);
+            if (frame.type === F_OBJECT) {
+              if (frame.written === null) this.defineShape(keys, frame.signature);
+              else this.defineShape(frame.written, "");
+            }
             this.pop();
           }
+          break;
+        }
+        case F_SHAPED: {
+          const target = frame.target;
+          const keys = frame.items;
+          let pushed = false;
+          while (frame.i < keys.length) {
+            const key = keys[frame.i++];
+            const value = target[key];
+            if (value === undefined && !hasOwnProperty.call(target, key)) {
+              this.byte(Tag.ABSENT); // a getter deleted it
+              continue;
+            }
+            if (depth >= MAX_DEPTH) throw this.tooDeep();
+            if (this.value(value)) {
+              pushed = true;
+              break;
+            }
+          }
+          if (!pushed) this.pop();
           break;
         }
         case F_ARRAY: {
@@ -1024,6 +1158,7 @@ class Encoder {
 function segment(frame) {
   switch (frame.type) {
     case F_OBJECT:
+    case F_SHAPED:
     case F_ARRAY_PROPS: {
       const key = String(frame.items[frame.i - 1]);
       return IDENTIFIER.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
@@ -1043,6 +1178,14 @@ function segment(frame) {
     default:
       return "";
   }
+}
+
+/** @param {string[]} a @param {string[]} b @returns {boolean} whether the key lists are equal */
+function sameKeys(a, b) {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** @param {string} noun @returns {string} "a Blob", "an Intl.Collator" */

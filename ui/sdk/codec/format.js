@@ -32,6 +32,7 @@ export const Tag = Object.freeze({
   STRING_OBJECT: 0x1a,
   BOOLEAN_OBJECT: 0x1b,
   BIGINT_OBJECT: 0x1c,
+  SHAPED_OBJECT: 0x1d,
   BACKREF: 0x20,
 });
 

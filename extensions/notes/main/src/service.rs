@@ -51,7 +51,7 @@ fn route<F, Fut, R>(svc: &Arc<Service>, channel: &str, handler: F) -> Result<(),
 where
     F: Fn(Arc<Service>, IpcEvent, Args) -> Fut + Send + Sync + 'static,
     Fut: Future<Output = Result<R, HandlerError>> + Send + 'static,
-    R: Serialize,
+    R: Serialize + 'static,
 {
     let shared = svc.clone();
     svc.ipc.handle(channel, move |event, args| {
