@@ -43,6 +43,7 @@ pub fn try_encode(graph: &Graph) -> Result<Vec<u8>, EncodeError> {
         next_id: 0,
         depth: 0,
         shapes: FxHashMap::default(),
+        recent: [None; RECENT_SHAPES],
         next_shape: 0,
     }
     .run(graph.root())?;
@@ -88,6 +89,9 @@ impl PartialEq for Keys<'_> {
 
 impl Eq for Keys<'_> {}
 
+/// Key counts below this have a [`Encoder::recent`] slot.
+const RECENT_SHAPES: usize = 16;
+
 struct Encoder<'g, 'o> {
     graph: &'g Graph,
     out: &'o mut Vec<u8>,
@@ -97,6 +101,9 @@ struct Encoder<'g, 'o> {
     depth: usize,
     /// The lowest shape id of each non-empty key list defined so far.
     shapes: FxHashMap<Keys<'g>, u32>,
+    /// The shape last found or defined, by key count: objects of one kind usually come in a
+    /// row, and comparing their keys costs less than hashing them.
+    recent: [Option<(Keys<'g>, u32)>; RECENT_SHAPES],
     /// The id the next completed `0x10` object defines.
     next_shape: u32,
 }
@@ -152,7 +159,7 @@ impl<'g> Encoder<'g, '_> {
                 let shape = if entries.is_empty() {
                     None
                 } else {
-                    self.shapes.get(&Keys(entries)).copied()
+                    self.find_shape(Keys(entries))
                 };
                 if let Some(shape) = shape {
                     self.out.push(SHAPED_OBJECT);
@@ -310,13 +317,35 @@ impl<'g> Encoder<'g, '_> {
         Ok(())
     }
 
+    /// The lowest shape id with these keys, if one is defined.
+    fn find_shape(&mut self, keys: Keys<'g>) -> Option<u32> {
+        if let Some(Some((recent, id))) = self.recent.get(keys.0.len()) {
+            if *recent == keys {
+                return Some(*id);
+            }
+        }
+        let id = self.shapes.get(&keys).copied()?;
+        self.remember(keys, id);
+        Some(id)
+    }
+
+    fn remember(&mut self, keys: Keys<'g>, id: u32) {
+        if let Some(slot) = self.recent.get_mut(keys.0.len()) {
+            *slot = Some((keys, id));
+        }
+    }
+
     /// A `0x10` object's body is complete: it defines the next shape id. An equal key list
     /// defined earlier keeps its lower id; an empty one is never looked up.
     fn define_shape(&mut self, entries: &'g [(JsString, Value)]) {
         let id = self.next_shape;
         self.next_shape += 1;
         if !entries.is_empty() {
-            self.shapes.entry(Keys(entries)).or_insert(id);
+            let keys = Keys(entries);
+            let lowest = *self.shapes.entry(keys).or_insert(id);
+            if lowest == id {
+                self.remember(keys, id);
+            }
         }
     }
 
