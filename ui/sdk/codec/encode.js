@@ -182,7 +182,7 @@ const F_SHAPED = 6;
 /**
  * The shapes with one first key: a list while short, then also by signature (keys joined).
  * @typedef {object} ShapeBucket
- * @property {Shape[]} list in id order
+ * @property {Shape[]} list in id order, until `bySignature` takes over
  * @property {Map<string, Shape[]> | null} bySignature
  */
 
@@ -328,14 +328,19 @@ class Encoder {
       this.shapes.set(first, { list: [{ keys, id }], bySignature: null });
       return;
     }
-    if (bucket.list.some((shape) => sameKeys(shape.keys, keys))) return;
-    bucket.list.push({ keys, id });
     if (bucket.bySignature === null) {
+      if (bucket.list.some((shape) => sameKeys(shape.keys, keys))) return;
+      bucket.list.push({ keys, id });
       if (bucket.list.length <= BUCKET_SCAN) return;
       // Many shapes share this first key: find them by signature rather than one by one.
       bucket.bySignature = new Map();
-      for (const shape of bucket.list.slice(0, -1)) addBySignature(bucket.bySignature, shape, "");
+      for (const shape of bucket.list) addBySignature(bucket.bySignature, shape, "");
+      bucket.list = [];
+      return;
     }
+    if (signature === "") signature = keys.join("\0");
+    const same = bucket.bySignature.get(signature);
+    if (same !== undefined && same.some((shape) => sameKeys(shape.keys, keys))) return;
     addBySignature(bucket.bySignature, { keys, id }, signature);
   }
 
