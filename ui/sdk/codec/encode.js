@@ -991,8 +991,10 @@ class Encoder {
             const key = keys[frame.i++];
             const value = target[key];
             if (value === undefined && !hasOwnProperty.call(target, key)) {
-              // A getter deleted it: the shape is the keys actually written.
-              if (frame.written === null) frame.written = keys.slice(0, frame.i - 1);
+              // A getter deleted it: an object's shape is the keys actually written.
+              if (frame.type === F_OBJECT && frame.written === null) {
+                frame.written = keys.slice(0, frame.i - 1);
+              }
               continue;
             }
             if (depth >= MAX_DEPTH) throw this.tooDeep();
