@@ -531,6 +531,22 @@ describe("bytes", () => {
     cyclic.me = cyclic;
     bytesOf(cyclic, "01 10 01 07 02 6d65 20 00");
   });
+
+  test("a message over 2 MiB is handed over uncopied, and the next encode does not touch it", () => {
+    const big = new Uint8Array(3 << 20).fill(7);
+    const first = encode(big);
+    const copy = first.slice();
+    assert.ok(first.byteLength > big.length && first.byteLength < big.length + 32);
+    assert.ok(first.buffer.byteLength > first.byteLength, "a view, not a copy");
+    assert.ok(first.byteLength >= first.buffer.byteLength * 0.75);
+    const second = encode(new Uint8Array(3 << 20).fill(9));
+    assert.notEqual(second.buffer, first.buffer);
+    assert.equal(hex(first), hex(copy));
+    assert.deepEqual(decode(first), big);
+    // Small messages still come in a buffer of their own size.
+    const small = encode([1, 2]);
+    assert.equal(small.byteLength, small.buffer.byteLength);
+  });
 });
 
 describe("malformed input", () => {

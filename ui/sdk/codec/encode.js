@@ -1227,7 +1227,9 @@ function varintSize(n) {
  * Encodes a value as a wire-format message, with `structuredClone` semantics.
  * @param {unknown} value
  * @param {EncodeOptions} [options]
- * @returns {Uint8Array} a fresh array holding exactly the message
+ * @returns {Uint8Array} a fresh array holding exactly the message. Up to 2 MiB its buffer is
+ *   exactly the message too; a larger message may be a view on the start of a longer buffer that
+ *   nothing else uses (at least three quarters of it is the message)
  * @throws {Error} a DataCloneError (DOMException) for what structuredClone refuses, naming it
  *   and its path; exceptions thrown by getters propagate
  */
@@ -1236,7 +1238,13 @@ export function encode(value, options) {
   try {
     encoder.byte(FORMAT_VERSION);
     if (encoder.value(value)) encoder.run();
-    return encoder.buf.slice(0, encoder.pos);
+    const { buf, pos } = encoder;
+    // A buffer too large to keep as the spare is handed over rather than copied when the
+    // message fills most of it: a copy is one more allocation and pass the size of the message.
+    if (buf.length > SPARE_MAX && pos >= buf.length - (buf.length >> 2)) {
+      return buf.subarray(0, pos);
+    }
+    return buf.slice(0, pos);
   } finally {
     if (encoder.buf.length <= SPARE_MAX) spareBuffer = encoder.buf;
   }
