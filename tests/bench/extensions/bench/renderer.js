@@ -274,8 +274,8 @@ export default class BenchExtension extends Renderer.LensExtension {
         batch: large ? 1 : 10,
       };
       {
-        // In a block of its own: the next case starts without this tree alive (at 10 MiB it
-        // kept the webview's collector busy through the Uint8Array case after it).
+        // In a block of its own, so the Uint8Array case after it does not run with this tree
+        // (10 MiB at most) still alive in the webview.
         const tree = objectTree(size);
         await pair(
           `object tree ${sizeName(size)} invoke echo`,
