@@ -1,5 +1,6 @@
 //! Timing of the codec and serde paths on a ~1 MiB object tree. Ignored in the normal run;
 //! run it in release: `cargo test --release -p ferrolens-value --test perf -- --ignored --nocapture`.
+//! `benchmark_tree` times the message of the benchmark's 1 MiB object tree case.
 
 use std::time::{Duration, Instant};
 
@@ -80,6 +81,54 @@ fn one_mebibyte_tree() {
         std::hint::black_box(serde_json::to_vec(&json).unwrap());
     });
     println!("(for scale) serde_json::to_vec of the same: {t:?}");
+}
+
+/// The benchmark's 1 MiB object tree (`objectTree` in tests/bench/extensions/bench/renderer.js),
+/// inside the argument array the SDK sends: groups of 16 identical leaves.
+fn benchmark_arguments() -> Graph {
+    const LEAVES: usize = 14_564; // 1 MiB over the 72 bytes of a leaf's JSON and its comma
+    let mut g = Graph::new();
+    let mut groups = Vec::new();
+    for first in (0..LEAVES).step_by(16) {
+        let items = (first..LEAVES.min(first + 16))
+            .map(|_| {
+                let tags = g.array(vec!["a".into(), "bc".into()]);
+                g.object(vec![
+                    ("id", 12345.0.into()),
+                    ("name", "node-name".into()),
+                    ("ok", true.into()),
+                    ("ratio", 0.5.into()),
+                    ("tags", tags),
+                ])
+            })
+            .collect();
+        let items = g.array(items);
+        groups.push(g.object(vec![("group", (first as f64).into()), ("items", items)]));
+    }
+    let groups = g.array(groups);
+    let tree = g.object(vec![("groups", groups)]);
+    let args = g.array(vec![tree]);
+    g.with_root(args)
+}
+
+#[test]
+#[ignore = "timing; run in release with --ignored --nocapture"]
+fn benchmark_tree() {
+    let bytes = encode(&benchmark_arguments());
+    println!("benchmark tree message: {} bytes", bytes.len());
+    let t = best_of(20, || {
+        std::hint::black_box(decode(&bytes).unwrap());
+    });
+    println!("decode, graph freed: {t:?}");
+    let g = decode(&bytes).unwrap();
+    let t = best_of(20, || {
+        std::hint::black_box(encode(&g));
+    });
+    println!("encode: {t:?}");
+    let t = best_of(20, || {
+        std::hint::black_box(encode(&decode(&bytes).unwrap()));
+    });
+    println!("decode + encode + free, as an echo: {t:?}");
 }
 
 #[test]
