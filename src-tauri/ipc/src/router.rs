@@ -279,7 +279,7 @@ impl Router {
             closed: &closed,
             grace: self.grace,
         };
-        settle(answer, limits, id, &format!("call to {channel:?}"))
+        settle(answer, limits, id, || format!("call to {channel:?}"))
             .await
             .map_err(at)
     }
@@ -337,8 +337,8 @@ impl Router {
             closed: &closed,
             grace: self.grace,
         };
-        let what = format!("request {channel:?} to frame {frame:?}");
-        let outcome = settle(answer, limits, id, &what).await;
+        let what = || format!("request {channel:?} to frame {frame:?}");
+        let outcome = settle(answer, limits, id, what).await;
         self.requests.forget(request);
         let outcome = outcome.map_err(at);
         let origin = Origin::frame(frame);

@@ -330,9 +330,17 @@ impl ExtensionManager {
 
     /// Checks that `id` names a discovered extension.
     pub fn require_known(&self, name: &str) -> Result<ExtensionId, IpcError> {
-        let id = ExtensionId::new(name)?;
-        find(&self.records.read(), &id)?;
-        Ok(id)
+        // Every call goes through here: a discovered id is found by name and shared, not parsed
+        // and allocated again; only a name that is not one says why.
+        let records = self.records.read();
+        let found = records
+            .iter()
+            .filter_map(|r| r.found.manifest.as_ref().ok())
+            .find(|m| m.id.as_str() == name);
+        match found {
+            Some(manifest) => Ok(manifest.id.clone()),
+            None => Err(unknown(&ExtensionId::new(name)?)),
+        }
     }
 
     /// For the URI scheme: the folder of the active extension whose event key starts `path`,
