@@ -118,6 +118,16 @@ export function makeCorpus() {
   add("int32 min - 1", -2147483649);
   add("half", 0.5);
   add("pi", Math.PI);
+  add("float32-exact fractions", [
+    0.25,
+    -1.5,
+    2 ** -15,
+    2 ** -149,
+    3.4028234663852886e38,
+    2 ** 100,
+  ]);
+  // Not exact in float32: a decimal fraction, one bit too many, past the largest, below the least.
+  add("float32 near misses", [0.1, 16777217.5, 3.4028235677973366e38, 2 ** -150]);
   add("NaN", NaN);
   add("Infinity", Infinity);
   add("-Infinity", -Infinity);
@@ -274,6 +284,34 @@ export function makeCorpus() {
   const shapedCycle = /** @type {any} */ ({ next: null, n: 1 });
   shapedCycle.next = { next: shapedCycle, n: 2 };
   add("shaped objects in a cycle", shapedCycle);
+
+  // String ids: a repeated short string value is written once, then by its id.
+  const s64 = "s".repeat(63) + "!";
+  const s65 = "t".repeat(64) + "!";
+  // Its message and stack are texts, not values: written out even though they repeat one.
+  const kindError = new Error("kind", { cause: "Pod" });
+  kindError.stack = "kind";
+  add("repeated strings in every value slot", [
+    "kind",
+    { kind: "kind", list: ["kind", "Pod", "kind"] },
+    new Map([
+      ["kind", "Pod"],
+      ["Pod", "kind"],
+    ]),
+    new Set(["Pod", "x"]),
+    kindError,
+    Object.assign(["x"], { p: "Pod" }),
+  ]);
+  add("keys and texts take no string ids", [
+    "name",
+    { name: "name" },
+    /name/,
+    Object("name"),
+    "name",
+  ]);
+  add("64 code units take an id, 65 do not", [s64, s64, s65, s65]);
+  add("repeated lone surrogate strings", ["\uD800x", "\uD800x", ["\uD800x"]]);
+  add("repeated empty strings", ["", "", { e: "" }]);
   add("shaped getter deletes a later key", [
     { first: 0, second: 0, third: 0 },
     {

@@ -331,8 +331,8 @@ describe("structuredClone semantics details", () => {
     const leaf = () => ({ id: 1, name: "n" });
     const one = encode([leaf()]);
     const two = encode([leaf(), leaf()]);
-    // 0x1D, shape 0, then only the values: int32 (5 bytes) and "n" (3 bytes).
-    assert.equal(hex(two.subarray(one.length - 1)), "1d00" + "0401000000" + "07016e" + "00");
+    // 0x1D, shape 0, then only the values: int32 (5 bytes) and "n" by its string id 0.
+    assert.equal(hex(two.subarray(one.length - 1)), "1d00" + "0401000000" + "2100" + "00");
     assert.deepEqual(decode(two), [leaf(), leaf()]);
   });
 
@@ -486,9 +486,14 @@ describe("bytes", () => {
     bytesOf(true, "01 03");
     bytesOf(1, "01 04 01000000");
     bytesOf(-2147483648, "01 04 00000080");
-    bytesOf(-0, "01 05 0000000000000080");
-    bytesOf(0.5, "01 05 000000000000e03f");
-    bytesOf(2147483648, "01 05 000000000000e041");
+    // Not an int32, but exact in float32: 4 bytes instead of 8.
+    bytesOf(-0, "01 09 00000080");
+    bytesOf(0.5, "01 09 0000003f");
+    bytesOf(2147483648, "01 09 0000004f");
+    bytesOf(-Infinity, "01 09 000080ff");
+    bytesOf(0.1, "01 05 9a9999999999b93f");
+    bytesOf(2 ** 53, "01 09 0000005a");
+    bytesOf(2 ** 53 + 2, "01 05 0100000000004043");
     bytesOf(NaN, "01 05 000000000000f87f");
     bytesOf(0n, "01 06 00 00");
     bytesOf(-256n, "01 06 01 02 0001");
@@ -530,6 +535,20 @@ describe("bytes", () => {
     const cyclic = /** @type {any} */ ({});
     cyclic.me = cyclic;
     bytesOf(cyclic, "01 10 01 07 02 6d65 20 00");
+  });
+
+  test("a repeated short string value is written once, then by its string id", () => {
+    // "a" takes id 0 and "b" id 1 as they are written; the keys "k" never take one.
+    bytesOf(
+      ["a", "b", "a", { k: "b" }],
+      "01 11 04 07 01 61 07 01 62 21 00 10 01 07 01 6b 21 01 00",
+    );
+    bytesOf(new Map([["a", "a"]]), "01 14 01 07 01 61 21 00");
+    const long = "x".repeat(65);
+    const encoded = encode([long, long]);
+    assert.equal(encoded.length, 1 + 2 + 2 * (2 + 65) + 1, "65 code units are written each time");
+    const decoded = decode(encode(["é".repeat(64), "é".repeat(64)]));
+    assert.deepEqual(decoded, ["é".repeat(64), "é".repeat(64)]);
   });
 
   test("a message over 2 MiB is handed over uncopied, and the next encode does not touch it", () => {
@@ -594,15 +613,29 @@ describe("malformed input", () => {
   });
 
   test("unknown tags and misplaced markers", () => {
-    assertWireError(() => decode(unhex("01 09")), 1, /unknown tag 0x09/);
+    assertWireError(() => decode(unhex("01 0a")), 1, /unknown tag 0x0a/);
     assertWireError(() => decode(unhex("01 ff")), 1, /unknown tag 0xff/);
-    assertWireError(() => decode(unhex("01 11 01 21 00")), 3, /unknown tag 0x21/);
+    assertWireError(() => decode(unhex("01 11 01 22 00")), 3, /unknown tag 0x22/);
     assertWireError(() => decode(unhex("01 0f")), 1, /hole outside/);
     assertWireError(() => decode(unhex("01 10 01 07 01 61 0f")), 6, /hole outside/);
     assertWireError(() => decode(unhex("01 15 01 0f")), 3, /hole outside/);
     assertWireError(() => decode(unhex("01 0e")), 1, /absent marker/);
     assertWireError(() => decode(unhex("01 14 01 00 0e")), 4, /absent marker/);
     assertWireError(() => decode(unhex("01 11 01 0e 00")), 3, /absent marker/);
+  });
+
+  test("string ids", () => {
+    assertWireError(() => decode(unhex("01 21 00")), 1, /string id 0 is not defined/);
+    assertWireError(() => decode(unhex("01 11 02 07 01 61 21 01 00")), 6, /string id 1/);
+    // Keys are written out; an id is not a key.
+    assertWireError(() => decode(unhex("01 11 02 07 01 61 10 01 21 00 00 00")), 8, /key/);
+    // A long string defines no id, so the first short one after it is 0.
+    const long = "y".repeat(65);
+    const bytes = unhex(`01 11 03 07 41 ${"79".repeat(65)} 07 01 61 21 00 00`);
+    assert.deepEqual(decode(bytes), [long, "a", "a"]);
+    // A literal repeat (not what encoders write) still defines its own id.
+    assert.deepEqual(decode(unhex("01 11 03 07 01 61 07 01 61 21 01 00")), ["a", "a", "a"]);
+    assertWireError(() => decode(unhex("01 11 03 07 01 61 07 01 61 21 02 00")), 9, /string id 2/);
   });
 
   test("bad back-references", () => {

@@ -8,6 +8,7 @@ import {
   ERROR_NAMES,
   FORMAT_VERSION,
   MAX_DEPTH,
+  MAX_ID_STRING,
   Tag,
   VIEW_KINDS,
   WireFormatError,
@@ -135,6 +136,8 @@ class Decoder {
     this.depth = 0;
     /** @type {string[][]} key lists by shape id: one per completed `0x10` object */
     this.shapes = [];
+    /** @type {string[]} short string values by string id, in the order they were read */
+    this.strings = [];
   }
 
   /** @param {string} message @param {number} [offset] @param {unknown} [cause] */
@@ -441,12 +444,29 @@ class Decoder {
       }
       case 0x05 /* FLOAT64 */:
         return this.f64();
+      case 0x09 /* FLOAT32 */: {
+        this.need(4, "float32");
+        const n = this.view.getFloat32(this.pos, true);
+        this.pos += 4;
+        return n;
+      }
       case 0x06 /* BIGINT */:
         return this.bigIntBody(at);
-      case 0x07 /* STRING */:
-        return this.utf8Body(at);
-      case 0x08 /* STRING_UTF16 */:
-        return this.utf16Body();
+      case 0x07 /* STRING */: {
+        const s = this.utf8Body(at);
+        if (s.length <= MAX_ID_STRING) this.strings.push(s);
+        return s;
+      }
+      case 0x08 /* STRING_UTF16 */: {
+        const s = this.utf16Body();
+        if (s.length <= MAX_ID_STRING) this.strings.push(s);
+        return s;
+      }
+      case 0x21 /* STRING_REF */: {
+        const id = this.varint("string id");
+        if (id >= this.strings.length) throw this.fail(`string id ${id} is not defined`, at);
+        return this.strings[id];
+      }
       case 0x10 /* OBJECT */: {
         const object = {};
         this.ids.push(object);

@@ -6,6 +6,7 @@ import {
   ERROR_NAMES,
   FORMAT_VERSION,
   MAX_DEPTH,
+  MAX_ID_STRING,
   Tag,
   VIEW_KINDS,
   dataCloneError,
@@ -256,6 +257,8 @@ class Encoder {
     this.pos = 0;
     /** @type {Map<object, number>} object id of each object written so far */
     this.ids = new Map();
+    /** @type {Map<string, number>} string id of each short string value written so far */
+    this.strings = new Map();
     /** the next object id (the Map's size, without calling its getter) */
     this.nextId = 0;
     /** @type {Frame[]} the explicit stack; frames are reused, `depth` of them are open */
@@ -393,7 +396,7 @@ class Encoder {
     }
   }
 
-  /** @param {number} n */
+  /** A number value: int32, else float32 when exact, else float64. @param {number} n */
   number(n) {
     this.ensure(9);
     const pos = this.pos;
@@ -404,6 +407,11 @@ class Encoder {
       buf[pos + 2] = n >> 8;
       buf[pos + 3] = n >> 16;
       buf[pos + 4] = n >> 24;
+      this.pos = pos + 5;
+    } else if (Math.fround(n) === n) {
+      // NaN never equals itself, so it stays a float64 (with its one canonical bit pattern).
+      this.buf[pos] = Tag.FLOAT32;
+      this.view.setFloat32(pos + 1, n, true);
       this.pos = pos + 5;
     } else {
       this.buf[pos] = Tag.FLOAT64;
@@ -565,6 +573,15 @@ class Encoder {
     // `typeof x === "..."` tests, not a switch on the typeof string: engines compile each to a
     // type check without making the string.
     if (typeof value === "string") {
+      if (value.length <= MAX_ID_STRING) {
+        const id = this.strings.get(value);
+        if (id !== undefined) {
+          this.byte(Tag.STRING_REF);
+          this.varint(id);
+          return false;
+        }
+        this.strings.set(value, this.strings.size);
+      }
       this.string(value);
       return false;
     }

@@ -17,6 +17,7 @@ export const Tag = Object.freeze({
   BIGINT: 0x06,
   STRING: 0x07,
   STRING_UTF16: 0x08,
+  FLOAT32: 0x09,
   ABSENT: 0x0e,
   HOLE: 0x0f,
   OBJECT: 0x10,
@@ -34,7 +35,11 @@ export const Tag = Object.freeze({
   BIGINT_OBJECT: 0x1c,
   SHAPED_OBJECT: 0x1d,
   BACKREF: 0x20,
+  STRING_REF: 0x21,
 });
+
+/** Longest string value, in UTF-16 code units, that gets a string id (docs/wire-format.md). */
+export const MAX_ID_STRING = 64;
 
 /** Kind byte of a `0x17` view, by constructor name; the index is the byte. */
 export const VIEW_KINDS = Object.freeze([
