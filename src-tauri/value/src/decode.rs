@@ -7,6 +7,12 @@
 //!
 //! Shapes (`0x1D`): each `0x10` object defines the next shape when its body completes, and a
 //! shape is simply that object's node, whose keys a `0x1D` object then copies.
+//!
+//! String ids (`0x21`): each `0x07`/`0x08` string read as a value (never a key or other text)
+//! of at most [`MAX_ID_STRING`] UTF-16 code units defines the next string id. The table keeps
+//! where it starts; the first `0x21` value naming it reads it again and keeps it, and later ones
+//! clone that. Only value reads (`common_value` with `Decoder::common_defined`, and
+//! `other_item`) define ids.
 
 use crate::error::DecodeErrorKind as Kind;
 use crate::tags::*;
@@ -25,14 +31,22 @@ use crate::{
 /// assert_eq!(err.to_string(), "at byte 1: unknown tag 0x42");
 /// ```
 pub fn decode(bytes: &[u8]) -> Result<Graph, DecodeError> {
+    let key_budget = bytes
+        .len()
+        .saturating_mul(KEY_BYTES_PER_INPUT_BYTE)
+        .saturating_add(KEY_BYTES_BASE);
+    decode_with_budget(bytes, key_budget)
+}
+
+/// [`decode`] with a given budget of copied key and string bytes (tests use small ones).
+fn decode_with_budget(bytes: &[u8], key_budget: usize) -> Result<Graph, DecodeError> {
     let mut decoder = Decoder {
         r: Reader { bytes, pos: 0 },
         nodes: Vec::new(),
         shapes: Vec::new(),
-        key_budget: bytes
-            .len()
-            .saturating_mul(KEY_BYTES_PER_INPUT_BYTE)
-            .saturating_add(KEY_BYTES_BASE),
+        strings: Vec::new(),
+        built: Vec::new(),
+        key_budget,
     };
     let version = decoder.r.u8("the version byte")?;
     if version != VERSION {
@@ -92,6 +106,10 @@ impl<'a> Reader<'a> {
         Ok(f64::from_le_bytes(self.array(what)?))
     }
 
+    fn f32(&mut self, what: &'static str) -> Result<f64, DecodeError> {
+        Ok(f64::from(f32::from_le_bytes(self.array(what)?)))
+    }
+
     fn varint(&mut self, what: &'static str) -> Result<u64, DecodeError> {
         // Most varints are one byte.
         if let Some(&byte) = self.bytes.get(self.pos) {
@@ -136,10 +154,11 @@ impl<'a> Reader<'a> {
     }
 }
 
-/// How many bytes of keys shaped objects may copy: [`KEY_BYTES_BASE`] plus this many per byte
-/// of input. Decoded keys are copies, so without a bound a long key and many one-byte objects
-/// of its shape would make the graph far larger than the input. Each value takes at least one
-/// byte, so shapes whose keys total up to this many bytes never reach the bound.
+/// How many bytes of keys shaped objects, and of heap-stored strings `0x21` values, may copy:
+/// [`KEY_BYTES_BASE`] plus this many per byte of input. Decoded keys and strings are copies, so
+/// without a bound a long key and many one-byte objects of its shape would make the graph far
+/// larger than the input. Each value takes at least one byte, so shapes whose keys total up to
+/// this many bytes never reach the bound.
 const KEY_BYTES_PER_INPUT_BYTE: usize = 64;
 
 /// See [`KEY_BYTES_PER_INPUT_BYTE`]: small messages may still repeat long keys.
@@ -159,6 +178,33 @@ enum Slot {
     Plain,
     Element,
     Cause,
+}
+
+/// A string id's string: where it starts (its tag) until a `0x21` value first needs it, then
+/// its index in `Decoder::built`, which later ones clone. Most short strings are never
+/// repeated, and a copy of each (24 bytes) would cost more than this word.
+#[derive(Clone, Copy)]
+struct Defined(usize);
+
+impl Defined {
+    fn at(offset: usize) -> Self {
+        // Offsets are below `isize::MAX`, so the shift loses nothing.
+        Self(offset << 1)
+    }
+
+    fn built(index: usize) -> Self {
+        Self((index << 1) | 1)
+    }
+
+    /// `Ok(index in built)` or `Err(offset)`.
+    #[inline]
+    fn get(self) -> Result<usize, usize> {
+        if self.0 & 1 == 1 {
+            Ok(self.0 >> 1)
+        } else {
+            Err(self.0 >> 1)
+        }
+    }
 }
 
 /// What one read produced.
@@ -265,7 +311,12 @@ struct Decoder<'a> {
     nodes: Vec<Node>,
     /// Defined shapes, by shape id (in order of completion of their `0x10` objects).
     shapes: Vec<Shape>,
-    /// Key bytes shaped objects may still copy (see [`KEY_BYTES_PER_INPUT_BYTE`]).
+    /// The string of each string id, by id.
+    strings: Vec<Defined>,
+    /// The strings `0x21` values have used, in order of first use (see [`Defined`]).
+    built: Vec<JsString>,
+    /// Key and string bytes shaped objects and `0x21` values may still copy (see
+    /// [`KEY_BYTES_PER_INPUT_BYTE`]).
     key_budget: usize,
 }
 
@@ -307,13 +358,16 @@ impl Decoder<'_> {
                     frame.read += 1;
                     // Straight from the bytes into the vector, for the most common entries.
                     if let Some((key, at)) = short_ascii_value(self.r.bytes, self.r.pos) {
-                        if let Some((value, end)) = common_value(self.r.bytes, at) {
-                            self.r.pos = end;
+                        if let Some((value, end)) =
+                            common_value(self.r.bytes, at, &self.strings, &self.built)
+                        {
                             *entry = (key, value);
+                            self.r.pos = end;
+                            self.common_defined(at);
                             continue;
                         }
                     }
-                    let key = self.string_value()?;
+                    let key = self.text()?;
                     let (value, open) = plain(self.item(Slot::Plain)?);
                     *entry = (key, value);
                     if open.is_some() {
@@ -340,9 +394,13 @@ impl Decoder<'_> {
                     }
                     let entry = slot(entries, *len, frame.count);
                     *len += 1;
-                    if let Some((value, end)) = common_value(self.r.bytes, self.r.pos) {
-                        self.r.pos = end;
+                    let at = self.r.pos;
+                    if let Some((value, end)) =
+                        common_value(self.r.bytes, at, &self.strings, &self.built)
+                    {
                         *entry = (key, value);
+                        self.r.pos = end;
+                        self.common_defined(at);
                         continue;
                     }
                     let (value, open) = plain(self.item(Slot::Plain)?);
@@ -369,9 +427,13 @@ impl Decoder<'_> {
                     None => {
                         let element = slot(elements, frame.read, frame.count);
                         frame.read += 1;
-                        if let Some((value, end)) = common_value(self.r.bytes, self.r.pos) {
-                            self.r.pos = end;
+                        let at = self.r.pos;
+                        if let Some((value, end)) =
+                            common_value(self.r.bytes, at, &self.strings, &self.built)
+                        {
                             *element = Some(value);
+                            self.r.pos = end;
+                            self.common_defined(at);
                             continue;
                         }
                         match self.item(Slot::Element)? {
@@ -387,7 +449,7 @@ impl Decoder<'_> {
                     Some(props) => {
                         frame.read += 1;
                         let at = self.r.pos;
-                        let key = self.string_value()?;
+                        let key = self.text()?;
                         if key == "length" || key.as_str().is_some_and(is_index) {
                             return Err(self
                                 .r
@@ -504,12 +566,23 @@ impl Decoder<'_> {
     /// Reads one value in `slot`; a container is only opened (its body is left to `fill`).
     #[inline]
     fn item(&mut self, slot: Slot) -> Result<Item, DecodeError> {
-        match common_value(self.r.bytes, self.r.pos) {
+        let at = self.r.pos;
+        match common_value(self.r.bytes, at, &self.strings, &self.built) {
             Some((value, end)) => {
                 self.r.pos = end;
+                self.common_defined(at);
                 Ok(Item::Value(value))
             }
             None => self.other_item(slot),
+        }
+    }
+
+    /// After [`common_value`] read a value at `at`: a string defines the next string id. The
+    /// caller stores the value first, so that it is not kept across the push.
+    #[inline]
+    fn common_defined(&mut self, at: usize) {
+        if self.r.bytes.get(at) == Some(&STRING_UTF8) {
+            self.strings.push(Defined::at(at));
         }
     }
 
@@ -529,8 +602,17 @@ impl Decoder<'_> {
                 self.r.array("an int32")?,
             )))),
             FLOAT64 => Item::Value(Value::Number(self.r.f64("a float64")?)),
+            FLOAT32 => Item::Value(Value::Number(self.r.f32("a float32")?)),
             BIGINT => Item::Value(Value::BigInt(self.bigint_body()?)),
-            STRING_UTF8 | STRING_UTF16 => Item::Value(Value::String(self.string_body(tag)?)),
+            STRING_UTF8 | STRING_UTF16 => {
+                let s = self.string_body(tag)?;
+                // Even one equal to an earlier one (not canonical) defines its own id.
+                if s.fits_utf16(MAX_ID_STRING) {
+                    self.strings.push(Defined::at(offset));
+                }
+                Item::Value(Value::String(s))
+            }
+            STRING_REF => Item::Value(Value::String(self.string_ref(offset)?)),
             HOLE if slot == Slot::Element => Item::Hole,
             HOLE => return Err(self.r.error_at(offset, Kind::MisplacedHole)),
             ABSENT if slot == Slot::Cause => Item::Absent,
@@ -565,10 +647,10 @@ impl Decoder<'_> {
             }
             ERROR => {
                 let id = self.define(offset, placeholder())?;
-                let name = self.string_value()?;
+                let name = self.text()?;
                 let name = name.as_str().map_or(ErrorName::Error, ErrorName::from_name);
-                let message = self.optional_string()?;
-                let trace = self.optional_string()?;
+                let message = self.optional_text()?;
+                let trace = self.optional_text()?;
                 let error = ErrorNode {
                     name,
                     message,
@@ -584,8 +666,8 @@ impl Decoder<'_> {
             }
             REGEXP => {
                 let id = self.define(offset, placeholder())?;
-                let source = self.string_value()?;
-                let flags = self.string_value()?;
+                let source = self.text()?;
+                let flags = self.text()?;
                 self.nodes[id.index()] = Node::RegExp { source, flags };
                 Item::Value(Value::Ref(id))
             }
@@ -606,7 +688,7 @@ impl Decoder<'_> {
             }
             STRING_OBJECT => {
                 let id = self.define(offset, placeholder())?;
-                self.nodes[id.index()] = Node::StringObject(self.string_value()?);
+                self.nodes[id.index()] = Node::StringObject(self.text()?);
                 Item::Value(Value::Ref(id))
             }
             BOOLEAN_OBJECT => {
@@ -658,6 +740,36 @@ impl Decoder<'_> {
             .checked_sub(shape.key_bytes)
             .ok_or_else(|| self.r.error_at(offset, Kind::ShapeKeysTooLarge))?;
         Ok((shape.node, count))
+    }
+
+    /// A `0x21` value's string (its tag at `offset`), refused when the id is undefined or when
+    /// copying a heap-stored string would exceed the budget.
+    fn string_ref(&mut self, offset: usize) -> Result<JsString, DecodeError> {
+        let id = self.r.varint("a string id")?;
+        let Some(index) = usize::try_from(id).ok().filter(|&i| i < self.strings.len()) else {
+            return Err(self.r.error_at(offset, Kind::UndefinedString(id)));
+        };
+        let s = match self.strings[index].get() {
+            Ok(built) => self.built[built].clone(),
+            Err(at) => {
+                let end = self.r.pos;
+                self.r.pos = at;
+                // It was read once already, so this succeeds.
+                let s = self.other_text();
+                self.r.pos = end;
+                let s = s?;
+                self.strings[index] = Defined::built(self.built.len());
+                self.built.push(s.clone());
+                s
+            }
+        };
+        if !s.is_inline() {
+            self.key_budget = self
+                .key_budget
+                .checked_sub(key_len(&s))
+                .ok_or_else(|| self.r.error_at(offset, Kind::StringCopiesTooLarge))?;
+        }
+        Ok(s)
     }
 
     fn back_reference(&mut self, offset: usize) -> Result<NodeId, DecodeError> {
@@ -754,21 +866,22 @@ impl Decoder<'_> {
         Ok(BigInt::from_sign_magnitude(negative, magnitude))
     }
 
-    /// A string value (`0x07` or `0x08`), as keys and other string-only places need.
+    /// A text: a `0x07` or `0x08` string where only one may stand (a key, an Error's name, a
+    /// RegExp part, a String object's string). Texts take no string ids.
     #[inline]
-    fn string_value(&mut self) -> Result<JsString, DecodeError> {
+    fn text(&mut self) -> Result<JsString, DecodeError> {
         match short_ascii_value(self.r.bytes, self.r.pos) {
             Some((s, end)) => {
                 self.r.pos = end;
                 Ok(s)
             }
-            None => self.other_string_value(),
+            None => self.other_text(),
         }
     }
 
-    /// The general `string_value`.
+    /// The general `text`.
     #[inline(never)]
-    fn other_string_value(&mut self) -> Result<JsString, DecodeError> {
+    fn other_text(&mut self) -> Result<JsString, DecodeError> {
         let offset = self.r.pos;
         match self.r.u8("a string")? {
             tag @ (STRING_UTF8 | STRING_UTF16) => self.string_body(tag),
@@ -776,8 +889,8 @@ impl Decoder<'_> {
         }
     }
 
-    /// A string value or `undefined` (an Error's message and stack).
-    fn optional_string(&mut self) -> Result<Option<JsString>, DecodeError> {
+    /// A text or `undefined` (an Error's message and stack).
+    fn optional_text(&mut self) -> Result<Option<JsString>, DecodeError> {
         let offset = self.r.pos;
         match self.r.u8("a string or undefined")? {
             UNDEFINED => Ok(None),
@@ -825,13 +938,24 @@ fn slot<T: Default>(vec: &mut Vec<T>, index: usize, count: usize) -> &mut T {
 // The fast paths below read only what is valid and complete, and say where it ends; anything
 // else (`None`) is left to the general path, which reads it again and reports any error.
 
-/// An int32, float64, boolean or short ASCII string at `at`, and where it ends.
-#[inline]
-fn common_value(bytes: &[u8], at: usize) -> Option<(Value, usize)> {
+/// An int32, float32, float64, boolean, short ASCII string, or string id below 128 naming an
+/// inline string built already, read as a value at `at`, and where it ends. Only values may be
+/// read here, and the caller then calls `Decoder::common_defined`.
+#[inline(always)]
+fn common_value(
+    bytes: &[u8],
+    at: usize,
+    strings: &[Defined],
+    built: &[JsString],
+) -> Option<(Value, usize)> {
     let body = at + 1;
     Some(match *bytes.get(at)? {
         INT32 => {
             let n = i32::from_le_bytes(bytes.get(body..body + 4)?.try_into().ok()?);
+            (Value::Number(f64::from(n)), body + 4)
+        }
+        FLOAT32 => {
+            let n = f32::from_le_bytes(bytes.get(body..body + 4)?.try_into().ok()?);
             (Value::Number(f64::from(n)), body + 4)
         }
         FLOAT64 => {
@@ -843,6 +967,16 @@ fn common_value(bytes: &[u8], at: usize) -> Option<(Value, usize)> {
         STRING_UTF8 => {
             let (s, end) = short_ascii_value(bytes, at)?;
             (Value::String(s), end)
+        }
+        STRING_REF => {
+            let id = bytes.get(body).copied().filter(|&id| id < 0x80)?;
+            // The first use builds the string, and copies of heap-stored ones are charged to
+            // the budget: both in `other_item`.
+            let s = built.get(strings.get(usize::from(id))?.get().ok()?)?;
+            if !s.is_inline() {
+                return None;
+            }
+            (Value::String(s.clone()), body + 1)
         }
         _ => return None,
     })
@@ -1242,6 +1376,180 @@ mod tests {
             [("a".into(), 2.into()), ("a".into(), true.into())]
         );
         assert_eq!(crate::encode(&g), bytes);
+    }
+
+    /// A root array of the `n` elements in `elements`, and the same with a 32-byte ArrayBuffer
+    /// after them: the fast paths need 24 bytes ahead, so only the second takes them.
+    fn arrays(n: u8, elements: &str) -> [Vec<u8>; 2] {
+        let padding = "00".repeat(32);
+        [
+            unhex(&format!("01 11 {n:02x} {elements} 00")),
+            unhex(&format!(
+                "01 11 {:02x} {elements} 16 20 {padding} 00",
+                n + 1
+            )),
+        ]
+    }
+
+    fn element(g: &Graph, index: usize) -> &Value {
+        g[NodeId(0)].as_array().unwrap().get(index).unwrap()
+    }
+
+    #[test]
+    fn float32_numbers_decode_and_re_encode_canonically() {
+        let g = decode(&unhex("01 09 0000003f")).unwrap();
+        assert_eq!(g.root(), &Value::Number(0.5));
+        let g = decode(&unhex("01 09 00000080")).unwrap();
+        assert!(matches!(g.root(), Value::Number(n) if *n == 0.0 && n.is_sign_negative()));
+        // A float64 that float32 holds is written as float32 again, a float32 NaN as the
+        // canonical float64 NaN.
+        let g = decode(&unhex("01 05 000000000000e03f")).unwrap();
+        assert_eq!(crate::encode(&g), unhex("01 09 0000003f"));
+        let g = decode(&unhex("01 09 0100c0ff")).unwrap();
+        assert!(matches!(g.root(), Value::Number(n) if n.is_nan()));
+        assert_eq!(crate::encode(&g), unhex("01 05 000000000000f87f"));
+        for bytes in arrays(2, "09 0000c03f 09 000080ff") {
+            let g = decode(&bytes).unwrap();
+            assert_eq!(element(&g, 0), &Value::Number(1.5));
+            assert_eq!(element(&g, 1), &Value::Number(f64::NEG_INFINITY));
+            assert_eq!(crate::encode(&g), bytes);
+        }
+        let e = err("01 09 0000");
+        assert_eq!((e.offset, e.kind), (2, Kind::Truncated("a float32")));
+    }
+
+    #[test]
+    fn repeated_string_values_decode_by_id() {
+        for bytes in arrays(3, "07 01 61 21 00 21 00") {
+            let g = decode(&bytes).unwrap();
+            for i in 0..3 {
+                assert_eq!(element(&g, i).as_str(), Some("a"));
+            }
+            assert_eq!(crate::encode(&g), bytes);
+        }
+    }
+
+    #[test]
+    fn undefined_string_ids_are_refused_at_the_tag() {
+        let e = err("01 21 00");
+        assert_eq!((e.offset, e.kind.clone()), (1, Kind::UndefinedString(0)));
+        assert_eq!(e.to_string(), "at byte 1: string id 0 is not defined");
+        let e = err("01 11 02 07 01 61 21 ffffffffffffffffff01 00");
+        assert_eq!((e.offset, e.kind), (6, Kind::UndefinedString(u64::MAX)));
+        // "a" defines string id 0; id 1 does not exist yet.
+        for bytes in arrays(2, "07 01 61 21 01") {
+            let e = decode(&bytes).unwrap_err();
+            assert_eq!((e.offset, e.kind), (6, Kind::UndefinedString(1)));
+        }
+        assert!(decode(&unhex("01 11 02 07 01 61 21 00 00")).is_ok());
+        assert_eq!(err("01 21").kind, Kind::Truncated("a string id"));
+    }
+
+    #[test]
+    fn keys_and_texts_define_no_string_ids() {
+        // Each case ends with `21 00`, refused: the string before it is no value.
+        let cases = [
+            (2, "10 01 07 01 61 03 21 00"),                        // object key
+            (3, "10 01 07 01 61 03 1d 00 03 21 00"),               // shape key
+            (2, "11 00 01 07 01 61 03 21 00"),                     // array property key
+            (2, "18 07 05 4572726f72 07 01 6d 07 01 73 0e 21 00"), // Error name, message, stack
+            (2, "13 07 01 72 07 01 67 21 00"),                     // RegExp source and flags
+            (2, "1a 07 01 73 21 00"),                              // String object
+        ];
+        for (n, elements) in cases {
+            let at = 3 + unhex(elements).len() - 2;
+            for bytes in arrays(n, elements) {
+                let e = decode(&bytes).unwrap_err();
+                assert_eq!(
+                    (e.offset, e.kind),
+                    (at, Kind::UndefinedString(0)),
+                    "{elements}"
+                );
+            }
+        }
+        // The value of the pair does define one.
+        for bytes in arrays(2, "10 01 07 01 61 07 01 62 21 00") {
+            let g = decode(&bytes).unwrap();
+            assert_eq!(element(&g, 1).as_str(), Some("b"));
+        }
+    }
+
+    #[test]
+    fn string_ids_in_key_positions_are_refused() {
+        let e = err("01 11 02 07 01 61 10 01 21 00 03 00");
+        assert_eq!((e.offset, e.kind), (8, Kind::ExpectedString(0x21)));
+        let e = err("01 11 02 07 01 61 11 00 01 21 00 03 00");
+        assert_eq!((e.offset, e.kind), (9, Kind::ExpectedString(0x21)));
+        let e = err("01 11 02 07 01 61 18 21 00 00 00 0e 00");
+        assert_eq!((e.offset, e.kind), (7, Kind::ExpectedString(0x21)));
+        let e = err("01 11 02 07 01 61 18 07 01 45 21 00 00 0e 00");
+        assert_eq!(
+            (e.offset, e.kind),
+            (10, Kind::ExpectedStringOrUndefined(0x21))
+        );
+    }
+
+    #[test]
+    fn non_canonical_repeated_literals_define_their_own_ids() {
+        for bytes in arrays(4, "07 01 61 07 01 61 21 01 21 00") {
+            let g = decode(&bytes).unwrap();
+            for i in 0..4 {
+                assert_eq!(element(&g, i).as_str(), Some("a"));
+            }
+            // Re-encoding writes the one literal.
+            let canonical = crate::encode(&g);
+            assert_eq!(&canonical[3..12], unhex("07 01 61 21 00 21 00 21 00"));
+        }
+        assert_eq!(
+            err("01 11 03 07 01 61 07 01 61 21 02 00").kind,
+            Kind::UndefinedString(2)
+        );
+    }
+
+    #[test]
+    fn string_ids_follow_reading_order_in_every_value_slot() {
+        // [{k: "a"}, {k: "b"} (shaped), Map {"c" => "b"}, Set {"c"}, Error with cause "a",
+        //  ["c", hole] with x: "d", "d"].
+        let elements = "10 01 07 01 6b 07 01 61  1d 00 07 01 62  14 01 07 01 63 21 01  \
+                        15 01 21 02  18 07 05 4572726f72 00 00 21 00  \
+                        11 02 21 02 0f 01 07 01 78 07 01 64  21 03";
+        for bytes in arrays(7, elements) {
+            let g = decode(&bytes).unwrap();
+            assert_eq!(object(&g, 2), [("k".into(), "b".into())]);
+            assert_eq!(g[NodeId(3)], Node::Map(vec![("c".into(), "b".into())]));
+            assert_eq!(g[NodeId(4)], Node::Set(vec!["c".into()]));
+            assert!(matches!(&g[NodeId(5)], Node::Error(e) if e.cause == Some("a".into())));
+            let array = g[NodeId(6)].as_array().unwrap();
+            assert_eq!(array.get(0).and_then(Value::as_str), Some("c"));
+            assert_eq!(array.props, [("x".into(), "d".into())]);
+            assert_eq!(element(&g, 6).as_str(), Some("d"));
+            assert_eq!(crate::encode(&g), bytes);
+        }
+    }
+
+    #[test]
+    fn copies_of_heap_stored_strings_are_charged_to_the_budget() {
+        // 23 bytes are stored on the heap: two copies need 46 bytes of budget.
+        let long = "78".repeat(23);
+        let bytes = unhex(&format!("01 11 03 07 17 {long} 21 00 21 00 00"));
+        assert!(decode_with_budget(&bytes, 46).is_ok());
+        let e = decode_with_budget(&bytes, 45).unwrap_err();
+        assert_eq!((e.offset, e.kind.clone()), (30, Kind::StringCopiesTooLarge));
+        assert_eq!(
+            e.to_string(),
+            "at byte 30: string ids repeat more string bytes than the message size allows"
+        );
+        // 22 bytes are inline: copies cost nothing.
+        let short = "78".repeat(22);
+        let bytes = unhex(&format!("01 11 03 07 16 {short} 21 00 21 00 00"));
+        assert!(decode_with_budget(&bytes, 0).is_ok());
+        // A lone surrogate string costs two bytes a code unit.
+        let bytes = unhex("01 11 02 08 01 00d8 21 00 00");
+        assert!(decode_with_budget(&bytes, 2).is_ok());
+        assert_eq!(
+            decode_with_budget(&bytes, 1).unwrap_err().kind,
+            Kind::StringCopiesTooLarge
+        );
     }
 
     #[test]

@@ -7,6 +7,10 @@
 //! Shapes: each `0x10` object defines the next shape id when its body is complete (its exit
 //! task runs). A later non-empty object with the same key list is written `0x1D` with the
 //! lowest such id: a hash map from key lists to their first shape id finds it.
+//!
+//! String ids: each string value of at most [`MAX_ID_STRING`] UTF-16 code units written as a
+//! literal defines the next string id; a later equal string value is written `0x21 id`. Keys
+//! and other texts go through [`Encoder::string`] and neither define nor use ids.
 
 use std::hash::{Hash, Hasher};
 
@@ -45,6 +49,8 @@ pub fn try_encode(graph: &Graph) -> Result<Vec<u8>, EncodeError> {
         shapes: FxHashMap::default(),
         recent: [None; RECENT_SHAPES],
         next_shape: 0,
+        strings: FxHashMap::default(),
+        recent_strings: [None; RECENT_STRINGS],
     }
     .run(graph.root())?;
     Ok(out)
@@ -69,12 +75,7 @@ impl Hash for Keys<'_> {
     fn hash<H: Hasher>(&self, state: &mut H) {
         state.write_usize(self.0.len());
         for (key, _) in self.0 {
-            // The stored bytes: cheaper than `JsString`'s hash, and equal strings have equal
-            // representations.
-            match key.utf8_bytes() {
-                Some(bytes) => state.write(bytes),
-                None => key.as_lone_utf16().unwrap_or_default().hash(state),
-            }
+            Text(key).hash(state);
             // Ends each key, so ["ab"] and ["a", "b"] hash apart.
             state.write_u8(0xFF);
         }
@@ -89,8 +90,35 @@ impl PartialEq for Keys<'_> {
 
 impl Eq for Keys<'_> {}
 
+/// A string as a map key, hashed by its stored form: cheaper than `JsString`'s hash, and equal
+/// strings have equal representations.
+#[derive(Clone, Copy)]
+struct Text<'g>(&'g JsString);
+
+impl Hash for Text<'_> {
+    #[inline]
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        match self.0.utf8_bytes() {
+            Some(bytes) => state.write(bytes),
+            None => self.0.as_lone_utf16().unwrap_or_default().hash(state),
+        }
+    }
+}
+
+impl PartialEq for Text<'_> {
+    #[inline]
+    fn eq(&self, other: &Self) -> bool {
+        self.0 == other.0
+    }
+}
+
+impl Eq for Text<'_> {}
+
 /// Key counts below this have a [`Encoder::recent`] slot.
 const RECENT_SHAPES: usize = 16;
+
+/// UTF-8 lengths below this have a [`Encoder::recent_strings`] slot.
+const RECENT_STRINGS: usize = 16;
 
 struct Encoder<'g, 'o> {
     graph: &'g Graph,
@@ -106,6 +134,12 @@ struct Encoder<'g, 'o> {
     recent: [Option<(Keys<'g>, u32)>; RECENT_SHAPES],
     /// The id the next completed `0x10` object defines.
     next_shape: u32,
+    /// The string id of each short string value written so far (ids count up from 0, so the
+    /// next one is the map's length).
+    strings: FxHashMap<Text<'g>, u32>,
+    /// The string value last found or defined, by UTF-8 length: values of one field usually
+    /// repeat a few strings, and comparing costs less than hashing.
+    recent_strings: [Option<(&'g JsString, u32)>; RECENT_STRINGS],
 }
 
 impl<'g> Encoder<'g, '_> {
@@ -138,7 +172,7 @@ impl<'g> Encoder<'g, '_> {
                 self.out.push(BIGINT);
                 self.bigint_body(n);
             }
-            Value::String(s) => self.string(s),
+            Value::String(s) => self.string_value(s),
             Value::Ref(id) => self.reference(*id, tasks)?,
         }
         Ok(())
@@ -349,10 +383,14 @@ impl<'g> Encoder<'g, '_> {
         }
     }
 
+    /// A number value: int32, else float32 when it holds `n` exactly, else float64.
     fn number(&mut self, n: f64) {
         if is_int32(n) {
             self.out.push(INT32);
             self.out.extend_from_slice(&(n as i32).to_le_bytes());
+        } else if is_float32(n) {
+            self.out.push(FLOAT32);
+            self.out.extend_from_slice(&(n as f32).to_le_bytes());
         } else {
             self.out.push(FLOAT64);
             self.f64(n);
@@ -371,6 +409,36 @@ impl<'g> Encoder<'g, '_> {
         self.out.extend_from_slice(n.magnitude_le());
     }
 
+    /// A string where a value goes: `0x21` when an equal one has a string id, else the string,
+    /// which defines the next id when it is short enough.
+    #[inline]
+    fn string_value(&mut self, s: &'g JsString) {
+        let slot = s.utf8_bytes().map_or(RECENT_STRINGS, <[u8]>::len);
+        if let Some(Some((recent, id))) = self.recent_strings.get(slot) {
+            if *recent == s {
+                let id = *id;
+                return self.string_ref(id);
+            }
+        }
+        if s.fits_utf16(MAX_ID_STRING) {
+            let next = self.strings.len() as u32;
+            let id = *self.strings.entry(Text(s)).or_insert(next);
+            if let Some(recent) = self.recent_strings.get_mut(slot) {
+                *recent = Some((s, id));
+            }
+            if id != next {
+                return self.string_ref(id);
+            }
+        }
+        self.string(s);
+    }
+
+    fn string_ref(&mut self, id: u32) {
+        self.out.push(STRING_REF);
+        self.varint(u64::from(id));
+    }
+
+    /// A string written out: a text (key, Error part, RegExp part, String object) or a value.
     fn string(&mut self, s: &JsString) {
         match s.utf8_bytes() {
             Some(bytes) => self.string_utf8(bytes),
@@ -405,6 +473,11 @@ impl<'g> Encoder<'g, '_> {
     }
 }
 
+/// True for the numbers float32 holds exactly; never NaN (which always takes `0x05`).
+fn is_float32(n: f64) -> bool {
+    f64::from(n as f32) == n
+}
+
 /// True for numbers tag `0x04` carries: integers in the i32 range, except `-0`.
 fn is_int32(n: f64) -> bool {
     // The cast saturates (NaN to 0), so only values it keeps exactly come back equal.
@@ -431,7 +504,8 @@ mod tests {
         assert_eq!(enc(&Graph::from(false)), "0102");
         assert_eq!(enc(&Graph::from(true)), "0103");
         assert_eq!(enc(&Graph::from(-2)), "0104feffffff");
-        assert_eq!(enc(&Graph::from(0.5)), "0105000000000000e03f");
+        assert_eq!(enc(&Graph::from(0.5)), "01090000003f");
+        assert_eq!(enc(&Graph::from(0.1)), "01059a9999999999b93f");
         assert_eq!(enc(&Graph::from("hé")), "01070368c3a9");
         assert_eq!(
             enc(&Graph::from(JsString::from_utf16(&[0xD800]))),
@@ -448,7 +522,161 @@ mod tests {
         assert!(!is_int32(f64::NAN));
         assert!(!is_int32(f64::INFINITY));
         assert!(!is_int32(1.5));
-        assert_eq!(enc(&Graph::from(-0.0)), "01050000000000000080");
+        assert_eq!(enc(&Graph::from(-0.0)), "010900000080");
+    }
+
+    #[test]
+    fn float32_exact_numbers_are_written_in_four_bytes_and_others_in_eight() {
+        let cases = [
+            (1.5, "090000c03f"),
+            (2f64.powi(100), "0900008071"),
+            (2f64.powi(31), "090000004f"),
+            (f64::from(f32::MAX), "09ffff7f7f"),
+            (2f64.powi(-149), "0901000000"),
+            // Integers in the i32 range stay int32, even those float32 cannot hold.
+            (16_777_217.0, "0401000001"),
+            (0.1, "059a9999999999b93f"),
+            // Halfway between 0 and the least float32: rounds to 0, so not exact.
+            (2f64.powi(-150), "050000000000009036"),
+            (2f64.powi(31) + 1.0, "05000020000000e041"),
+            (1e300, "059c7500883ce4377e"),
+        ];
+        for (n, hex) in cases {
+            assert_eq!(enc(&Graph::from(n)), format!("01{hex}"), "{n}");
+        }
+    }
+
+    #[test]
+    fn negative_zero_and_infinities_are_float32_and_nan_is_float64() {
+        assert_eq!(enc(&Graph::from(-0.0)), "010900000080");
+        assert_eq!(enc(&Graph::from(f64::INFINITY)), "01090000807f");
+        assert_eq!(enc(&Graph::from(f64::NEG_INFINITY)), "0109000080ff");
+        // A float32 NaN widened is still NaN: the canonical float64 one.
+        assert_eq!(
+            enc(&Graph::from(f64::from(f32::NAN))),
+            "0105000000000000f87f"
+        );
+    }
+
+    #[test]
+    fn dates_and_number_objects_keep_float64() {
+        let mut g = Graph::new();
+        let date = g.add_value(Node::Date(0.5));
+        let number = g.add_value(Node::NumberObject(0.5));
+        let root = g.array(vec![date, number]);
+        g.set_root(root);
+        assert_eq!(
+            enc(&g),
+            "011102 12000000000000e03f 19000000000000e03f 00".replace(' ', "")
+        );
+    }
+
+    #[test]
+    fn repeated_string_values_are_written_by_id() {
+        let root = ["a", "b", "a", "b", "a"].map(Value::from).to_vec();
+        let mut g = Graph::new();
+        let root = g.array(root);
+        g.set_root(root);
+        assert_eq!(
+            enc(&g),
+            "011105 070161 070162 2100 2101 2100 00".replace(' ', "")
+        );
+        assert_eq!(crate::decode(&encode(&g)).unwrap(), g);
+    }
+
+    #[test]
+    fn keys_and_texts_take_no_string_ids() {
+        // [{a: 1}, "a", new String("s"), "s", /r/g, "g", "a"]: only the values define ids.
+        let mut g = Graph::new();
+        let object = one(&mut g, "a", 1);
+        let string = g.add_value(Node::StringObject("s".into()));
+        let regexp = g.add_value(Node::RegExp {
+            source: "r".into(),
+            flags: "g".into(),
+        });
+        let root = g.array(vec![
+            object,
+            "a".into(),
+            string,
+            "s".into(),
+            regexp,
+            "g".into(),
+            "a".into(),
+        ]);
+        g.set_root(root);
+        assert_eq!(
+            enc(&g),
+            "011107 1001070161 0401000000 070161 1a070173 070173 13070172070167 070167 2100 00"
+                .replace(' ', "")
+        );
+    }
+
+    /// A string value literal as hex: `0x07` and UTF-8, or `0x08` and UTF-16.
+    fn literal(s: &JsString) -> String {
+        enc(&Graph::from(s.clone()))[2..].to_owned()
+    }
+
+    #[test]
+    fn strings_over_64_utf16_units_never_take_ids() {
+        let lone = |n: usize| {
+            let mut units = vec![0x61; n];
+            units[0] = 0xD800;
+            JsString::from_utf16(&units)
+        };
+        let cases = [
+            (JsString::from("x".repeat(64)), true),
+            (JsString::from("x".repeat(65)), false),
+            // 128 bytes, 64 units; 132 bytes, 66 units.
+            (JsString::from("😀".repeat(32)), true),
+            (JsString::from("😀".repeat(33)), false),
+            // 192 bytes, 64 units.
+            (JsString::from("\u{FF61}".repeat(64)), true),
+            (lone(64), true),
+            (lone(65), false),
+        ];
+        let mut expected = String::from("01110e");
+        let mut next_id = 0;
+        let mut items = Vec::new();
+        for (s, takes_id) in cases {
+            expected.push_str(&literal(&s));
+            if takes_id {
+                expected.push_str(&format!("21{next_id:02x}"));
+                next_id += 1;
+            } else {
+                expected.push_str(&literal(&s));
+            }
+            items.extend([Value::String(s.clone()), Value::String(s)]);
+        }
+        expected.push_str("00");
+        let mut g = Graph::new();
+        let root = g.array(items);
+        g.set_root(root);
+        assert_eq!(enc(&g), expected);
+        assert_eq!(crate::decode(&encode(&g)).unwrap(), g);
+    }
+
+    #[test]
+    fn string_ids_follow_write_order_across_containers() {
+        // [Map {"k" => "v"}, [["v", "c"]], Error("k", {cause: "k"}), Set {"c"}] with x: "v".
+        let mut g = Graph::new();
+        let map = g.add_value(Node::Map(vec![("k".into(), "v".into())]));
+        let pair = g.array(vec!["v".into(), "c".into()]);
+        let nested = g.array(vec![pair]);
+        let mut error = ErrorNode::new(ErrorName::Error, "k");
+        error.cause = Some("k".into());
+        let error = g.error(error);
+        let set = g.add_value(Node::Set(vec!["c".into()]));
+        let array = Array {
+            elements: vec![Some(map), Some(nested), Some(error), Some(set)],
+            props: vec![("x".into(), "v".into())],
+        };
+        let root = g.add_value(Node::Array(array));
+        g.set_root(root);
+        // "k" is id 0 (the Map key), "v" 1, "c" 2; the Error's message is a text.
+        let expected = "011104 1401 07016b 070176 1101 1102 2101 070163 00 00 \
+             18 07054572726f72 07016b 00 2100 1501 2102 01 070178 2101";
+        assert_eq!(enc(&g), expected.replace([' ', '\\', '\n'], ""));
+        assert_eq!(crate::decode(&encode(&g)).unwrap(), g);
     }
 
     #[test]

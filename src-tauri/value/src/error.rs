@@ -24,9 +24,11 @@ pub enum DecodeErrorKind {
     Truncated(&'static str),
     /// A tag byte that the format does not define.
     UnknownTag(u8),
-    /// Where only a string value may stand (a key, a RegExp part, an Error name), another tag.
+    /// Where only a `0x07`/`0x08` string may stand (a key, a RegExp part, an Error name, a String
+    /// object's string), another tag (`0x21` included: these take no string ids).
     ExpectedString(u8),
-    /// Where a string value or `undefined` may stand (an Error's message or stack), another tag.
+    /// Where a `0x07`/`0x08` string or `undefined` may stand (an Error's message or stack),
+    /// another tag.
     ExpectedStringOrUndefined(u8),
     /// A view's buffer is neither an `ArrayBuffer` (`0x16`) nor a back-reference (`0x20`).
     ExpectedArrayBuffer(u8),
@@ -66,6 +68,12 @@ pub enum DecodeErrorKind {
     /// Shaped objects repeat more key bytes than the message's size allows (64 MiB plus 64 per
     /// input byte): the decoded keys are copies, so this bounds memory for hostile input.
     ShapeKeysTooLarge,
+    /// A string value by id (`0x21`) naming a string id that no string value defined yet.
+    UndefinedString(u64),
+    /// String values by id (`0x21`) copy more bytes than the message's size allows, counted
+    /// with the keys of shaped objects (see [`ShapeKeysTooLarge`](Self::ShapeKeysTooLarge));
+    /// strings of up to 22 UTF-8 bytes are stored inline and cost nothing.
+    StringCopiesTooLarge,
     /// A `0x07` string whose bytes are not valid UTF-8.
     InvalidUtf8,
     /// A BigInt sign byte other than 0 or 1.
@@ -141,6 +149,10 @@ impl fmt::Display for DecodeErrorKind {
             Self::ShapeKeysTooLarge => {
                 f.write_str("shaped objects repeat more key bytes than the message size allows")
             }
+            Self::UndefinedString(id) => write!(f, "string id {id} is not defined"),
+            Self::StringCopiesTooLarge => f.write_str(
+                "string ids repeat more string bytes than the message size allows",
+            ),
             Self::InvalidUtf8 => f.write_str("invalid UTF-8 in a string"),
             Self::BadSign(b) => write!(f, "BigInt sign byte {b} is neither 0 nor 1"),
             Self::BadBoolean(b) => write!(f, "Boolean object byte {b} is neither 0 nor 1"),

@@ -28,7 +28,7 @@ const INLINE: usize = 22;
 
 #[derive(Clone)]
 enum Repr {
-    /// Well-formed and short: the UTF-8 bytes, inline.
+    /// Well-formed and short: the UTF-8 bytes, inline; the bytes after `len` are zero.
     Inline { len: u8, bytes: [u8; INLINE] },
     /// Well-formed: the UTF-8 encoding (longer than `INLINE` bytes).
     Utf8(Box<str>),
@@ -71,6 +71,7 @@ impl JsString {
     }
 
     /// The UTF-16 code units when the string has a lone surrogate, else `None`.
+    #[inline]
     pub fn as_lone_utf16(&self) -> Option<&[u16]> {
         match &self.0 {
             Repr::Utf16(units) => Some(units),
@@ -116,9 +117,9 @@ impl JsString {
 
     /// The length in UTF-16 code units (JavaScript's `length`).
     pub fn len_utf16(&self) -> usize {
-        match (&self.0, self.as_str()) {
-            (Repr::Utf16(units), _) => units.len(),
-            (_, s) => s.unwrap_or_default().chars().map(char::len_utf16).sum(),
+        match self.utf8_bytes() {
+            Some(bytes) => utf16_len(bytes),
+            None => self.as_lone_utf16().map_or(0, <[u16]>::len),
         }
     }
 
@@ -135,11 +136,30 @@ impl JsString {
 impl JsString {
     /// The UTF-8 bytes when the string is well-formed, without the check `as_str` makes of
     /// inline bytes (the encoder writes every string).
+    #[inline]
     pub(crate) fn utf8_bytes(&self) -> Option<&[u8]> {
         match &self.0 {
             Repr::Inline { len, bytes } => Some(&bytes[..usize::from(*len)]),
             Repr::Utf8(s) => Some(s.as_bytes()),
             Repr::Utf16(_) => None,
+        }
+    }
+
+    /// True when the string is stored inline, so a clone copies no heap memory.
+    #[inline]
+    pub(crate) fn is_inline(&self) -> bool {
+        matches!(self.0, Repr::Inline { .. })
+    }
+
+    /// True when the string is at most `max` UTF-16 code units long. A code unit takes one to
+    /// three UTF-8 bytes, so only lengths between `max` and `3 * max` bytes are counted.
+    #[inline]
+    pub(crate) fn fits_utf16(&self, max: usize) -> bool {
+        match self.utf8_bytes() {
+            Some(bytes) => {
+                bytes.len() <= max || (bytes.len() <= 3 * max && utf16_len(bytes) <= max)
+            }
+            None => self.as_lone_utf16().is_some_and(|units| units.len() <= max),
         }
     }
 
@@ -173,6 +193,16 @@ impl JsString {
             bytes,
         }))
     }
+}
+
+/// The UTF-16 length of valid UTF-8: one unit per character (per byte that does not continue
+/// one), and one more for each four-byte character (lead byte `0xF0` and up). Branch-free, so
+/// it vectorizes.
+fn utf16_len(bytes: &[u8]) -> usize {
+    bytes
+        .iter()
+        .map(|&b| usize::from(b & 0xC0 != 0x80) + usize::from(b >= 0xF0))
+        .sum()
 }
 
 impl Default for JsString {
@@ -232,11 +262,17 @@ impl From<Cow<'_, str>> for JsString {
 }
 
 impl PartialEq for JsString {
+    #[inline]
     fn eq(&self, other: &Self) -> bool {
         match (&self.0, &other.0) {
+            // Zero after `len`, so whole arrays compare: a few word compares, no call.
+            (Repr::Inline { len: a, bytes: x }, Repr::Inline { len: b, bytes: y }) => {
+                a == b && x == y
+            }
             (Repr::Utf16(a), Repr::Utf16(b)) => a == b,
             (Repr::Utf16(_), _) | (_, Repr::Utf16(_)) => false,
-            _ => self.as_str() == other.as_str(),
+            // The stored bytes, without `as_str`'s check of inline ones.
+            _ => self.utf8_bytes() == other.utf8_bytes(),
         }
     }
 }
@@ -400,6 +436,23 @@ mod tests {
         high[21] = 0xC3;
         assert!(JsString::from_ascii_prefix(&high, 22).is_none());
         assert!(JsString::from_ascii_prefix(&high, 21).is_some());
+    }
+
+    #[test]
+    fn utf16_lengths_count_astral_characters_twice() {
+        for s in ["", "abc", "é", "\u{FF61}", "a😀b", "😀😀", &"ü".repeat(40)] {
+            let js = JsString::from(s);
+            assert_eq!(js.len_utf16(), s.encode_utf16().count(), "{s}");
+            let n = js.len_utf16();
+            assert!(js.fits_utf16(n) && (n == 0 || !js.fits_utf16(n - 1)), "{s}");
+        }
+        let lone = JsString::from_utf16(&[0xD800, 0x61]);
+        assert_eq!(lone.len_utf16(), 2);
+        assert!(lone.fits_utf16(2) && !lone.fits_utf16(1));
+        // 64 three-byte characters are 192 bytes and 64 units; 65 are over.
+        assert!(JsString::from("\u{FF61}".repeat(64)).fits_utf16(64));
+        assert!(!JsString::from("\u{FF61}".repeat(65)).fits_utf16(64));
+        assert!(!JsString::from("😀".repeat(33)).fits_utf16(64));
     }
 
     #[test]

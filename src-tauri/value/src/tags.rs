@@ -11,6 +11,8 @@ pub(crate) const FLOAT64: u8 = 0x05;
 pub(crate) const BIGINT: u8 = 0x06;
 pub(crate) const STRING_UTF8: u8 = 0x07;
 pub(crate) const STRING_UTF16: u8 = 0x08;
+/// A number that float32 holds exactly (and that is not an int32): 4 bytes.
+pub(crate) const FLOAT32: u8 = 0x09;
 pub(crate) const ABSENT: u8 = 0x0E;
 pub(crate) const HOLE: u8 = 0x0F;
 pub(crate) const OBJECT: u8 = 0x10;
@@ -29,3 +31,8 @@ pub(crate) const BIGINT_OBJECT: u8 = 0x1C;
 /// A plain object of a shape defined earlier: shape id, then its values (see `decode.rs`).
 pub(crate) const SHAPED_OBJECT: u8 = 0x1D;
 pub(crate) const BACK_REFERENCE: u8 = 0x20;
+/// A string value by its string id (see `encode.rs`).
+pub(crate) const STRING_REF: u8 = 0x21;
+
+/// The longest string value, in UTF-16 code units, that defines a string id.
+pub(crate) const MAX_ID_STRING: usize = 64;

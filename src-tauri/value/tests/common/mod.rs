@@ -13,6 +13,8 @@ pub fn js_string() -> impl Strategy<Value = JsString> {
     prop_oneof![
         3 => "[a-z]{0,4}".prop_map(JsString::from),
         1 => any::<String>().prop_map(JsString::from),
+        // Around the 64 UTF-16 units a string id allows.
+        1 => "[a\u{e9}\u{ff61}\u{1f600}]{30,66}".prop_map(JsString::from),
         1 => prop::collection::vec(
             prop_oneof![any::<u16>(), 0xD800u16..0xE000],
             0..4
@@ -25,6 +27,7 @@ pub fn number() -> impl Strategy<Value = f64> {
     prop_oneof![
         any::<i32>().prop_map(f64::from),
         any::<f64>(),
+        any::<f32>().prop_map(f64::from),
         Just(-0.0),
         Just(f64::NAN),
         Just(f64::INFINITY),
