@@ -159,11 +159,15 @@ export default class BenchExtension extends Renderer.LensExtension {
         ratio: ext / raw,
       });
     }
+    /** The core's clock in milliseconds (see `bench_clock`). */
+    const clock = () => /** @type {Promise<number>} */ (invoke("bench_clock"));
     /**
      * Interleaves ext and raw so drift hits both alike, and alternates which goes first so
      * neither always follows the other (the first of a pair measured up to 0.01 ms apart on a
-     * 0.3 ms call); warm-up excluded. WebKit's clock ticks in whole milliseconds, so each sample
-     * times a batch of calls and divides.
+     * 0.3 ms call); warm-up excluded. WebKit's `performance.now()` ticks in whole milliseconds
+     * (a 1 MiB call of 15.4 ms read as 15 or 16), so samples are timed on the core's clock. A
+     * sample also counts one clock reading's trip (about 0.1 ms, alike on both sides), so small
+     * calls are timed in batches and divided.
      */
     const pair = async (
       /** @type {string} */ name,
@@ -175,9 +179,9 @@ export default class BenchExtension extends Renderer.LensExtension {
       const a = [];
       const b = [];
       const time = async (/** @type {() => Promise<unknown>} */ op) => {
-        const t = performance.now();
+        const t = await clock();
         for (let k = 0; k < batch; k++) await op();
-        return (performance.now() - t) / batch;
+        return ((await clock()) - t) / batch;
       };
       for (let i = 0; i < samples + warmup; i++) {
         let da;
@@ -199,9 +203,8 @@ export default class BenchExtension extends Renderer.LensExtension {
       cases.push({ name, ext: ext_, raw: raw_, ratio: ext_.p50 / raw_.p50, target, batch });
     };
 
-    // A small call takes about 0.3 ms: batches of 100 time it to 0.01 ms, fine enough for a
-    // 10 % target (batches of 25 gave 0.04 ms steps, so ratios jumped by 0.14). Even the quick
-    // mode's batches take over a millisecond, so no sample reads 0 on WebKit's clock.
+    // A small call takes about 0.3 ms: in batches of 100, the clock reading's own trip adds
+    // about 0.001 ms to each call's figure.
     const small = { batch: quick ? 10 : 100 };
     await pair(
       "small invoke",
@@ -269,7 +272,7 @@ export default class BenchExtension extends Renderer.LensExtension {
     for (const size of sizes) {
       const large = size >= 256 * 1024;
       const run = {
-        samples: quick ? 2 : large ? 15 : 30,
+        samples: quick ? 2 : 30,
         warmup: quick ? 1 : 2,
         batch: large ? 1 : 10,
       };
