@@ -760,6 +760,43 @@ fn raw_invoke_keeps_structured_values_both_ways() {
 }
 
 #[test]
+fn a_lone_binary_argument_sent_as_the_body_itself_arrives_as_that_value() {
+    use ferrolens_ipc::value::{decode, Graph};
+    let host = host();
+    let token = host.token("misbehaving");
+    let bytes: Vec<u8> = (0..70_000u32).map(|i| (i % 251) as u8).collect();
+    let call = |kind: &str, body: Vec<u8>| {
+        let headers = [
+            ("ferrolens-extension", "misbehaving"),
+            ("ferrolens-token", token.as_str()),
+            ("ferrolens-channel", "echo-arg"),
+            ("ferrolens-args", kind),
+        ];
+        raw_call(&host, "ferrolens_invoke_raw", &headers, body)
+    };
+    let mut uint8 = Graph::new();
+    let root = uint8.uint8_array(bytes.clone());
+    let uint8 = uint8.with_root(root);
+    let mut buffer = Graph::new();
+    let root = buffer.array_buffer(bytes.clone());
+    let buffer = buffer.with_root(root);
+    for (kind, expected) in [("uint8array", uint8), ("arraybuffer", buffer)] {
+        let Ok(tauri::ipc::InvokeResponseBody::Raw(answer)) = call(kind, bytes.clone()) else {
+            panic!("{kind}: no raw answer");
+        };
+        assert_eq!(decode(&answer).unwrap(), expected, "{kind}");
+    }
+    // Any other kind is refused by name, not read as a wire-format message.
+    let bad = call("float64array", bytes).unwrap_err();
+    assert_eq!(code(&bad), "BAD_PAYLOAD");
+    let message = bad["message"].as_str().unwrap();
+    assert!(
+        message.contains("ferrolens-args") && message.contains("\"float64array\""),
+        "{bad}"
+    );
+}
+
+#[test]
 fn raw_invoke_answers_alike_whether_the_handler_is_done_at_once_or_waits() {
     use ferrolens_ipc::value::{decode, encode, Graph, Value as V};
     let host = host();

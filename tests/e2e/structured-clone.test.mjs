@@ -127,3 +127,52 @@ test("values the browser refuses throw DataCloneError at the call site, and noth
   }
   assert.equal(results.invokes, 0, "no refused value reached main");
 });
+
+test("a lone large Uint8Array or ArrayBuffer is sent as the body itself, as it was at the call", async () => {
+  const results = await app.driver.executeScript(
+    `return (async () => {
+       const ipc = window.__probe.ipc;
+       const fetch = window.fetch;
+       const sent = [];
+       // Watch the requests Tauri makes of the calls: their body and ferrolens-args header.
+       window.fetch = (url, init) => {
+         const args = init?.headers?.get?.("ferrolens-args");
+         if (args) sent.push({ body: init.body?.constructor?.name, args });
+         return fetch(url, init);
+       };
+       const pattern = (n) => Uint8Array.from({ length: n }, (_, i) => i % 251);
+       const out = [];
+       try {
+         for (const n of [64 * 1024, 1 << 20, 10 << 20]) {
+           const view = pattern(n);
+           const buffer = pattern(n).buffer;
+           const calls = [ipc.invoke("echo", view), ipc.invoke("echo", buffer)];
+           // Changed after the calls: neither may send this.
+           view.fill(7);
+           new Uint8Array(buffer).fill(7);
+           const [a, b] = await Promise.all(calls);
+           const same = (bytes) => bytes.every((x, i) => x === i % 251);
+           out.push({
+             n,
+             a: [a.constructor.name, a.byteOffset, a.length, a.buffer.byteLength, same(a)],
+             b: [b.constructor.name, b.byteLength, same(new Uint8Array(b))],
+           });
+         }
+       } finally {
+         window.fetch = fetch;
+       }
+       return { out, sent };
+     })();`,
+  );
+  for (const { n, a, b } of results.out) {
+    assert.deepEqual(a, ["Uint8Array", 0, n, n, true], `Uint8Array of ${n} bytes`);
+    assert.deepEqual(b, ["ArrayBuffer", n, true], `ArrayBuffer of ${n} bytes`);
+  }
+  assert.deepEqual(
+    results.sent,
+    results.out.flatMap(() => [
+      { body: "Uint8Array", args: "uint8array" },
+      { body: "ArrayBuffer", args: "arraybuffer" },
+    ]),
+  );
+});

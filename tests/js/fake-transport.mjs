@@ -22,6 +22,37 @@ export function arrayBufferOf(bytes) {
 }
 
 /**
+ * A binary body as `fetch` takes it: a copy of its bytes, made when the command is sent.
+ * @param {unknown} args
+ */
+function bodyOf(args) {
+  if (args instanceof ArrayBuffer) return new Uint8Array(args.slice(0));
+  if (ArrayBuffer.isView(args)) {
+    return new Uint8Array(args.buffer.slice(args.byteOffset, args.byteOffset + args.byteLength));
+  }
+  return args;
+}
+
+/**
+ * What a raw body carries, read as the core reads it: a wire-format message, or with the header
+ * `ferrolens-args` the bytes of a lone argument of that kind (as an argument array).
+ * @param {Uint8Array} body
+ * @param {Record<string, string>} headers
+ */
+export function valueOf(body, headers) {
+  switch (headers["ferrolens-args"]) {
+    case undefined:
+      return decode(body);
+    case "uint8array":
+      return [new Uint8Array(body)];
+    case "arraybuffer":
+      return [arrayBufferOf(body)];
+    default:
+      throw new TypeError(`unknown ferrolens-args header ${headers["ferrolens-args"]}`);
+  }
+}
+
+/**
  * The event `data` of an argument array, as the core emits it: wire format, base64.
  * @param {unknown[]} args
  */
@@ -68,7 +99,8 @@ export class FakeTransport {
    */
   answerRaw(command, answer, options = {}) {
     return this.answer(command, async (args, invokeOptions) => {
-      const value = await answer(decode(args), invokeOptions?.headers ?? {});
+      const headers = invokeOptions?.headers ?? {};
+      const value = await answer(valueOf(args, headers), headers);
       const bytes = encode(value);
       return options.as === "Uint8Array" ? bytes : arrayBufferOf(bytes);
     });
@@ -81,6 +113,7 @@ export class FakeTransport {
    * @returns {Promise<any>}
    */
   async invoke(command, args, options) {
+    args = bodyOf(args);
     this.calls.push({ command, args, options });
     const answer = this.answers.get(command);
     return answer === undefined ? null : answer(args, options);
@@ -131,8 +164,7 @@ export class FakeTransport {
   }
 
   /**
-   * Every call of raw `command`, in order: its headers and its body decoded. Checks that the
-   * body is a Uint8Array holding exactly one message.
+   * Every call of raw `command`, in order: its headers and its body read as the core reads it.
    * @param {string} command
    * @returns {RawCall[]}
    */
@@ -143,7 +175,8 @@ export class FakeTransport {
         if (!(c.args instanceof Uint8Array)) {
           throw new TypeError(`${command} was sent ${typeof c.args}, not a Uint8Array`);
         }
-        return { headers: { ...c.options?.headers }, value: decode(c.args) };
+        const headers = { ...c.options?.headers };
+        return { headers, value: valueOf(c.args, headers) };
       });
   }
 

@@ -1,6 +1,6 @@
 // Renderer.Ipc: one extension's IPC in this frame, the counterpart of Lens's Renderer.Ipc.
 import { takeCapabilityReader } from "./capability.js";
-import { decode, encode } from "./codec.js";
+import { decode, encode, loneBinary } from "./codec.js";
 import { ErrorCode, IpcError, toIpcError } from "./errors.js";
 import { channelError } from "./names.js";
 
@@ -109,20 +109,35 @@ function decodeAnswer(answer, capability, channel) {
 }
 
 /**
- * Calls main's handler of `channel` with the encoded arguments and decodes its answer.
+ * An invoke's arguments as a request body: a lone large binary argument as it is (with the
+ * header saying so), anything else encoded. Throws DataCloneError for what cannot be cloned.
+ * @param {unknown[]} args
+ * @returns {{ body: Uint8Array | ArrayBuffer, headers: Record<string, string> | undefined }}
+ */
+function invokeBody(args) {
+  const lone = loneBinary(args);
+  return lone === undefined
+    ? { body: encode(args, { path: "args" }), headers: undefined }
+    : { body: lone.body, headers: { "ferrolens-args": lone.kind } };
+}
+
+/**
+ * Calls main's handler of `channel` with the arguments' body and decodes its answer. The body
+ * goes to the transport before this returns (see `loneBinary`).
  * @param {Capability} capability
  * @param {string} channel
- * @param {Uint8Array} bytes  the argument array, encoded
+ * @param {{ body: Uint8Array | ArrayBuffer, headers: Record<string, string> | undefined }} args
+ *   from `invokeBody`
  * @param {Record<string, string>} [more]  headers besides the call's own
  * @returns {Promise<unknown>}
  */
-async function call(capability, channel, bytes, more) {
+async function call(capability, channel, args, more) {
   const headers = callHeaders(capability, channel);
-  Object.assign(headers, more);
+  Object.assign(headers, args.headers, more);
   let answer;
   // `send` inlined: this is every invoke's path, and each async layer costs a microtask hop.
   try {
-    answer = await capability.transport.invoke("ferrolens_invoke_raw", bytes, { headers });
+    answer = await capability.transport.invoke("ferrolens_invoke_raw", args.body, { headers });
   } catch (reason) {
     throw toIpcError(reason, { extension: capability.extension, channel });
   }
@@ -331,7 +346,7 @@ export class Ipc {
     const problem =
       channelError(channel, capability.extension) ?? inactiveError(capability, channel);
     if (problem !== undefined) return Promise.reject(problem);
-    return call(capability, channel, encode(args, { path: "args" }));
+    return call(capability, channel, invokeBody(args));
   }
 
   /**
@@ -351,7 +366,7 @@ export class Ipc {
     if (optionsWrong !== undefined)
       return Promise.reject(new TypeError(`invokeWith: ${optionsWrong}`));
     // Before the signal is looked at: a value that cannot be cloned always throws.
-    const bytes = encode(args, { path: "args" });
+    const body = invokeBody(args);
     const { timeout, signal } = options;
     const cancelled = () =>
       new IpcError(
@@ -370,7 +385,7 @@ export class Ipc {
     const headers = callId === undefined ? {} : { "ferrolens-call-id": callId };
     // The core takes whole milliseconds.
     if (timeout !== undefined) headers["ferrolens-timeout-ms"] = String(Math.ceil(timeout));
-    const pending = call(capability, channel, bytes, headers);
+    const pending = call(capability, channel, body, headers);
     if (signal === undefined) return pending;
 
     return new Promise((resolve, reject) => {

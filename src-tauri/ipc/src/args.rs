@@ -49,6 +49,29 @@ impl Args {
         Self::from_graph(graph)
     }
 
+    /// One `Uint8Array` argument over a buffer of exactly `bytes` (what a frame sends as the body
+    /// itself when the header `ferrolens-args` is `uint8array`).
+    pub fn uint8_array(bytes: Vec<u8>) -> Self {
+        let mut graph = Graph::new();
+        let arg = graph.uint8_array(bytes);
+        let root = graph.array(vec![arg]);
+        Self {
+            graph: graph.with_root(root),
+            len: 1,
+        }
+    }
+
+    /// One `ArrayBuffer` argument holding `bytes` (header `ferrolens-args: arraybuffer`).
+    pub fn array_buffer(bytes: Vec<u8>) -> Self {
+        let mut graph = Graph::new();
+        let arg = graph.array_buffer(bytes);
+        let root = graph.array(vec![arg]);
+        Self {
+            graph: graph.with_root(root),
+            len: 1,
+        }
+    }
+
     /// The arguments in the structured-clone wire format.
     pub fn encode(&self) -> Vec<u8> {
         ferrolens_value::encode(&self.graph)
@@ -208,6 +231,26 @@ mod tests {
             }
         );
         assert_eq!(args.get::<Option<u32>>(2).unwrap(), None);
+    }
+
+    #[test]
+    fn a_lone_binary_argument_is_the_same_value_the_wire_format_would_carry() {
+        let bytes = vec![0u8, 7, 255];
+        let mut graph = Graph::new();
+        let view = graph.uint8_array(bytes.clone());
+        let root = graph.array(vec![view]);
+        let encoded = Args::decode(&ferrolens_value::encode(&graph.with_root(root))).unwrap();
+        let lone = Args::uint8_array(bytes.clone());
+        assert_eq!(lone, encoded);
+        assert_eq!(lone.len(), 1);
+        assert_eq!(lone.get::<Vec<u8>>(0).unwrap(), bytes);
+
+        let buffer = Args::array_buffer(bytes.clone());
+        assert_eq!(buffer.len(), 1);
+        assert!(matches!(
+            buffer.graph().resolve(buffer.value(0).unwrap()),
+            Some(Node::ArrayBuffer(b)) if *b == bytes
+        ));
     }
 
     #[test]

@@ -36,6 +36,9 @@ pub mod header {
     pub const CALL_ID: &str = "ferrolens-call-id";
     /// The main-to-frame request a reply answers.
     pub const REQUEST: &str = "ferrolens-request";
+    /// How the body holds the arguments: absent for a wire-format message; `uint8array` or
+    /// `arraybuffer` when the body is the bytes of the only argument, a value of that kind.
+    pub const ARGS: &str = "ferrolens-args";
 }
 
 /// The fields of one call, however they arrived.
@@ -102,12 +105,23 @@ fn call_of(headers: &HeaderMap) -> Result<Call, IpcError> {
     })
 }
 
-fn raw_args(body: &InvokeBody) -> Result<Args, IpcError> {
-    match body {
-        InvokeBody::Raw(bytes) => Args::decode(bytes),
-        InvokeBody::Json(_) => Err(IpcError::new(
+fn raw_args(headers: &HeaderMap, body: &InvokeBody) -> Result<Args, IpcError> {
+    let InvokeBody::Raw(bytes) = body else {
+        return Err(IpcError::new(
             ErrorCode::BadPayload,
             "send the arguments as bytes (an ArrayBuffer or Uint8Array in the wire format)",
+        ));
+    };
+    match header(headers, header::ARGS)? {
+        None => Args::decode(bytes),
+        Some("uint8array") => Ok(Args::uint8_array(bytes.clone())),
+        Some("arraybuffer") => Ok(Args::array_buffer(bytes.clone())),
+        Some(other) => Err(IpcError::new(
+            ErrorCode::BadPayload,
+            format!(
+                "header {} is {other:?}; it must be \"uint8array\" or \"arraybuffer\", or absent for a wire-format body",
+                header::ARGS
+            ),
         )),
     }
 }
@@ -218,7 +232,7 @@ pub fn ferrolens_broadcast_raw<R: Runtime>(
 ) -> Result<(), IpcError> {
     let call = call_of(request.headers())?;
     broadcast(&webview, &manager, &frames, call, || {
-        raw_args(request.body())
+        raw_args(request.headers(), request.body())
     })
 }
 
@@ -309,7 +323,7 @@ async fn invoke_raw<R: Runtime>(
     let call = call_of(headers)?;
     let timeout_ms = parsed(headers, header::TIMEOUT_MS)?;
     let call_id = header(headers, header::CALL_ID)?.map(str::to_string);
-    let args = raw_args(body);
+    let args = raw_args(headers, body);
     let answer = invoke(
         webview,
         manager,

@@ -55,6 +55,7 @@ const dataViewByteOffset = required(getterOf(DataView.prototype, "byteOffset"));
 const dataViewByteLength = required(getterOf(DataView.prototype, "byteLength"));
 const arrayBufferByteLength = required(getterOf(ArrayBuffer.prototype, "byteLength"));
 const arrayBufferDetached = getterOf(ArrayBuffer.prototype, "detached");
+const arrayBufferResizable = getterOf(ArrayBuffer.prototype, "resizable");
 const sharedArrayBufferByteLength =
   typeof SharedArrayBuffer === "function"
     ? getterOf(SharedArrayBuffer.prototype, "byteLength")
@@ -1265,6 +1266,52 @@ export function encode(value, options) {
   } finally {
     if (encoder.buf.length <= SPARE_MAX) spareBuffer = encoder.buf;
   }
+}
+
+/** The smallest lone binary argument that {@link loneBinary} lets skip the encoder. */
+export const LONE_BINARY_MIN = 64 * 1024;
+
+/**
+ * An argument list that is one ArrayBuffer, or one Uint8Array over the whole of its buffer, of
+ * at least `LONE_BINARY_MIN` bytes, needs no encoding: its bytes can be the request body as they
+ * are, and the header `ferrolens-args` names the argument's kind (docs/wire-format.md, "Lone
+ * binary arguments"). That saves a copy of the bytes, the largest cost of sending them.
+ *
+ * Only for a body handed to `fetch` before the caller returns: `fetch` copies a binary body when
+ * it is called (Fetch, "extract a body"), so the call still gets the bytes as they were then.
+ * @param {readonly unknown[]} args
+ * @returns {{ body: ArrayBuffer | Uint8Array, kind: "arraybuffer" | "uint8array" } | undefined}
+ *   undefined when the list must be encoded
+ */
+export function loneBinary(args) {
+  if (args.length !== 1) return undefined;
+  const value = args[0];
+  if (typeof value !== "object" || value === null) return undefined;
+  if (isView(value)) {
+    if (typedArrayName.call(value) !== "Uint8Array") return undefined;
+    const buffer = typedArrayBuffer.call(value);
+    const length = typedArrayLength.call(value);
+    return length >= LONE_BINARY_MIN &&
+      typedArrayByteOffset.call(value) === 0 &&
+      fixedLength(buffer) === length
+      ? { body: /** @type {Uint8Array} */ (value), kind: "uint8array" }
+      : undefined;
+  }
+  const length = fixedLength(value);
+  return length !== undefined && length >= LONE_BINARY_MIN
+    ? { body: /** @type {ArrayBuffer} */ (value), kind: "arraybuffer" }
+    : undefined;
+}
+
+/**
+ * The byte length of a fixed-length ArrayBuffer; undefined for anything else, resizable and
+ * shared buffers included (the encoder takes those: it sends the one and refuses the other).
+ * @param {object} value
+ */
+function fixedLength(value) {
+  if (!hasSlot(arrayBufferByteLength, value)) return undefined;
+  if (arrayBufferResizable !== undefined && arrayBufferResizable.call(value)) return undefined;
+  return arrayBufferByteLength.call(value);
 }
 
 export { isIndex };
