@@ -92,7 +92,6 @@ pub fn configure<R: Runtime>(base: tauri::Builder<R>) -> tauri::Builder<R> {
             bench::bench_config,
             bench::bench_raw_echo,
             bench::bench_raw_bytes,
-            bench::bench_clock,
             bench::bench_raw_emit,
             bench::bench_drive,
             bench::bench_expect,

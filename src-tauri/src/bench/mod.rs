@@ -6,7 +6,6 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Instant;
 
 use parking_lot::Mutex;
 use serde::Serialize;
@@ -32,7 +31,6 @@ pub const ACKED_EVENT: &str = "bench:acked";
 pub struct Bench {
     out_dir: PathBuf,
     quick: bool,
-    started: Instant,
     driver: Mutex<Option<String>>,
     acks: Mutex<HashMap<u64, Ack>>,
     /// Hits of the raw baseline's Rust listener, the counterpart of an extension's main listener.
@@ -58,7 +56,6 @@ impl Bench {
         Self {
             out_dir,
             quick,
-            started: Instant::now(),
             driver: Mutex::new(None),
             acks: Mutex::new(HashMap::new()),
             raw_main_hits: AtomicU64::new(0),
@@ -89,13 +86,6 @@ fn on<R: Runtime>(app: &AppHandle<R>) -> Result<State<'_, Bench>, String> {
 pub fn bench_config<R: Runtime>(app: AppHandle<R>) -> Result<Value, String> {
     let bench = on(&app)?;
     Ok(serde_json::json!({ "quick": bench.quick }))
-}
-
-/// Milliseconds since benchmark mode started, to the nanosecond. The driver times its samples
-/// with this: WebKit's `performance.now()` ticks in whole milliseconds, coarser than a call.
-#[tauri::command]
-pub fn bench_clock<R: Runtime>(app: AppHandle<R>) -> Result<f64, String> {
-    Ok(on(&app)?.started.elapsed().as_nanos() as f64 / 1e6)
 }
 
 /// Raw baseline: a command returning its argument, over Tauri's JSON path.
