@@ -335,7 +335,9 @@ async fn invoke_raw<R: Runtime>(
         call_id,
     )
     .await?;
-    Ok(Response::new(ferrolens_ipc::value::encode(&answer)))
+    let bytes = ferrolens_ipc::value::encode(&answer);
+    super::free::free_answer(answer, bytes.len());
+    Ok(Response::new(bytes))
 }
 
 #[tauri::command]

@@ -1,5 +1,6 @@
 //! The Tauri commands behind the renderer SDK and the shell (see `docs/protocol.md`).
 
+mod free;
 mod inspector;
 mod ipc;
 
