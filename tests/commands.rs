@@ -553,7 +553,28 @@ fn main_asks_a_frame_and_the_frames_reply_answers_it() {
             json!({"extension": "misbehaving", "token": token, "request": request["id"], "value": value}),
         )
     };
-    reply(json!("yes")).unwrap();
+    // The SDK's form: the value as wire-format bytes, the call in one header.
+    let raw_reply = |request: &str| {
+        use ferrolens_ipc::value::{encode, Graph};
+        let call = format!("misbehaving {token} {request}");
+        let body = encode(&Graph::from(json!("yes")));
+        raw_call(
+            &host,
+            "ferrolens_reply_raw",
+            &[("ferrolens-call", &call)],
+            body,
+        )
+    };
+    let bad = raw_reply("twelve").unwrap_err();
+    assert_eq!(code(&bad), "BAD_PAYLOAD");
+    assert!(
+        bad["message"]
+            .as_str()
+            .unwrap()
+            .contains("the request in header ferrolens-call is not a number"),
+        "{bad}"
+    );
+    raw_reply(&request["id"].to_string()).unwrap();
     assert_eq!(asking.join().unwrap().unwrap(), json!("yes"));
     let late = reply(json!("again")).unwrap_err();
     assert_eq!(code(&late), "FORBIDDEN");
@@ -721,11 +742,8 @@ fn raw_invoke_keeps_structured_values_both_ways() {
     let arg = graph.array(vec![bytes, date, map, V::Undefined, V::Number(f64::NAN)]);
     let root = graph.array(vec![arg]);
     let graph = graph.with_root(root);
-    let headers = [
-        ("ferrolens-extension", "misbehaving"),
-        ("ferrolens-token", token.as_str()),
-        ("ferrolens-channel", "echo-arg"),
-    ];
+    let call = format!("misbehaving {token} echo-arg");
+    let headers = [("ferrolens-call", call.as_str())];
     let answer = raw_call(&host, "ferrolens_invoke_raw", &headers, encode(&graph)).unwrap();
     let tauri::ipc::InvokeResponseBody::Raw(answer) = answer else {
         panic!("the answer is not raw bytes");
@@ -743,20 +761,36 @@ fn raw_invoke_keeps_structured_values_both_ways() {
         bad["message"].as_str().unwrap().contains("at byte 1"),
         "{bad}"
     );
-    let missing = raw_call(
-        &host,
-        "ferrolens_invoke_raw",
-        &headers[..2],
-        encode(&Graph::new()),
-    )
-    .unwrap_err();
+    let missing = raw_call(&host, "ferrolens_invoke_raw", &[], encode(&Graph::new())).unwrap_err();
+    assert_eq!(code(&missing), "BAD_PAYLOAD");
     assert!(
         missing["message"]
             .as_str()
             .unwrap()
-            .contains("ferrolens-channel"),
+            .contains("header ferrolens-call is missing"),
         "{missing}"
     );
+    // Two fields, four fields, an empty field: refused, naming the header's form.
+    let two = format!("misbehaving {token}");
+    let four = format!("misbehaving {token} echo-arg extra");
+    let empty = format!("misbehaving  {token} echo-arg");
+    for value in [two, four, empty] {
+        let bad = raw_call(
+            &host,
+            "ferrolens_invoke_raw",
+            &[("ferrolens-call", value.as_str())],
+            encode(&Graph::new()),
+        )
+        .unwrap_err();
+        assert_eq!(code(&bad), "BAD_PAYLOAD", "{value}");
+        assert!(
+            bad["message"]
+                .as_str()
+                .unwrap()
+                .contains("must be \"<extension> <token> <channel>\""),
+            "{bad}"
+        );
+    }
 }
 
 #[test]
@@ -766,12 +800,8 @@ fn a_lone_binary_argument_sent_as_the_body_itself_arrives_as_that_value() {
     let token = host.token("misbehaving");
     let bytes: Vec<u8> = (0..70_000u32).map(|i| (i % 251) as u8).collect();
     let call = |kind: &str, body: Vec<u8>| {
-        let headers = [
-            ("ferrolens-extension", "misbehaving"),
-            ("ferrolens-token", token.as_str()),
-            ("ferrolens-channel", "echo-arg"),
-            ("ferrolens-args", kind),
-        ];
+        let call = format!("misbehaving {token} echo-arg");
+        let headers = [("ferrolens-call", call.as_str()), ("ferrolens-args", kind)];
         raw_call(&host, "ferrolens_invoke_raw", &headers, body)
     };
     let mut uint8 = Graph::new();
@@ -810,11 +840,8 @@ fn raw_invoke_answers_alike_whether_the_handler_is_done_at_once_or_waits() {
         .unwrap()
         .arg(0);
     let call = |channel: &str| {
-        let headers = [
-            ("ferrolens-extension", "misbehaving"),
-            ("ferrolens-token", token.as_str()),
-            ("ferrolens-channel", channel),
-        ];
+        let call = format!("misbehaving {token} {channel}");
+        let headers = [("ferrolens-call", call.as_str())];
         raw_call(&host, "ferrolens_invoke_raw", &headers, encode(&graph))
     };
     for channel in ["echo-arg", "echo-arg-later"] {

@@ -193,9 +193,9 @@ export class FakeTransport {
       const headers = c.options?.headers ?? {};
       return [
         {
-          extension: headers["ferrolens-extension"],
-          token: headers["ferrolens-token"],
-          request: Number(headers["ferrolens-request"]),
+          extension: headers["ferrolens-call"].split(" ")[0],
+          token: headers["ferrolens-call"].split(" ")[1],
+          request: Number(headers["ferrolens-call"].split(" ")[2]),
           value: decode(c.args),
         },
       ];

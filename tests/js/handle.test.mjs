@@ -138,7 +138,7 @@ describe("a handler answers main", () => {
     );
   });
 
-  test("a value is sent as wire-format bytes to ferrolens_reply_raw, the call's fields as headers", async () => {
+  test("a value is sent as wire-format bytes to ferrolens_reply_raw, the call's fields in one header", async () => {
     const { notes, ask, transport } = await frame();
     notes.handle("frame-info", () => ({ frame: "frame-1" }));
     ask(12, "frame-info");
@@ -146,11 +146,7 @@ describe("a handler answers main", () => {
     const [sent] = transport.calls.filter((c) => c.command === "ferrolens_reply_raw");
     assert.ok(sent.args instanceof Uint8Array);
     assert.deepEqual(sent.options, {
-      headers: {
-        "ferrolens-extension": "notes",
-        "ferrolens-token": NOTES.token,
-        "ferrolens-request": "12",
-      },
+      headers: { "ferrolens-call": `notes ${NOTES.token} 12` },
     });
     assert.deepEqual(transport.rawOf("ferrolens_reply_raw"), [
       { headers: sent.options.headers, value: { frame: "frame-1" } },

@@ -513,8 +513,8 @@ describe("deactivating", () => {
     });
     await instances[1].broadcast("ch");
     assert.equal(
-      transport.rawOf("ferrolens_broadcast_raw")[0].headers["ferrolens-token"],
-      "second-token",
+      transport.rawOf("ferrolens_broadcast_raw")[0].headers["ferrolens-call"],
+      "notes second-token ch",
     );
     assert.equal(changes, 2);
   });

@@ -14,7 +14,7 @@ const TOKEN = loaded("notes").token;
  * @param {string} channel
  */
 function headers(channel) {
-  return { "ferrolens-extension": "notes", "ferrolens-token": TOKEN, "ferrolens-channel": channel };
+  return { "ferrolens-call": `notes ${TOKEN} ${channel}` };
 }
 
 /**
@@ -429,11 +429,9 @@ describe("invokeWith: timeout and cancellation", () => {
     await ipc.invoke("slow");
     const [first, second, third, fourth] = transport.rawOf("ferrolens_invoke_raw");
     assert.deepEqual(Object.keys(first.headers).sort(), [
+      "ferrolens-call",
       "ferrolens-call-id",
-      "ferrolens-channel",
-      "ferrolens-extension",
       "ferrolens-timeout-ms",
-      "ferrolens-token",
     ]);
     const { "ferrolens-call-id": callId, ...rest } = first.headers;
     assert.deepEqual(rest, { ...headers("slow"), "ferrolens-timeout-ms": "1501" });

@@ -30,7 +30,7 @@ test("invoke hands a raw body and the options (headers) to Tauri as they are", a
     event: { listen: async () => () => {} },
   };
   const body = new Uint8Array([1, 1]);
-  const options = { headers: { "ferrolens-extension": "notes", "ferrolens-channel": "ch" } };
+  const options = { headers: { "ferrolens-call": "notes token ch" } };
   assert.equal(await tauriTransport().invoke("ferrolens_invoke_raw", body, options), answer);
   assert.equal(calls.length, 1);
   assert.equal(calls[0][0], "ferrolens_invoke_raw");

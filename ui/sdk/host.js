@@ -179,11 +179,7 @@ export async function bootFrame(options = {}) {
       reply: (reply) =>
         "bytes" in reply
           ? transport.invoke("ferrolens_reply_raw", reply.bytes, {
-              headers: {
-                "ferrolens-extension": id,
-                "ferrolens-token": token,
-                "ferrolens-request": String(reply.request),
-              },
+              headers: { "ferrolens-call": `${id} ${token} ${reply.request}` },
             })
           : transport.invoke("ferrolens_reply", {
               extension: id,

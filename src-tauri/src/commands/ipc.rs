@@ -24,18 +24,14 @@ use crate::manager::{in_runtime, ExtensionManager};
 
 /// Header names of the raw commands.
 pub mod header {
-    /// The extension id.
-    pub const EXTENSION: &str = "ferrolens-extension";
-    /// The frame's capability for it.
-    pub const TOKEN: &str = "ferrolens-token";
-    /// The channel.
-    pub const CHANNEL: &str = "ferrolens-channel";
+    /// The call: `<extension> <token> <channel>`, or for a reply `<extension> <token> <request>`.
+    /// One header rather than three: each header a request carries costs, and three cost a
+    /// small invoke about 0.017 ms more than one (WebKitGTK 2.50).
+    pub const CALL: &str = "ferrolens-call";
     /// Optional invoke timeout in milliseconds.
     pub const TIMEOUT_MS: &str = "ferrolens-timeout-ms";
     /// Optional invoke call id, for `ferrolens_cancel`.
     pub const CALL_ID: &str = "ferrolens-call-id";
-    /// The main-to-frame request a reply answers.
-    pub const REQUEST: &str = "ferrolens-request";
     /// How the body holds the arguments: absent for a wire-format message; `uint8array` or
     /// `arraybuffer` when the body is the bytes of the only argument, a value of that kind.
     pub const ARGS: &str = "ferrolens-args";
@@ -97,11 +93,30 @@ fn parsed<T: std::str::FromStr>(headers: &HeaderMap, name: &str) -> Result<Optio
         .transpose()
 }
 
+/// The three space-separated fields of the `ferrolens-call` header (`what` names the third).
+fn call_fields(headers: &HeaderMap, what: &str) -> Result<[String; 3], IpcError> {
+    let value = required(headers, header::CALL)?;
+    let mut fields = value.split(' ');
+    match (fields.next(), fields.next(), fields.next(), fields.next()) {
+        (Some(a), Some(b), Some(c), None) if !a.is_empty() && !b.is_empty() && !c.is_empty() => {
+            Ok([a.to_string(), b.to_string(), c.to_string()])
+        }
+        _ => Err(IpcError::new(
+            ErrorCode::BadPayload,
+            format!(
+                "header {} must be \"<extension> <token> <{what}>\", got {value:?}",
+                header::CALL
+            ),
+        )),
+    }
+}
+
 fn call_of(headers: &HeaderMap) -> Result<Call, IpcError> {
+    let [extension, token, channel] = call_fields(headers, "channel")?;
     Ok(Call {
-        extension: required(headers, header::EXTENSION)?,
-        token: required(headers, header::TOKEN)?,
-        channel: required(headers, header::CHANNEL)?,
+        extension,
+        token,
+        channel,
     })
 }
 
@@ -413,12 +428,14 @@ pub fn ferrolens_reply_raw<R: Runtime>(
     frames: State<'_, Frames>,
     request: Request<'_>,
 ) -> Result<(), IpcError> {
-    let extension = required(request.headers(), header::EXTENSION)?;
-    let token = required(request.headers(), header::TOKEN)?;
-    let id = parsed(request.headers(), header::REQUEST)?.ok_or_else(|| {
+    let [extension, token, id] = call_fields(request.headers(), "request")?;
+    let id: u64 = id.parse().map_err(|_| {
         IpcError::new(
             ErrorCode::BadPayload,
-            format!("header {} is missing", header::REQUEST),
+            format!(
+                "the request in header {} is not a number: {id:?}",
+                header::CALL
+            ),
         )
     })?;
     let answer = match request.body() {
