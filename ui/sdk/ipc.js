@@ -1,6 +1,6 @@
 // Renderer.Ipc: one extension's IPC in this frame, the counterpart of Lens's Renderer.Ipc.
 import { takeCapabilityReader } from "./capability.js";
-import { decode, encode, loneBinary } from "./codec.js";
+import { decode, encodeArgs, loneBinary } from "./codec.js";
 import { ErrorCode, IpcError, toIpcError } from "./errors.js";
 import { channelError } from "./names.js";
 
@@ -115,7 +115,7 @@ function decodeAnswer(answer, capability, channel) {
 function invokeBody(args) {
   const lone = loneBinary(args);
   return lone === undefined
-    ? { body: encode(args, { path: "args" }), headers: undefined }
+    ? { body: encodeArgs(args, { path: "args" }), headers: undefined }
     : { body: lone.body, headers: { "ferrolens-args": lone.kind } };
 }
 
@@ -322,7 +322,7 @@ export class Ipc {
       channelError(channel, capability.extension) ?? inactiveError(capability, channel);
     if (problem !== undefined) return Promise.reject(problem);
     // Synchronous, as postMessage: a DataCloneError is thrown at the call site.
-    const bytes = encode(args, { path: "args" });
+    const bytes = encodeArgs(args, { path: "args" });
     const options = { headers: callHeaders(capability, channel) };
     const sent = capability.queue.then(() =>
       send(capability, "ferrolens_broadcast_raw", channel, bytes, options),

@@ -720,6 +720,45 @@ class Decoder {
   }
 }
 
+/** What `primitiveMessage` returns for a message it leaves to the decoder. */
+const NOT_PRIMITIVE = Symbol("not a primitive message");
+
+/**
+ * The value of a whole message that is one primitive without a body to check (`undefined`,
+ * `null`, a boolean, a number), as most answers are; else `NOT_PRIMITIVE`, and the decoder reads
+ * it (and says what is wrong with it). Setting up the decoder cost such an answer about 0.005 ms
+ * in a frame.
+ * @param {Uint8Array} bytes a message of at most 10 bytes, its version byte checked
+ * @returns {unknown}
+ */
+function primitiveMessage(bytes) {
+  const length = bytes.length;
+  switch (bytes[1]) {
+    case Tag.UNDEFINED:
+      return length === 2 ? undefined : NOT_PRIMITIVE;
+    case Tag.NULL:
+      return length === 2 ? null : NOT_PRIMITIVE;
+    case Tag.FALSE:
+      return length === 2 ? false : NOT_PRIMITIVE;
+    case Tag.TRUE:
+      return length === 2 ? true : NOT_PRIMITIVE;
+    case Tag.INT32:
+      return length === 6
+        ? bytes[2] | (bytes[3] << 8) | (bytes[4] << 16) | (bytes[5] << 24)
+        : NOT_PRIMITIVE;
+    case Tag.FLOAT32:
+      return length === 6
+        ? new DataView(bytes.buffer, bytes.byteOffset, 6).getFloat32(2, true)
+        : NOT_PRIMITIVE;
+    case Tag.FLOAT64:
+      return length === 10
+        ? new DataView(bytes.buffer, bytes.byteOffset, 10).getFloat64(2, true)
+        : NOT_PRIMITIVE;
+    default:
+      return NOT_PRIMITIVE;
+  }
+}
+
 /**
  * Decodes a wire-format message.
  * @param {Uint8Array | ArrayBuffer | ArrayBufferView} input
@@ -734,6 +773,10 @@ export function decode(input) {
     bytes = new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
   } else if (input instanceof ArrayBuffer) bytes = new Uint8Array(input);
   else throw new TypeError("decode expects a Uint8Array or an ArrayBuffer");
+  if (bytes.length <= 10 && bytes[0] === FORMAT_VERSION) {
+    const value = primitiveMessage(bytes);
+    if (value !== NOT_PRIMITIVE) return value;
+  }
   const decoder = new Decoder(bytes);
   if (bytes.length === 0) throw decoder.fail("empty message: expected the format version", 0);
   if (bytes[0] !== FORMAT_VERSION) {

@@ -1273,6 +1273,100 @@ export function encode(value, options) {
   }
 }
 
+/** Longest argument list {@link encodeArgs} writes without the general encoder. */
+const FEW_ARGS = 8;
+
+/**
+ * Encodes an argument list: exactly the bytes of `encode(args, options)`. `args` must be the
+ * array of a rest parameter (`(...args) => ...`): dense, with no other own properties and
+ * nothing else holding it, as the SDK's `invoke` and `broadcast` have it. A short list of
+ * numbers, booleans, `null`, `undefined` and distinct short ASCII strings (most calls) is
+ * written directly: setting up the general encoder cost such a call about 0.01 ms in a frame,
+ * against 0.3 ms for the whole call.
+ * @param {unknown[]} args
+ * @param {EncodeOptions} [options]
+ * @returns {Uint8Array}
+ */
+export function encodeArgs(args, options) {
+  return (args.length <= FEW_ARGS && primitiveArgs(args)) || encode(args, options);
+}
+
+/**
+ * The message of an argument list of primitives `encodeArgs` writes directly, or undefined.
+ * @param {unknown[]} args
+ * @returns {Uint8Array | undefined}
+ */
+function primitiveArgs(args) {
+  const count = args.length;
+  // Version, array tag, length, the values, and the array's property count (0).
+  let size = 4;
+  for (let i = 0; i < count; i++) {
+    const value = args[i];
+    if (typeof value === "number")
+      size += (value | 0) === value || Math.fround(value) === value ? 5 : 9;
+    else if (typeof value === "string") {
+      // A repeated short string would be a string id: the general encoder writes those.
+      if (value.length > MAX_ID_STRING || !isAscii(value)) return undefined;
+      for (let j = 0; j < i; j++) if (args[j] === value) return undefined;
+      size += 2 + value.length;
+    } else if (typeof value === "boolean" || value === null || value === undefined) size += 1;
+    else return undefined;
+  }
+  const buf = new Uint8Array(size);
+  buf[0] = FORMAT_VERSION;
+  buf[1] = Tag.ARRAY;
+  buf[2] = count;
+  let pos = 3;
+  for (let i = 0; i < count; i++) {
+    const value = args[i];
+    if (typeof value === "number") pos = writeNumber(buf, pos, value);
+    else if (typeof value === "string") {
+      buf[pos++] = Tag.STRING;
+      buf[pos++] = value.length;
+      for (let k = 0; k < value.length; k++) buf[pos++] = value.charCodeAt(k);
+    } else if (value === true) buf[pos++] = Tag.TRUE;
+    else if (value === false) buf[pos++] = Tag.FALSE;
+    else buf[pos++] = value === null ? Tag.NULL : Tag.UNDEFINED;
+  }
+  buf[pos] = 0;
+  return buf;
+}
+
+/** @param {string} s */
+function isAscii(s) {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 0x80) return false;
+  return true;
+}
+
+/**
+ * Writes a number value as `Encoder.number` does; returns the position after it.
+ * @param {Uint8Array} buf @param {number} pos @param {number} n
+ */
+function writeNumber(buf, pos, n) {
+  if ((n | 0) === n && (n !== 0 || 1 / n > 0)) {
+    buf[pos] = Tag.INT32;
+    buf[pos + 1] = n;
+    buf[pos + 2] = n >> 8;
+    buf[pos + 3] = n >> 16;
+    buf[pos + 4] = n >> 24;
+    return pos + 5;
+  }
+  const view = new DataView(buf.buffer);
+  if (Math.fround(n) === n) {
+    buf[pos] = Tag.FLOAT32;
+    view.setFloat32(pos + 1, n, true);
+    return pos + 5;
+  }
+  buf[pos] = Tag.FLOAT64;
+  if (n !== n) {
+    view.setUint32(pos + 1, 0, true);
+    view.setUint32(pos + 5, 0x7ff80000, true);
+  } else {
+    view.setFloat64(pos + 1, n, true);
+  }
+  return pos + 9;
+}
+
 /** The smallest lone binary argument that {@link loneBinary} lets skip the encoder. */
 export const LONE_BINARY_MIN = 64 * 1024;
 
