@@ -264,7 +264,7 @@ impl<'g> Encoder<'g, '_> {
             Node::ArrayBuffer(bytes) => {
                 self.out.push(ARRAY_BUFFER);
                 self.varint(bytes.len() as u64);
-                self.out.extend_from_slice(bytes);
+                self.buffer_bytes(bytes);
             }
             Node::View(view) => {
                 let buffer = match graph.node(view.buffer) {
@@ -289,7 +289,7 @@ impl<'g> Encoder<'g, '_> {
                     self.assign(view.buffer);
                     self.out.push(ARRAY_BUFFER);
                     self.varint(buffer.len() as u64);
-                    self.out.extend_from_slice(buffer);
+                    self.buffer_bytes(buffer);
                 }
                 self.varint(view.byte_offset as u64);
                 self.varint(view.length as u64);
@@ -461,6 +461,13 @@ impl<'g> Encoder<'g, '_> {
     fn string_utf8(&mut self, bytes: &[u8]) {
         self.out.push(STRING_UTF8);
         self.varint(bytes.len() as u64);
+        self.out.extend_from_slice(bytes);
+    }
+
+    /// An `ArrayBuffer`'s bytes, with room for a view's offset and length after them: growing
+    /// the message past a large buffer would move the whole message again.
+    fn buffer_bytes(&mut self, bytes: &[u8]) {
+        self.out.reserve(bytes.len() + 2 * 10);
         self.out.extend_from_slice(bytes);
     }
 
@@ -726,6 +733,18 @@ mod tests {
         g.set_root(root);
         // [0x11 len2] [view id1: kind1, buffer id2 (4 bytes), off 1, len 2] [view id3: kind4, ref 2, off 2, len 1]
         assert_eq!(enc(&g), "0111021701160401020304010217042002020100");
+    }
+
+    #[test]
+    fn a_large_buffer_is_written_once_into_a_message_of_its_size() {
+        let mut g = Graph::new();
+        let view = g.uint8_array(vec![7; 1 << 20]);
+        let root = g.array(vec![view]);
+        g.set_root(root);
+        let bytes = encode(&g);
+        assert_eq!(bytes.len(), (1 << 20) + 14);
+        // No growth after the bytes: the view's offset and length fit in the room reserved.
+        assert!(bytes.capacity() < bytes.len() + 64, "{}", bytes.capacity());
     }
 
     #[test]
