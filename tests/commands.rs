@@ -783,12 +783,14 @@ fn raw_invoke_keeps_structured_values_both_ways() {
         )
         .unwrap_err();
         assert_eq!(code(&bad), "BAD_PAYLOAD", "{value}");
+        let message = bad["message"].as_str().unwrap();
         assert!(
-            bad["message"]
-                .as_str()
-                .unwrap()
-                .contains("must be \"<extension> <token> <channel>\""),
+            message.contains("must be \"<extension> <token> <channel>\""),
             "{bad}"
+        );
+        assert!(
+            !message.contains(token.as_str()),
+            "the token is not echoed: {bad}"
         );
     }
 }

@@ -20,7 +20,8 @@ pub struct Freeing<T: Send + 'static> {
 }
 
 impl<T: Send + 'static> Freeing<T> {
-    /// Starts the thread, named `name`.
+    /// Starts the thread, named `name`. Its inbox is unbounded: freeing a graph takes less time
+    /// than decoding and encoding one, so it does not pile up.
     pub fn start(name: &str) -> Self {
         let (inbox, values) = channel::<T>();
         let inbox = thread::Builder::new()

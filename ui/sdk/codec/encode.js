@@ -1373,8 +1373,8 @@ export const LONE_BINARY_MIN = 64 * 1024;
 /**
  * An argument list that is one ArrayBuffer, or one Uint8Array over the whole of its buffer, of
  * at least `LONE_BINARY_MIN` bytes, needs no encoding: its bytes can be the request body as they
- * are, and the header `ferrolens-args` names the argument's kind (docs/wire-format.md, "Lone
- * binary arguments"). That saves a copy of the bytes, the largest cost of sending them.
+ * are, and the header `ferrolens-args` names the argument's kind (docs/protocol.md, "Lone binary
+ * arguments"). That saves a copy of the bytes, the largest cost of sending them.
  *
  * Only for a body handed to `fetch` before the caller returns: `fetch` copies a binary body when
  * it is called (Fetch, "extract a body"), so the call still gets the bytes as they were then.
@@ -1408,7 +1408,9 @@ export function loneBinary(args) {
  * @param {object} value
  */
 function fixedLength(value) {
-  if (!hasSlot(arrayBufferByteLength, value)) return undefined;
+  // `instanceof` first: the slot test throws and catches for anything else, and this runs on
+  // every invoke of one argument. (A buffer of another realm is left to the encoder.)
+  if (!(value instanceof ArrayBuffer) || !hasSlot(arrayBufferByteLength, value)) return undefined;
   if (arrayBufferResizable !== undefined && arrayBufferResizable.call(value)) return undefined;
   return arrayBufferByteLength.call(value);
 }
