@@ -52,6 +52,7 @@ describe("loneBinary", () => {
       "no arguments": [],
       "the bytes inside an object": [{ bytes: bytesOf(N) }],
       "an object with Uint8Array's prototype but no bytes": [Object.create(Uint8Array.prototype)],
+      "an object with ArrayBuffer's prototype but no bytes": [Object.create(ArrayBuffer.prototype)],
       "a detached buffer": [detached()],
       "a number": [N],
     };
