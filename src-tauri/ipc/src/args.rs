@@ -52,19 +52,18 @@ impl Args {
     /// One `Uint8Array` argument over a buffer of exactly `bytes` (what a frame sends as the body
     /// itself when the header `ferrolens-args` is `uint8array`).
     pub fn uint8_array(bytes: Vec<u8>) -> Self {
-        let mut graph = Graph::new();
-        let arg = graph.uint8_array(bytes);
-        let root = graph.array(vec![arg]);
-        Self {
-            graph: graph.with_root(root),
-            len: 1,
-        }
+        Self::one(|graph| graph.uint8_array(bytes))
     }
 
     /// One `ArrayBuffer` argument holding `bytes` (header `ferrolens-args: arraybuffer`).
     pub fn array_buffer(bytes: Vec<u8>) -> Self {
+        Self::one(|graph| graph.array_buffer(bytes))
+    }
+
+    /// One argument, which `make` adds to the graph.
+    fn one(make: impl FnOnce(&mut Graph) -> Value) -> Self {
         let mut graph = Graph::new();
-        let arg = graph.array_buffer(bytes);
+        let arg = make(&mut graph);
         let root = graph.array(vec![arg]);
         Self {
             graph: graph.with_root(root),
