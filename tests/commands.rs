@@ -406,6 +406,35 @@ fn a_frame_broadcast_reaches_main_and_is_emitted_to_frames_with_its_origin() {
 }
 
 #[test]
+fn a_raw_broadcast_of_a_lone_binary_argument_reaches_frames_as_that_value() {
+    use base64::Engine;
+    let host = host();
+    let token = host.token("example");
+    host.ready(&token);
+    let payloads = Arc::new(Mutex::new(Vec::<Value>::new()));
+    let sink = payloads.clone();
+    host.app.listen_any("ferrolens:ipc:example", move |event| {
+        sink.lock()
+            .push(serde_json::from_str(event.payload()).unwrap());
+    });
+    let call = format!("example {token} blob");
+    let headers = [
+        ("ferrolens-call", call.as_str()),
+        ("ferrolens-args", "arraybuffer"),
+    ];
+    raw_call(&host, "ferrolens_broadcast_raw", &headers, vec![1, 2, 3]).unwrap();
+    let payloads = payloads.lock();
+    assert_eq!(payloads.len(), 1);
+    let data = base64::engine::general_purpose::STANDARD
+        .decode(payloads[0]["data"].as_str().unwrap())
+        .unwrap();
+    assert_eq!(
+        ferrolens_ipc::Args::decode(&data).unwrap(),
+        ferrolens_ipc::Args::array_buffer(vec![1, 2, 3])
+    );
+}
+
+#[test]
 fn broadcasts_sent_before_a_frame_is_ready_arrive_when_it_is_in_order() {
     let host = host();
     let token = host.token("example");
