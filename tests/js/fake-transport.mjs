@@ -12,7 +12,7 @@ import { decode, encode } from "../../ui/sdk/codec.js";
 
 /**
  * `bytes` as Tauri hands a raw answer over: in an ArrayBuffer of exactly their length.
- * @param {Uint8Array} bytes
+ * @param {ArrayBufferView} bytes
  * @returns {ArrayBuffer}
  */
 export function arrayBufferOf(bytes) {
@@ -27,10 +27,7 @@ export function arrayBufferOf(bytes) {
  */
 function bodyOf(args) {
   if (args instanceof ArrayBuffer) return new Uint8Array(args.slice(0));
-  if (ArrayBuffer.isView(args)) {
-    return new Uint8Array(args.buffer.slice(args.byteOffset, args.byteOffset + args.byteLength));
-  }
-  return args;
+  return ArrayBuffer.isView(args) ? new Uint8Array(arrayBufferOf(args)) : args;
 }
 
 /**
@@ -191,11 +188,12 @@ export class FakeTransport {
       if (c.command === "ferrolens_reply") return [c.args];
       if (c.command !== "ferrolens_reply_raw") return [];
       const headers = c.options?.headers ?? {};
+      const [extension, token, request] = (headers["ferrolens-call"] ?? "").split(" ");
       return [
         {
-          extension: headers["ferrolens-call"].split(" ")[0],
-          token: headers["ferrolens-call"].split(" ")[1],
-          request: Number(headers["ferrolens-call"].split(" ")[2]),
+          extension,
+          token,
+          request: Number(request),
           value: decode(c.args),
         },
       ];
