@@ -758,9 +758,28 @@ fn raw_call(
     )
 }
 
+/// The value a `ferrolens_invoke_raw` answer body holds, read as the SDK reads it: by its last
+/// byte, the answer's form.
+fn answer_value(answer: Result<tauri::ipc::InvokeResponseBody, Value>) -> ferrolens_ipc::Graph {
+    use ferrolens_app::commands::answer_form;
+    use ferrolens_ipc::value::{decode, Graph};
+    let Ok(tauri::ipc::InvokeResponseBody::Raw(mut body)) = answer else {
+        panic!("no raw answer: {answer:?}");
+    };
+    let form = body.pop().expect("an answer ends with its form byte");
+    let mut graph = Graph::new();
+    let root = match form {
+        answer_form::MESSAGE => return decode(&body).expect("a wire-format message"),
+        answer_form::UINT8_ARRAY => graph.uint8_array(body),
+        answer_form::ARRAY_BUFFER => graph.array_buffer(body),
+        other => panic!("unknown answer form {other}"),
+    };
+    graph.with_root(root)
+}
+
 #[test]
 fn raw_invoke_keeps_structured_values_both_ways() {
-    use ferrolens_ipc::value::{decode, encode, Graph, Value as V};
+    use ferrolens_ipc::value::{encode, Graph, Value as V};
     let host = host();
     let token = host.token("misbehaving");
     let mut graph = Graph::new();
@@ -773,13 +792,10 @@ fn raw_invoke_keeps_structured_values_both_ways() {
     let graph = graph.with_root(root);
     let call = format!("misbehaving {token} echo-arg");
     let headers = [("ferrolens-call", call.as_str())];
-    let answer = raw_call(&host, "ferrolens_invoke_raw", &headers, encode(&graph)).unwrap();
-    let tauri::ipc::InvokeResponseBody::Raw(answer) = answer else {
-        panic!("the answer is not raw bytes");
-    };
+    let answer = raw_call(&host, "ferrolens_invoke_raw", &headers, encode(&graph));
     let expected = ferrolens_ipc::Args::from_graph(graph).unwrap().arg(0);
     assert_eq!(
-        decode(&answer).unwrap(),
+        answer_value(answer),
         expected,
         "same graph back, Date, Map and bytes included"
     );
@@ -826,7 +842,7 @@ fn raw_invoke_keeps_structured_values_both_ways() {
 
 #[test]
 fn a_lone_binary_argument_sent_as_the_body_itself_arrives_as_that_value() {
-    use ferrolens_ipc::value::{decode, Graph};
+    use ferrolens_ipc::value::Graph;
     let host = host();
     let token = host.token("misbehaving");
     let bytes: Vec<u8> = (0..70_000u32).map(|i| (i % 251) as u8).collect();
@@ -841,11 +857,36 @@ fn a_lone_binary_argument_sent_as_the_body_itself_arrives_as_that_value() {
     let mut buffer = Graph::new();
     let root = buffer.array_buffer(bytes.clone());
     let buffer = buffer.with_root(root);
-    for (kind, expected) in [("uint8array", uint8), ("arraybuffer", buffer)] {
-        let Ok(tauri::ipc::InvokeResponseBody::Raw(answer)) = call(kind, bytes.clone()) else {
-            panic!("{kind}: no raw answer");
+    for (kind, expected) in [("uint8array", uint8.clone()), ("arraybuffer", buffer)] {
+        assert_eq!(answer_value(call(kind, bytes.clone())), expected, "{kind}");
+    }
+    // The answer is the bytes themselves, then the form byte: no wire format around them,
+    // however the argument came (here, inside a wire-format message).
+    let message = ferrolens_ipc::value::encode(&{
+        let mut args = uint8.clone();
+        let root = args.root().clone();
+        let list = args.array(vec![root]);
+        args.with_root(list)
+    });
+    for (what, body, kind) in [
+        ("body", bytes.clone(), Some("uint8array")),
+        ("message", message, None),
+    ] {
+        let call = format!("misbehaving {token} echo-arg");
+        let mut headers = vec![("ferrolens-call", call.as_str())];
+        headers.extend(kind.map(|kind| ("ferrolens-args", kind)));
+        let Ok(tauri::ipc::InvokeResponseBody::Raw(answer)) =
+            raw_call(&host, "ferrolens_invoke_raw", &headers, body)
+        else {
+            panic!("{what}: no raw answer");
         };
-        assert_eq!(decode(&answer).unwrap(), expected, "{kind}");
+        assert_eq!(answer.len(), bytes.len() + 1, "{what}");
+        assert_eq!(answer[..bytes.len()], bytes[..], "{what}");
+        assert_eq!(
+            answer.last(),
+            Some(&ferrolens_app::commands::answer_form::UINT8_ARRAY),
+            "{what}"
+        );
     }
     // Any other kind is refused by name, not read as a wire-format message.
     let bad = call("float64array", bytes).unwrap_err();
@@ -859,7 +900,7 @@ fn a_lone_binary_argument_sent_as_the_body_itself_arrives_as_that_value() {
 
 #[test]
 fn raw_invoke_answers_alike_whether_the_handler_is_done_at_once_or_waits() {
-    use ferrolens_ipc::value::{decode, encode, Graph, Value as V};
+    use ferrolens_ipc::value::{encode, Graph, Value as V};
     let host = host();
     let token = host.token("misbehaving");
     let mut graph = Graph::new();
@@ -876,10 +917,7 @@ fn raw_invoke_answers_alike_whether_the_handler_is_done_at_once_or_waits() {
         raw_call(&host, "ferrolens_invoke_raw", &headers, encode(&graph))
     };
     for channel in ["echo-arg", "echo-arg-later"] {
-        let Ok(tauri::ipc::InvokeResponseBody::Raw(answer)) = call(channel) else {
-            panic!("{channel}: no raw answer");
-        };
-        assert_eq!(decode(&answer).unwrap(), expected, "{channel}");
+        assert_eq!(answer_value(call(channel)), expected, "{channel}");
     }
     // A handler that panics while being polled in place is still contained.
     assert_eq!(code(&call("panic").unwrap_err()), "HANDLER_PANICKED");

@@ -128,20 +128,28 @@ test("values the browser refuses throw DataCloneError at the call site, and noth
   assert.equal(results.invokes, 0, "no refused value reached main");
 });
 
-test("a lone large Uint8Array or ArrayBuffer is sent as the body itself, as it was at the call", async () => {
+test("a lone large Uint8Array or ArrayBuffer is sent as the body itself, as it was at the call, and answered as its bytes", async () => {
   const results = await app.driver.executeScript(
     `return (async () => {
        const ipc = window.__probe.ipc;
        const fetch = window.fetch;
        const sent = [];
-       // Watch the requests Tauri makes of the calls: their body and ferrolens-args header.
-       window.fetch = (url, init) => {
+       const forms = [];
+       // Watch the requests Tauri makes of the calls: their body and ferrolens-args header, and
+       // the form byte that ends each invoke's answer.
+       window.fetch = async (url, init) => {
          const args = init?.headers?.get?.("ferrolens-args");
          if (args) sent.push({ body: init.body?.constructor?.name, args });
-         return fetch(url, init);
+         const response = await fetch(url, init);
+         if (String(url).includes("ferrolens_invoke_raw")) {
+           const bytes = new Uint8Array(await response.clone().arrayBuffer());
+           forms.push({ args, form: bytes[bytes.length - 1] });
+         }
+         return response;
        };
        const pattern = (n) => Uint8Array.from({ length: n }, (_, i) => i % 251);
        const out = [];
+       let part;
        try {
          for (const n of [64 * 1024, 1 << 20, 10 << 20]) {
            const view = pattern(n);
@@ -158,16 +166,24 @@ test("a lone large Uint8Array or ArrayBuffer is sent as the body itself, as it w
              b: [b.constructor.name, b.byteLength, same(new Uint8Array(b))],
            });
          }
+         // Part of a buffer is no lone binary: it is answered as a message, offset kept.
+         const answer = await ipc.invoke("echo", pattern(100).subarray(1));
+         part = [answer.byteOffset, answer.length, answer.buffer.byteLength, answer[0]];
        } finally {
          window.fetch = fetch;
        }
-       return { out, sent };
+       return { out, sent, forms, part };
      })();`,
   );
   for (const { n, a, b } of results.out) {
     assert.deepEqual(a, ["Uint8Array", 0, n, n, true], `Uint8Array of ${n} bytes`);
     assert.deepEqual(b, ["ArrayBuffer", n, true], `ArrayBuffer of ${n} bytes`);
   }
+  // Answer forms: 1 (Uint8Array bytes), 2 (ArrayBuffer bytes), 0 (a message) for the part.
+  const form = { uint8array: 1, arraybuffer: 2, null: 0 };
+  assert.equal(results.forms.length, 2 * results.out.length + 1);
+  for (const { args, form: got } of results.forms) assert.equal(got, form[args], `${args}`);
+  assert.deepEqual(results.part, [1, 99, 100, 1]);
   assert.deepEqual(
     results.sent,
     results.out.flatMap(() => [

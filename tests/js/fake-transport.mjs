@@ -1,6 +1,7 @@
 // A fake of the SDK's transport: records every command, lets a test script answers and push
 // events, and counts live event listeners. Raw commands carry wire-format bytes (ui/sdk/codec.js)
 // and headers, as Tauri sends them; the helpers here decode and encode them.
+import { AnswerForm } from "../../ui/sdk/answer.js";
 import { decode, encode } from "../../ui/sdk/codec.js";
 
 /**
@@ -50,6 +51,31 @@ export function valueOf(body, headers) {
 }
 
 /**
+ * The body of a `ferrolens_invoke_raw` answer, as the core writes it: a lone `ArrayBuffer`, or
+ * `Uint8Array` over the whole of its buffer, as its bytes; anything else as a message; then the
+ * form byte.
+ * @param {unknown} value
+ * @returns {Uint8Array}
+ */
+export function answerBody(value) {
+  /** @type {[Uint8Array, number]} */
+  let [bytes, form] = [encode(value), AnswerForm.MESSAGE];
+  if (value instanceof ArrayBuffer)
+    [bytes, form] = [new Uint8Array(value), AnswerForm.ARRAY_BUFFER];
+  else if (
+    value instanceof Uint8Array &&
+    value.byteOffset === 0 &&
+    value.byteLength === value.buffer.byteLength
+  ) {
+    [bytes, form] = [value, AnswerForm.UINT8_ARRAY];
+  }
+  const body = new Uint8Array(bytes.length + 1);
+  body.set(bytes);
+  body[bytes.length] = form;
+  return body;
+}
+
+/**
  * The event `data` of an argument array, as the core emits it: wire format, base64.
  * @param {unknown[]} args
  */
@@ -87,8 +113,8 @@ export class FakeTransport {
 
   /**
    * Scripts the answer of raw `command` as values: `answer(value, headers)` gets the decoded
-   * body, and what it returns (or resolves with) is encoded and handed over as an ArrayBuffer,
-   * as Tauri does (or as a Uint8Array with `as: "Uint8Array"`). A throw or a rejection is the
+   * body, and what it returns (or resolves with) becomes an answer body (`answerBody`) handed
+   * over as an ArrayBuffer, as Tauri does (or as a Uint8Array with `as: "Uint8Array"`). A throw or a rejection is the
    * command's rejection.
    * @param {string} command
    * @param {(value: any, headers: Record<string, string>) => unknown} answer
@@ -98,8 +124,8 @@ export class FakeTransport {
     return this.answer(command, async (args, invokeOptions) => {
       const headers = invokeOptions?.headers ?? {};
       const value = await answer(valueOf(args, headers), headers);
-      const bytes = encode(value);
-      return options.as === "Uint8Array" ? bytes : arrayBufferOf(bytes);
+      const body = answerBody(value);
+      return options.as === "Uint8Array" ? body : body.buffer;
     });
   }
 

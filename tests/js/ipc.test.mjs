@@ -5,7 +5,7 @@ import { describe, test } from "node:test";
 import { encode, WireFormatError } from "../../ui/sdk/codec.js";
 import { ErrorCode, Ipc, IpcError, LensExtension, Renderer } from "../../ui/sdk/index.js";
 import { boot } from "./boot.mjs";
-import { loaded, payload, settle } from "./fake-transport.mjs";
+import { answerBody, loaded, payload, settle } from "./fake-transport.mjs";
 
 const TOKEN = loaded("notes").token;
 
@@ -243,7 +243,7 @@ describe("broadcast and invoke", () => {
     assert.deepEqual(await ipc.invoke("a"), answer);
     transport.answerRaw("ferrolens_invoke_raw", () => answer, { as: "Uint8Array" });
     assert.deepEqual(await ipc.invoke("b"), answer);
-    const bytes = encode(answer);
+    const bytes = answerBody(answer);
     const padded = new Uint8Array(bytes.length + 7);
     padded.set(bytes, 3);
     transport.answer("ferrolens_invoke_raw", () => padded.subarray(3, 3 + bytes.length));
@@ -252,11 +252,41 @@ describe("broadcast and invoke", () => {
     assert.deepEqual(await ipc.invoke("d"), answer);
   });
 
+  test("a lone binary answer is its bytes and its form byte, read into a buffer of its own", async () => {
+    const { extension, transport } = await activeExtension();
+    class IpcRenderer extends Ipc {}
+    const ipc = IpcRenderer.createInstance(extension);
+    const bytes = new Uint8Array([5, 6, 7]);
+    const body = new Uint8Array([5, 6, 7, 1]);
+    transport.answer("ferrolens_invoke_raw", () => body.buffer);
+    const u8 = await ipc.invoke("u8");
+    assert.ok(u8 instanceof Uint8Array);
+    assert.deepEqual(u8, bytes);
+    assert.equal(
+      u8.buffer.byteLength,
+      3,
+      "a buffer of exactly the bytes, as structuredClone gives",
+    );
+    body[0] = 99;
+    assert.equal(u8[0], 5, "copied out of the answer body");
+    transport.answer("ferrolens_invoke_raw", () => new Uint8Array([8, 9, 2]).buffer);
+    const buffer = await ipc.invoke("ab");
+    assert.ok(buffer instanceof ArrayBuffer);
+    assert.deepEqual(new Uint8Array(buffer), new Uint8Array([8, 9]));
+    transport.answer("ferrolens_invoke_raw", () => new Uint8Array([1]).buffer);
+    const empty = await ipc.invoke("empty");
+    assert.ok(empty instanceof Uint8Array);
+    assert.equal(empty.length, 0);
+    // The fake writes lone answers in these forms, as the core does.
+    assert.deepEqual(answerBody(bytes), new Uint8Array([5, 6, 7, 1]));
+    assert.deepEqual(answerBody(bytes.subarray(1)).at(-1), 0, "a part of a buffer is a message");
+  });
+
   test("an answer that is not a wire-format message rejects with BAD_PAYLOAD", async () => {
     const { extension, transport } = await activeExtension();
     class IpcRenderer extends Ipc {}
     const ipc = IpcRenderer.createInstance(extension);
-    transport.answer("ferrolens_invoke_raw", () => new Uint8Array([1, 0x11, 3]).buffer);
+    transport.answer("ferrolens_invoke_raw", () => new Uint8Array([1, 0x11, 3, 0]).buffer);
     let error = await rejectionOf(() => ipc.invoke("ch"));
     assert.ok(error instanceof IpcError);
     assert.equal(error.code, ErrorCode.BAD_PAYLOAD);
@@ -264,6 +294,15 @@ describe("broadcast and invoke", () => {
     assert.equal(error.extension, "notes");
     assert.match(error.message, /^the answer on channel "ch" could not be decoded: .*byte offset/);
     assert.ok(error.cause instanceof WireFormatError);
+    // An empty body, and an unknown form byte, are refused by name.
+    transport.answer("ferrolens_invoke_raw", () => new ArrayBuffer(0));
+    error = await rejectionOf(() => ipc.invoke("ch"));
+    assert.equal(/** @type {IpcError} */ (error).code, ErrorCode.BAD_PAYLOAD);
+    assert.match(/** @type {IpcError} */ (error).message, /the answer is empty/);
+    transport.answer("ferrolens_invoke_raw", () => new Uint8Array([1, 2, 3, 7]).buffer);
+    error = await rejectionOf(() => ipc.invoke("ch"));
+    assert.equal(/** @type {IpcError} */ (error).code, ErrorCode.BAD_PAYLOAD);
+    assert.match(/** @type {IpcError} */ (error).message, /form byte is 7; it must be 0/);
     transport.answer("ferrolens_invoke_raw", () => ({ json: true }));
     error = await rejectionOf(() => ipc.invoke("ch"));
     assert.equal(/** @type {IpcError} */ (error).code, ErrorCode.BAD_PAYLOAD);

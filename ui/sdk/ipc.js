@@ -1,6 +1,7 @@
 // Renderer.Ipc: one extension's IPC in this frame, the counterpart of Lens's Renderer.Ipc.
 import { takeCapabilityReader } from "./capability.js";
-import { decode, encodeArgs, loneBinary } from "./codec.js";
+import { readAnswer } from "./answer.js";
+import { encodeArgs, loneBinary } from "./codec.js";
 import { ErrorCode, IpcError, toIpcError } from "./errors.js";
 import { channelError } from "./names.js";
 
@@ -72,21 +73,23 @@ function callHeaders(capability, channel) {
 }
 
 /**
- * Decodes the raw answer of `ferrolens_invoke_raw`: wire-format bytes, as an ArrayBuffer or a
- * Uint8Array (an array of byte values is taken too).
+ * Reads the raw answer of `ferrolens_invoke_raw` (see `readAnswer`), given as an ArrayBuffer or
+ * a Uint8Array (an array of byte values is taken too).
  * @param {unknown} answer
  * @param {Capability} capability
  * @param {string} channel
  * @returns {unknown}
- * @throws {IpcError} `BAD_PAYLOAD` when it is not a wire-format message
+ * @throws {IpcError} `BAD_PAYLOAD` when it is not an answer body
  */
 function decodeAnswer(answer, capability, channel) {
   const context = { extension: capability.extension, channel };
   const shown = JSON.stringify(channel);
-  /** @type {Uint8Array | ArrayBuffer | ArrayBufferView} */
-  let bytes;
-  if (answer instanceof ArrayBuffer || ArrayBuffer.isView(answer)) bytes = answer;
-  else if (Array.isArray(answer)) bytes = Uint8Array.from(answer);
+  /** @type {Uint8Array} */
+  let body;
+  if (answer instanceof ArrayBuffer) body = new Uint8Array(answer);
+  else if (ArrayBuffer.isView(answer)) {
+    body = new Uint8Array(answer.buffer, answer.byteOffset, answer.byteLength);
+  } else if (Array.isArray(answer)) body = Uint8Array.from(answer);
   else {
     const found = answer === null ? "null" : typeof answer;
     throw new IpcError(
@@ -96,7 +99,7 @@ function decodeAnswer(answer, capability, channel) {
     );
   }
   try {
-    return decode(bytes);
+    return readAnswer(body);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     throw new IpcError(

@@ -18,6 +18,7 @@ use tauri::ipc::{Invoke, InvokeBody, InvokeError, Request, Response};
 use tauri::{Manager, Runtime, State, Webview};
 use tokio_util::sync::CancellationToken;
 
+use super::answer::{answer_body, lone_copy};
 use super::InFlight;
 use crate::frames::Frames;
 use crate::manager::{in_runtime, ExtensionManager};
@@ -130,8 +131,8 @@ fn raw_args(headers: &HeaderMap, body: &InvokeBody) -> Result<Args, IpcError> {
     };
     match header(headers, header::ARGS)? {
         None => Args::decode(bytes),
-        Some("uint8array") => Ok(Args::uint8_array(bytes.clone())),
-        Some("arraybuffer") => Ok(Args::array_buffer(bytes.clone())),
+        Some("uint8array") => Ok(Args::uint8_array(lone_copy(bytes))),
+        Some("arraybuffer") => Ok(Args::array_buffer(lone_copy(bytes))),
         Some(other) => Err(IpcError::new(
             ErrorCode::BadPayload,
             format!(
@@ -351,9 +352,7 @@ async fn invoke_raw<R: Runtime>(
         call_id,
     )
     .await?;
-    let bytes = ferrolens_ipc::value::encode(&answer);
-    super::free::free_answer(answer, bytes.len());
-    Ok(Response::new(bytes))
+    Ok(Response::new(answer_body(answer)))
 }
 
 #[tauri::command]

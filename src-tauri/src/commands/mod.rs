@@ -1,9 +1,11 @@
 //! The Tauri commands behind the renderer SDK and the shell (see `docs/protocol.md`).
 
+mod answer;
 mod free;
 mod inspector;
 mod ipc;
 
+pub use answer::form as answer_form;
 pub use inspector::*;
 pub use ipc::*;
 

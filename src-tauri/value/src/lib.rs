@@ -35,6 +35,7 @@ mod encode;
 mod error;
 mod graph;
 mod json;
+mod lone;
 mod magic;
 mod model;
 mod ser;
@@ -49,6 +50,7 @@ pub use encode::{encode, try_encode};
 pub use error::{DecodeError, DecodeErrorKind, EncodeError};
 pub use graph::Graph;
 pub use json::JsonError;
+pub use lone::LoneBinary;
 pub use model::{
     Array, ErrorName, ErrorNode, Node, NodeId, Value, View, ViewKind, MAX_SAFE_INTEGER,
 };
