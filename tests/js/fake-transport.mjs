@@ -58,21 +58,24 @@ export function valueOf(body, headers) {
  * @returns {Uint8Array}
  */
 export function answerBody(value) {
-  /** @type {[Uint8Array, number]} */
-  let [bytes, form] = [encode(value), AnswerForm.MESSAGE];
-  if (value instanceof ArrayBuffer)
-    [bytes, form] = [new Uint8Array(value), AnswerForm.ARRAY_BUFFER];
-  else if (
-    value instanceof Uint8Array &&
-    value.byteOffset === 0 &&
-    value.byteLength === value.buffer.byteLength
-  ) {
-    [bytes, form] = [value, AnswerForm.UINT8_ARRAY];
-  }
+  const [bytes, form] = answerParts(value);
   const body = new Uint8Array(bytes.length + 1);
   body.set(bytes);
   body[bytes.length] = form;
   return body;
+}
+
+/**
+ * @param {unknown} value
+ * @returns {[Uint8Array, number]} the bytes of an answer body and its form byte
+ */
+function answerParts(value) {
+  if (value instanceof ArrayBuffer) return [new Uint8Array(value), AnswerForm.ARRAY_BUFFER];
+  const whole =
+    value instanceof Uint8Array &&
+    value.byteOffset === 0 &&
+    value.byteLength === value.buffer.byteLength;
+  return whole ? [value, AnswerForm.UINT8_ARRAY] : [encode(value), AnswerForm.MESSAGE];
 }
 
 /**
@@ -114,8 +117,8 @@ export class FakeTransport {
   /**
    * Scripts the answer of raw `command` as values: `answer(value, headers)` gets the decoded
    * body, and what it returns (or resolves with) becomes an answer body (`answerBody`) handed
-   * over as an ArrayBuffer, as Tauri does (or as a Uint8Array with `as: "Uint8Array"`). A throw or a rejection is the
-   * command's rejection.
+   * over as an ArrayBuffer, as Tauri does (or as a Uint8Array with `as: "Uint8Array"`). A throw
+   * or a rejection is the command's rejection.
    * @param {string} command
    * @param {(value: any, headers: Record<string, string>) => unknown} answer
    * @param {{ as?: "ArrayBuffer" | "Uint8Array" }} [options]

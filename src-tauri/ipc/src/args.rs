@@ -62,13 +62,11 @@ impl Args {
 
     /// One argument, which `make` adds to the graph.
     fn one(make: impl FnOnce(&mut Graph) -> Value) -> Self {
-        let mut graph = Graph::new();
-        let arg = make(&mut graph);
-        let root = graph.array(vec![arg]);
-        Self {
-            graph: graph.with_root(root),
-            len: 1,
-        }
+        let graph = Graph::build(|graph| {
+            let arg = make(graph);
+            graph.array(vec![arg])
+        });
+        Self { graph, len: 1 }
     }
 
     /// The arguments in the structured-clone wire format.

@@ -47,19 +47,13 @@ mod tests {
     use super::*;
     use ferrolens_ipc::value::{Node, Value, ViewKind};
 
-    fn graph(build: impl FnOnce(&mut Graph) -> Value) -> Graph {
-        let mut graph = Graph::new();
-        let root = build(&mut graph);
-        graph.with_root(root)
-    }
-
     #[test]
     fn lone_binary_goes_as_its_bytes_then_its_form() {
-        let u8a = graph(|g| g.uint8_array(vec![9, 8, 7]));
+        let u8a = Graph::build(|g| g.uint8_array(vec![9, 8, 7]));
         assert_eq!(answer_body(u8a), [9, 8, 7, form::UINT8_ARRAY]);
-        let buffer = graph(|g| g.array_buffer(vec![1, 2]));
+        let buffer = Graph::build(|g| g.array_buffer(vec![1, 2]));
         assert_eq!(answer_body(buffer), [1, 2, form::ARRAY_BUFFER]);
-        let empty = graph(|g| g.array_buffer(Vec::new()));
+        let empty = Graph::build(|g| g.array_buffer(Vec::new()));
         assert_eq!(answer_body(empty), [form::ARRAY_BUFFER]);
     }
 
@@ -67,7 +61,7 @@ mod tests {
     fn a_copied_argument_is_answered_in_place() {
         let copy = lone_copy(&[3u8; 100_000]);
         let at = copy.as_ptr();
-        let body = answer_body(graph(|g| g.uint8_array(copy)));
+        let body = answer_body(Graph::build(|g| g.uint8_array(copy)));
         assert_eq!(body.as_ptr(), at, "the argument's memory is the answer's");
         assert_eq!(body.len(), 100_001);
         assert_eq!(body.last(), Some(&form::UINT8_ARRAY));
@@ -75,15 +69,15 @@ mod tests {
 
     #[test]
     fn anything_else_is_a_message_then_its_form() {
-        let partial = graph(|g| {
+        let partial = Graph::build(|g| {
             let buffer = g.add(Node::ArrayBuffer(vec![1, 2, 3]));
             g.view(ViewKind::Uint8Array, buffer, 1, 2)
         });
-        let list = graph(|g| {
+        let list = Graph::build(|g| {
             let view = g.uint8_array(vec![1]);
             g.array(vec![view])
         });
-        for answer in [graph(|_| Value::Number(1.5)), partial, list] {
+        for answer in [Graph::build(|_| Value::Number(1.5)), partial, list] {
             let message = ferrolens_ipc::value::encode(&answer);
             let mut expected = message.clone();
             expected.push(form::MESSAGE);

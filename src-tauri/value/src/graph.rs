@@ -59,6 +59,19 @@ impl Graph {
         self.root = root.into();
     }
 
+    /// A new graph whose root is what `build` returns after adding nodes to it.
+    ///
+    /// ```
+    /// use ferrolens_value::Graph;
+    /// let g = Graph::build(|g| g.uint8_array(vec![1, 2]));
+    /// assert_eq!(g.bytes_of(g.root()), Some(&[1u8, 2][..]));
+    /// ```
+    pub fn build(build: impl FnOnce(&mut Graph) -> Value) -> Self {
+        let mut graph = Self::new();
+        let root = build(&mut graph);
+        graph.with_root(root)
+    }
+
     /// Consumes the graph, replacing the root (builder style).
     pub fn with_root(mut self, root: impl Into<Value>) -> Self {
         self.root = root.into();

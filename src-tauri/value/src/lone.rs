@@ -4,7 +4,7 @@
 //! wire format around it: its bytes and its kind say everything. The IPC sends such answers as
 //! the bytes themselves; moving them out of the graph saves a copy of what may be megabytes.
 
-use crate::{Graph, Node, Value, ViewKind};
+use crate::{Graph, Node, Value, View, ViewKind};
 
 /// Binary data that makes up a whole value (see [`Graph::into_lone_binary`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -13,15 +13,6 @@ pub enum LoneBinary {
     ArrayBuffer(Vec<u8>),
     /// A `Uint8Array` over the whole of an `ArrayBuffer` holding these bytes.
     Uint8Array(Vec<u8>),
-}
-
-impl LoneBinary {
-    /// The bytes, whatever the kind.
-    pub fn bytes(&self) -> &[u8] {
-        match self {
-            LoneBinary::ArrayBuffer(bytes) | LoneBinary::Uint8Array(bytes) => bytes,
-        }
-    }
 }
 
 impl Graph {
@@ -34,45 +25,36 @@ impl Graph {
         let Value::Ref(root) = *self.root() else {
             return Err(self);
         };
-        let buffer = match self.node(root) {
-            Some(Node::ArrayBuffer(_)) => root,
-            Some(Node::View(view))
-                if view.kind == ViewKind::Uint8Array
-                    && view.byte_offset == 0
-                    && matches!(self.node(view.buffer), Some(Node::ArrayBuffer(b)) if b.len() == view.length) =>
-            {
-                view.buffer
-            }
+        let whole_view = match self.node(root) {
+            Some(Node::ArrayBuffer(_)) => None,
+            Some(Node::View(view)) if self.is_whole_uint8_array(view) => Some(view.buffer),
             _ => return Err(self),
         };
-        let whole_view = buffer != root;
         let (mut nodes, _) = self.into_parts();
-        let Node::ArrayBuffer(bytes) = &mut nodes[buffer.index()] else {
+        let Node::ArrayBuffer(bytes) = &mut nodes[whole_view.unwrap_or(root).index()] else {
             unreachable!("checked above to be an ArrayBuffer");
         };
         let bytes = std::mem::take(bytes);
-        Ok(if whole_view {
-            LoneBinary::Uint8Array(bytes)
-        } else {
-            LoneBinary::ArrayBuffer(bytes)
+        Ok(match whole_view {
+            Some(_) => LoneBinary::Uint8Array(bytes),
+            None => LoneBinary::ArrayBuffer(bytes),
         })
+    }
+
+    fn is_whole_uint8_array(&self, view: &View) -> bool {
+        view.kind == ViewKind::Uint8Array
+            && view.byte_offset == 0
+            && matches!(self.node(view.buffer), Some(Node::ArrayBuffer(b)) if b.len() == view.length)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Graph;
-
-    fn graph(build: impl FnOnce(&mut Graph) -> Value) -> Graph {
-        let mut graph = Graph::new();
-        let root = build(&mut graph);
-        graph.with_root(root)
-    }
 
     #[test]
     fn an_array_buffer_root_gives_its_bytes() {
-        let g = graph(|g| g.array_buffer(vec![1, 2, 3]));
+        let g = Graph::build(|g| g.array_buffer(vec![1, 2, 3]));
         assert_eq!(
             g.into_lone_binary(),
             Ok(LoneBinary::ArrayBuffer(vec![1, 2, 3]))
@@ -83,7 +65,7 @@ mod tests {
     fn a_whole_uint8_array_root_gives_its_bytes_without_a_copy() {
         let bytes = vec![7u8; 4096];
         let at = bytes.as_ptr();
-        let g = graph(|g| g.uint8_array(bytes));
+        let g = Graph::build(|g| g.uint8_array(bytes));
         let Ok(LoneBinary::Uint8Array(moved)) = g.into_lone_binary() else {
             panic!("a whole Uint8Array is lone binary");
         };
@@ -93,13 +75,13 @@ mod tests {
 
     #[test]
     fn empty_binary_is_lone_too() {
-        let g = graph(|g| g.uint8_array(Vec::new()));
+        let g = Graph::build(|g| g.uint8_array(Vec::new()));
         assert_eq!(g.into_lone_binary(), Ok(LoneBinary::Uint8Array(Vec::new())));
     }
 
     #[test]
     fn unreachable_nodes_do_not_stop_it() {
-        let g = graph(|g| {
+        let g = Graph::build(|g| {
             let view = g.uint8_array(vec![5, 6]);
             g.array(vec![view.clone()]);
             view
@@ -110,7 +92,7 @@ mod tests {
     #[test]
     fn other_values_come_back_unchanged() {
         let partial = |offset, length| {
-            graph(|g| {
+            Graph::build(|g| {
                 let buffer = g.add(Node::ArrayBuffer(vec![0; 8]));
                 g.view(ViewKind::Uint8Array, buffer, offset, length)
             })
@@ -120,22 +102,22 @@ mod tests {
             ("short", partial(0, 7)),
             (
                 "other kind",
-                graph(|g| {
+                Graph::build(|g| {
                     let buffer = g.add(Node::ArrayBuffer(vec![0; 8]));
                     g.view(ViewKind::Int8Array, buffer, 0, 8)
                 }),
             ),
             (
                 "array of one",
-                graph(|g| {
+                Graph::build(|g| {
                     let view = g.uint8_array(vec![1]);
                     g.array(vec![view])
                 }),
             ),
-            ("primitive", graph(|_| Value::Number(1.0))),
+            ("primitive", Graph::build(|_| Value::Number(1.0))),
             (
                 "dangling",
-                graph(|_| Value::Ref(crate::NodeId::from_index(9).unwrap())),
+                Graph::build(|_| Value::Ref(crate::NodeId::from_index(9).unwrap())),
             ),
         ];
         for (what, g) in cases {
