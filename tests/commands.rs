@@ -172,6 +172,12 @@ fn code(err: &Value) -> &str {
         .unwrap_or_else(|| panic!("not an IpcError: {err}"))
 }
 
+fn error_message(err: &Value) -> &str {
+    err["message"]
+        .as_str()
+        .unwrap_or_else(|| panic!("not an IpcError: {err}"))
+}
+
 #[test]
 fn frame_init_lists_active_extensions_with_capabilities_once_per_page_load() {
     let host = host();
@@ -293,10 +299,7 @@ fn invoke_errors_name_what_was_wrong() {
     for (result, want, says) in cases {
         let err = result.unwrap_err();
         assert_eq!(code(&err), want, "{err}");
-        assert!(
-            err["message"].as_str().unwrap().contains(says),
-            "{err} lacks {says}"
-        );
+        assert!(error_message(&err).contains(says), "{err} lacks {says}");
     }
     let failed = host
         .invoke("example", &token, "greet", json!([""]))
@@ -321,10 +324,7 @@ fn a_token_cannot_be_used_for_another_extension() {
         .invoke("example", misbehaving_token, "greet", json!(["x"]))
         .unwrap_err();
     assert_eq!(code(&err), "FORBIDDEN");
-    assert!(err["message"]
-        .as_str()
-        .unwrap()
-        .contains("belongs to extension misbehaving"));
+    assert!(error_message(&err).contains("belongs to extension misbehaving"));
 }
 
 #[test]
@@ -335,10 +335,7 @@ fn a_panicking_handler_is_an_error_and_the_app_keeps_answering() {
         .invoke("misbehaving", &token, "panic", json!([]))
         .unwrap_err();
     assert_eq!(code(&err), "HANDLER_PANICKED");
-    assert!(err["message"]
-        .as_str()
-        .unwrap()
-        .contains("handler exploded"));
+    assert!(error_message(&err).contains("handler exploded"));
     let echo = host
         .invoke("misbehaving", &token, "echo", json!([1, "two", null]))
         .unwrap();
@@ -523,7 +520,7 @@ fn uninstall_removes_user_extensions_and_refuses_bundled_ones() {
         .call("ferrolens_uninstall", json!({"extension": "example"}))
         .unwrap_err();
     assert_eq!(code(&bundled), "FORBIDDEN");
-    assert!(bundled["message"].as_str().unwrap().contains("bundled"));
+    assert!(error_message(&bundled).contains("bundled"));
     let folder = host._user_dir.path().join("misbehaving");
     assert!(folder.is_dir());
     host.call("ferrolens_uninstall", json!({"extension": "misbehaving"}))
@@ -597,10 +594,7 @@ fn main_asks_a_frame_and_the_frames_reply_answers_it() {
     let bad = raw_reply("twelve").unwrap_err();
     assert_eq!(code(&bad), "BAD_PAYLOAD");
     assert!(
-        bad["message"]
-            .as_str()
-            .unwrap()
-            .contains("the request in header ferrolens-call is not a number"),
+        error_message(&bad).contains("the request in header ferrolens-call is not a number"),
         "{bad}"
     );
     raw_reply(&request["id"].to_string()).unwrap();
@@ -694,10 +688,7 @@ fn installing_from_a_folder_validates_copies_and_enables() {
         .call("ferrolens_install", json!({"path": good}))
         .unwrap_err();
     assert!(
-        again["message"]
-            .as_str()
-            .unwrap()
-            .contains("already installed"),
+        error_message(&again).contains("already installed"),
         "{again}"
     );
 
@@ -707,7 +698,7 @@ fn installing_from_a_folder_validates_copies_and_enables() {
     let err = host
         .call("ferrolens_install", json!({"path": broken}))
         .unwrap_err();
-    let message = err["message"].as_str().unwrap();
+    let message = error_message(&err);
     assert!(
         message.contains("package.json") && message.contains("not valid JSON"),
         "{message}"
@@ -722,13 +713,7 @@ fn installing_from_a_folder_validates_copies_and_enables() {
     let err = host
         .call("ferrolens_install", json!({"path": foreign}))
         .unwrap_err();
-    assert!(
-        err["message"]
-            .as_str()
-            .unwrap()
-            .contains("not compiled into"),
-        "{err}"
-    );
+    assert!(error_message(&err).contains("not compiled into"), "{err}");
 }
 
 fn raw_call(
@@ -802,17 +787,11 @@ fn raw_invoke_keeps_structured_values_both_ways() {
 
     let bad = raw_call(&host, "ferrolens_invoke_raw", &headers, vec![1, 0x7f]).unwrap_err();
     assert_eq!(code(&bad), "BAD_PAYLOAD");
-    assert!(
-        bad["message"].as_str().unwrap().contains("at byte 1"),
-        "{bad}"
-    );
+    assert!(error_message(&bad).contains("at byte 1"), "{bad}");
     let missing = raw_call(&host, "ferrolens_invoke_raw", &[], encode(&Graph::new())).unwrap_err();
     assert_eq!(code(&missing), "BAD_PAYLOAD");
     assert!(
-        missing["message"]
-            .as_str()
-            .unwrap()
-            .contains("header ferrolens-call is missing"),
+        error_message(&missing).contains("header ferrolens-call is missing"),
         "{missing}"
     );
     // Two fields, four fields, an empty field: refused, naming the header's form.
@@ -828,7 +807,7 @@ fn raw_invoke_keeps_structured_values_both_ways() {
         )
         .unwrap_err();
         assert_eq!(code(&bad), "BAD_PAYLOAD", "{value}");
-        let message = bad["message"].as_str().unwrap();
+        let message = error_message(&bad);
         assert!(
             message.contains("must be \"<extension> <token> <channel>\""),
             "{bad}"
@@ -891,7 +870,7 @@ fn a_lone_binary_argument_sent_as_the_body_itself_arrives_as_that_value() {
     // Any other kind is refused by name, not read as a wire-format message.
     let bad = call("float64array", bytes).unwrap_err();
     assert_eq!(code(&bad), "BAD_PAYLOAD");
-    let message = bad["message"].as_str().unwrap();
+    let message = error_message(&bad);
     assert!(
         message.contains("ferrolens-args") && message.contains("\"float64array\""),
         "{bad}"
