@@ -267,6 +267,9 @@ enum Body {
 }
 
 impl Frame {
+    // Inlined so the frame is built where it is pushed: one built elsewhere and copied stalls
+    // on its narrow stores.
+    #[inline(always)]
     fn new(open: Open) -> Self {
         let Open { id, count, kind } = open;
         let body = match kind {
@@ -332,7 +335,7 @@ impl Decoder<'_> {
                 return Ok(root);
             };
             match self.fill(top, deep)? {
-                Some(open) => stack.push(Frame::new(open)),
+                Some(open) => push_in_place(&mut stack, || Frame::new(open)),
                 None => {
                     let frame = stack.pop().expect("the stack has a top frame");
                     self.close(frame);
@@ -385,7 +388,7 @@ impl Decoder<'_> {
                     if deep {
                         return Err(self.too_deep());
                     }
-                    let key = self.shape_key(*shape, frame.read);
+                    let index = frame.read;
                     frame.read += 1;
                     if self.r.bytes.get(self.r.pos) == Some(&ABSENT) {
                         // A getter deleted this key while the object was written.
@@ -394,17 +397,20 @@ impl Decoder<'_> {
                     }
                     let entry = slot(entries, *len, frame.count);
                     *len += 1;
+                    // In place: a key cloned to the stack and then moved would stall on the
+                    // clone's narrow stores.
+                    self.shape_key_into(*shape, index, &mut entry.0);
                     let at = self.r.pos;
                     if let Some((value, end)) =
                         common_value(self.r.bytes, at, &self.strings, &self.built)
                     {
-                        *entry = (key, value);
+                        entry.1 = value;
                         self.r.pos = end;
                         self.common_defined(at);
                         continue;
                     }
                     let (value, open) = plain(self.item(Slot::Plain)?);
-                    *entry = (key, value);
+                    entry.1 = value;
                     if open.is_some() {
                         return Ok(open);
                     }
@@ -517,14 +523,15 @@ impl Decoder<'_> {
         Ok(None)
     }
 
-    /// Key `index` of the shape defined by object `shape`.
-    fn shape_key(&self, shape: NodeId, index: usize) -> JsString {
-        match &self.nodes[shape.index()] {
-            Node::Object(entries) => entries.get(index).map(|(key, _)| key.clone()),
-            _ => None,
-        }
+    /// Writes key `index` of the shape defined by object `shape` into `key`.
+    #[inline]
+    fn shape_key_into(&self, shape: NodeId, index: usize, key: &mut JsString) {
         // Shapes are only made of complete objects, and `index` is below their length.
-        .unwrap_or_default()
+        if let Node::Object(entries) = &self.nodes[shape.index()] {
+            if let Some((source, _)) = entries.get(index) {
+                key.clone_from(source);
+            }
+        }
     }
 
     /// Writes a finished container's node; a `0x10` object defines the next shape.
@@ -554,12 +561,15 @@ impl Decoder<'_> {
         };
     }
 
-    /// Gives the next object id to `node` (a placeholder for a container still being read).
-    fn define(&mut self, offset: usize, node: Node) -> Result<NodeId, DecodeError> {
+    /// Gives the next object id to a placeholder node, which the caller replaces once the
+    /// object is read. The placeholder is made here, not passed in: a node built on the
+    /// caller's stack and then copied would stall on its narrow stores.
+    #[inline]
+    fn define(&mut self, offset: usize) -> Result<NodeId, DecodeError> {
         let id = NodeId::from_index(self.nodes.len())
             .filter(|id| id.0 != u32::MAX)
             .ok_or_else(|| self.r.error_at(offset, Kind::TooManyObjects))?;
-        self.nodes.push(node);
+        push_in_place(&mut self.nodes, || Node::Object(Vec::new()));
         Ok(id)
     }
 
@@ -591,7 +601,6 @@ impl Decoder<'_> {
     fn other_item(&mut self, slot: Slot) -> Result<Item, DecodeError> {
         let offset = self.r.pos;
         let tag = self.r.u8("a value")?;
-        let placeholder = || Node::Object(Vec::new());
         let open = |id, count, kind| Item::Open(Open { id, count, kind });
         Ok(match tag {
             UNDEFINED => Item::Value(Value::Undefined),
@@ -618,17 +627,17 @@ impl Decoder<'_> {
             ABSENT if slot == Slot::Cause => Item::Absent,
             ABSENT => return Err(self.r.error_at(offset, Kind::MisplacedAbsent)),
             OBJECT => {
-                let id = self.define(offset, placeholder())?;
+                let id = self.define(offset)?;
                 let left = self.r.count(3, "object property count")?;
                 open(id, left, OpenKind::Object)
             }
             SHAPED_OBJECT => {
-                let id = self.define(offset, placeholder())?;
+                let id = self.define(offset)?;
                 let (shape, count) = self.shape(offset)?;
                 open(id, count, OpenKind::Shaped(shape))
             }
             ARRAY => {
-                let id = self.define(offset, placeholder())?;
+                let id = self.define(offset)?;
                 let length = self.r.count(1, "array length")?;
                 if length as u64 > u64::from(u32::MAX) {
                     return Err(self.r.error_at(offset, Kind::ArrayTooLong(length as u64)));
@@ -636,17 +645,17 @@ impl Decoder<'_> {
                 open(id, length, OpenKind::Array)
             }
             MAP => {
-                let id = self.define(offset, placeholder())?;
+                let id = self.define(offset)?;
                 let left = self.r.count(2, "Map size")?;
                 open(id, left, OpenKind::Map)
             }
             SET => {
-                let id = self.define(offset, placeholder())?;
+                let id = self.define(offset)?;
                 let left = self.r.count(1, "Set size")?;
                 open(id, left, OpenKind::Set)
             }
             ERROR => {
-                let id = self.define(offset, placeholder())?;
+                let id = self.define(offset)?;
                 let name = self.text()?;
                 let name = name.as_str().map_or(ErrorName::Error, ErrorName::from_name);
                 let message = self.optional_text()?;
@@ -660,39 +669,39 @@ impl Decoder<'_> {
                 open(id, 1, OpenKind::Error(Box::new(error)))
             }
             DATE => {
-                let id = self.define(offset, placeholder())?;
+                let id = self.define(offset)?;
                 self.nodes[id.index()] = Node::Date(self.r.f64("a Date")?);
                 Item::Value(Value::Ref(id))
             }
             REGEXP => {
-                let id = self.define(offset, placeholder())?;
+                let id = self.define(offset)?;
                 let source = self.text()?;
                 let flags = self.text()?;
                 self.nodes[id.index()] = Node::RegExp { source, flags };
                 Item::Value(Value::Ref(id))
             }
             ARRAY_BUFFER => {
-                let id = self.define(offset, placeholder())?;
+                let id = self.define(offset)?;
                 self.nodes[id.index()] = Node::ArrayBuffer(self.buffer_body()?);
                 Item::Value(Value::Ref(id))
             }
             VIEW => {
-                let id = self.define(offset, placeholder())?;
+                let id = self.define(offset)?;
                 self.nodes[id.index()] = Node::View(self.view_body(offset)?);
                 Item::Value(Value::Ref(id))
             }
             NUMBER_OBJECT => {
-                let id = self.define(offset, placeholder())?;
+                let id = self.define(offset)?;
                 self.nodes[id.index()] = Node::NumberObject(self.r.f64("a Number object")?);
                 Item::Value(Value::Ref(id))
             }
             STRING_OBJECT => {
-                let id = self.define(offset, placeholder())?;
+                let id = self.define(offset)?;
                 self.nodes[id.index()] = Node::StringObject(self.text()?);
                 Item::Value(Value::Ref(id))
             }
             BOOLEAN_OBJECT => {
-                let id = self.define(offset, placeholder())?;
+                let id = self.define(offset)?;
                 let at = self.r.pos;
                 let b = match self.r.u8("a Boolean object")? {
                     0 => false,
@@ -703,7 +712,7 @@ impl Decoder<'_> {
                 Item::Value(Value::Ref(id))
             }
             BIGINT_OBJECT => {
-                let id = self.define(offset, placeholder())?;
+                let id = self.define(offset)?;
                 self.nodes[id.index()] = Node::BigIntObject(self.bigint_body()?);
                 Item::Value(Value::Ref(id))
             }
@@ -794,7 +803,7 @@ impl Decoder<'_> {
         let buffer_at = self.r.pos;
         let buffer = match self.r.u8("a view's buffer")? {
             ARRAY_BUFFER => {
-                let id = self.define(buffer_at, Node::ArrayBuffer(Vec::new()))?;
+                let id = self.define(buffer_at)?;
                 self.nodes[id.index()] = Node::ArrayBuffer(self.buffer_body()?);
                 id
             }
@@ -920,6 +929,13 @@ impl Decoder<'_> {
             Ok(JsString::from_utf16_vec(units))
         }
     }
+}
+
+/// Pushes `make()`, built in the vector's memory: a value built on the stack and then copied
+/// in stalls on the narrow stores that built it. (`extend` reserves room before it calls.)
+#[inline(always)]
+fn push_in_place<T>(vec: &mut Vec<T>, make: impl FnOnce() -> T) {
+    vec.extend(std::iter::once_with(make));
 }
 
 /// The slot for value `index` of the `count` an object or array holds, to be written in place:

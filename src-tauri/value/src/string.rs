@@ -20,7 +20,6 @@ use std::hash::{Hash, Hasher};
 /// assert_eq!(lone.to_string_lossy(), "a\u{FFFD}");
 /// assert_eq!(lone.len_utf16(), 2);
 /// ```
-#[derive(Clone)]
 pub struct JsString(Repr);
 
 /// Strings up to this many UTF-8 bytes are stored inline, without an allocation (most keys).
@@ -203,6 +202,26 @@ fn utf16_len(bytes: &[u8]) -> usize {
         .iter()
         .map(|&b| usize::from(b & 0xC0 != 0x80) + usize::from(b >= 0xF0))
         .sum()
+}
+
+impl Clone for JsString {
+    #[inline]
+    fn clone(&self) -> Self {
+        Self(self.0.clone())
+    }
+
+    /// Copies an inline string field by field into place, which the decoder relies on: a clone
+    /// built on the stack and then moved stalls on its narrow stores.
+    #[inline]
+    fn clone_from(&mut self, source: &Self) {
+        match (&mut self.0, &source.0) {
+            (Repr::Inline { len, bytes }, Repr::Inline { len: l, bytes: b }) => {
+                *len = *l;
+                *bytes = *b;
+            }
+            (this, source) => *this = source.clone(),
+        }
+    }
 }
 
 impl Default for JsString {
@@ -421,6 +440,25 @@ mod tests {
         assert_eq!(long.clone().into_string_lossy(), "k".repeat(INLINE + 1));
         assert_eq!(short.into_string_lossy(), "k".repeat(INLINE));
         assert!(std::mem::size_of::<JsString>() <= 24);
+    }
+
+    #[test]
+    fn clone_from_copies_every_representation_over_every_other() {
+        let kinds = [
+            JsString::new(),
+            JsString::from("key"),
+            JsString::from("k".repeat(INLINE)),
+            JsString::from("long ".repeat(INLINE)),
+            JsString::from_utf16(&[0xD800, 0x61]),
+        ];
+        for source in &kinds {
+            for target in &kinds {
+                let mut copy = target.clone();
+                copy.clone_from(source);
+                assert_eq!(&copy, source, "{target:?} overwritten by {source:?}");
+                assert_eq!(copy.to_utf16(), source.to_utf16());
+            }
+        }
     }
 
     #[test]

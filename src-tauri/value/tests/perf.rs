@@ -139,3 +139,12 @@ fn decode_loop() {
         std::hint::black_box(decode(&bytes).unwrap());
     }
 }
+
+#[test]
+#[ignore = "profiling loop; run under perf in release"]
+fn benchmark_echo_loop() {
+    let bytes = encode(&benchmark_arguments());
+    for _ in 0..400 {
+        std::hint::black_box(encode(&decode(&bytes).unwrap()));
+    }
+}
