@@ -302,6 +302,11 @@ export function makeCorpus() {
     kindError,
     Object.assign(["x"], { p: "Pod" }),
   ]);
+  // Ids below 64 are written in the tag byte; later ones after 0x21 / 0x1D, as varints.
+  const words = Array.from({ length: 70 }, (_, i) => `w${i}`);
+  add("string ids past 64", [...words, ...words.slice().reverse()]);
+  const shapes = Array.from({ length: 70 }, (_, i) => ({ [`k${i}`]: i }));
+  add("shape ids past 64", [...shapes, ...shapes.map((o) => ({ ...o }))]);
   add("keys and texts take no string ids", [
     "name",
     { name: "name" },

@@ -331,8 +331,8 @@ describe("structuredClone semantics details", () => {
     const leaf = () => ({ id: 1, name: "n" });
     const one = encode([leaf()]);
     const two = encode([leaf(), leaf()]);
-    // 0x1D, shape 0, then only the values: int32 (5 bytes) and "n" by its string id 0.
-    assert.equal(hex(two.subarray(one.length - 1)), "1d00" + "0401000000" + "2100" + "00");
+    // 0xC0 | shape 0, then only the values: int32 (5 bytes) and "n" by string id 0 (0x80 | 0).
+    assert.equal(hex(two.subarray(one.length)), "c0" + "0401000000" + "80");
     assert.deepEqual(decode(two), [leaf(), leaf()]);
   });
 
@@ -347,8 +347,8 @@ describe("structuredClone semantics details", () => {
     const decoded = decode(bytes);
     assert.deepEqual(decoded, structuredClone(rows));
     assert.equal(hex(encode(decoded)), hex(bytes), "re-encoding is byte-identical");
-    // Rounds 2 and 3 reuse every shape: 22 objects of 0x1D each.
-    const shaped = [...bytes].filter((b, i) => b === 0x1d && bytes[i + 1] < 22).length;
+    // Rounds 2 and 3 reuse every shape: 22 objects of 0xC0 | shape id each.
+    const shaped = [...bytes].filter((b) => b >= 0xc0 && b - 0xc0 < 22).length;
     assert.ok(shaped >= 44, `${shaped} shaped objects`);
   });
 
@@ -365,10 +365,7 @@ describe("structuredClone semantics details", () => {
       },
     ];
     const bytes = encode(value);
-    assert.equal(
-      hex(bytes.subarray(bytes.length - 14)),
-      "1d00" + "0401000000" + "0e" + "0403000000" + "00",
-    );
+    assert.equal(hex(bytes.subarray(bytes.length - 12)), "c0" + "0401000000" + "0e" + "0403000000");
     const decoded = /** @type {any[]} */ (decode(bytes));
     assert.deepEqual(decoded, structuredClone(value));
     assert.deepEqual(Object.keys(decoded[1]), ["first", "third"]);
@@ -381,6 +378,9 @@ describe("structuredClone semantics details", () => {
         error instanceof WireFormatError &&
         /shape 0 is not defined at byte offset 3/.test(error.message),
     );
+    assertWireError(() => decode(unhex("01 22 02 c1 10 00")), 3, /shape 1 is not defined/);
+    // Both forms name the same shapes: 0x1D 00 and 0xC0 are the object {} of shape 0.
+    assert.deepEqual(decode(unhex("01 22 03 10 00 1d 00 c0")), [{}, {}, {}]);
   });
 
   test("class instances lose their prototype, methods and accessors", () => {
@@ -508,8 +508,8 @@ describe("bytes", () => {
 
   test("containers and object ids", () => {
     const leaf = {};
-    bytesOf([leaf, leaf], "01 11 02 10 00 20 01 00");
-    bytesOf([, 1], "01 11 02 0f 04 01000000 00");
+    bytesOf([leaf, leaf], "01 22 02 10 00 20 01");
+    bytesOf([, 1], "01 22 02 0f 04 01000000");
     bytesOf(Object.assign([], { p: true }), "01 11 00 01 07 01 70 03");
     bytesOf({ b: 1, a: null }, "01 10 02 07 01 62 04 01000000 07 01 61 01");
     bytesOf(new Map([[-0, 1]]), "01 14 01 04 00000000 04 01000000");
@@ -521,11 +521,8 @@ describe("bytes", () => {
     bytesOf(Object(false), "01 1b 00");
     bytesOf(Object(-1n), "01 1c 01 01 01");
     const buffer = new Uint8Array([9, 8, 7, 6]).buffer;
-    bytesOf(
-      [new Uint16Array(buffer, 2, 1), buffer],
-      "01 11 02 17 04 16 04 09080706 02 01 20 02 00",
-    );
-    bytesOf([buffer, new DataView(buffer, 1, 2)], "01 11 02 16 04 09080706 17 0b 20 01 01 02 00");
+    bytesOf([new Uint16Array(buffer, 2, 1), buffer], "01 22 02 17 04 16 04 09080706 02 01 20 02");
+    bytesOf([buffer, new DataView(buffer, 1, 2)], "01 22 02 16 04 09080706 17 0b 20 01 01 02");
     const error = new RangeError("m", { cause: 1 });
     error.stack = "s";
     bytesOf(error, "01 18 07 0a 52616e67654572726f72 07 01 6d 07 01 73 04 01000000");
@@ -539,14 +536,11 @@ describe("bytes", () => {
 
   test("a repeated short string value is written once, then by its string id", () => {
     // "a" takes id 0 and "b" id 1 as they are written; the keys "k" never take one.
-    bytesOf(
-      ["a", "b", "a", { k: "b" }],
-      "01 11 04 07 01 61 07 01 62 21 00 10 01 07 01 6b 21 01 00",
-    );
-    bytesOf(new Map([["a", "a"]]), "01 14 01 07 01 61 21 00");
+    bytesOf(["a", "b", "a", { k: "b" }], "01 22 04 07 01 61 07 01 62 80 10 01 07 01 6b 81");
+    bytesOf(new Map([["a", "a"]]), "01 14 01 07 01 61 80");
     const long = "x".repeat(65);
     const encoded = encode([long, long]);
-    assert.equal(encoded.length, 1 + 2 + 2 * (2 + 65) + 1, "65 code units are written each time");
+    assert.equal(encoded.length, 1 + 2 + 2 * (2 + 65), "65 code units are written each time");
     const decoded = decode(encode(["é".repeat(64), "é".repeat(64)]));
     assert.deepEqual(decoded, ["é".repeat(64), "é".repeat(64)]);
   });
@@ -614,8 +608,8 @@ describe("malformed input", () => {
 
   test("unknown tags and misplaced markers", () => {
     assertWireError(() => decode(unhex("01 0a")), 1, /unknown tag 0x0a/);
-    assertWireError(() => decode(unhex("01 ff")), 1, /unknown tag 0xff/);
-    assertWireError(() => decode(unhex("01 11 01 22 00")), 3, /unknown tag 0x22/);
+    assertWireError(() => decode(unhex("01 7f")), 1, /unknown tag 0x7f/);
+    assertWireError(() => decode(unhex("01 11 01 23 00")), 3, /unknown tag 0x23/);
     assertWireError(() => decode(unhex("01 0f")), 1, /hole outside/);
     assertWireError(() => decode(unhex("01 10 01 07 01 61 0f")), 6, /hole outside/);
     assertWireError(() => decode(unhex("01 15 01 0f")), 3, /hole outside/);
@@ -626,6 +620,10 @@ describe("malformed input", () => {
 
   test("string ids", () => {
     assertWireError(() => decode(unhex("01 21 00")), 1, /string id 0 is not defined/);
+    assertWireError(() => decode(unhex("01 80")), 1, /string id 0 is not defined/);
+    assertWireError(() => decode(unhex("01 22 02 07 01 61 bf")), 6, /string id 63 is not/);
+    // Ids below 64 in their tag or after 0x21: the same strings.
+    assert.deepEqual(decode(unhex("01 22 03 07 01 61 21 00 80")), ["a", "a", "a"]);
     assertWireError(() => decode(unhex("01 11 02 07 01 61 21 01 00")), 6, /string id 1/);
     // Keys are written out; an id is not a key.
     assertWireError(() => decode(unhex("01 11 02 07 01 61 10 01 21 00 00 00")), 8, /key/);

@@ -68,6 +68,8 @@ export const VECTOR_NAMES = [
   "shaped objects sharing a reference",
   "shaped objects in a cycle",
   "repeated strings in every value slot",
+  "string ids past 64",
+  "shape ids past 64",
   "keys and texts take no string ids",
   "64 code units take an id, 65 do not",
   "repeated lone surrogate strings",

@@ -228,7 +228,10 @@ enum OpenKind {
     Object,
     /// A `0x1D` object of the shape defined by this node.
     Shaped(NodeId),
-    Array,
+    /// `bare`: a `0x22` array, whose elements are all its body.
+    Array {
+        bare: bool,
+    },
     Map,
     Set,
     Error(Box<ErrorNode>),
@@ -252,10 +255,12 @@ enum Body {
         len: usize,
         shape: NodeId,
     },
-    /// `props` is `None` while the elements are read, until the property count is.
+    /// `props` is `None` while the elements are read, until the property count is; a `bare`
+    /// array (`0x22`) has none to read.
     Array {
         elements: Vec<Option<Value>>,
         props: Option<Vec<(JsString, Value)>>,
+        bare: bool,
     },
     /// `key` holds an entry's key until its value is read.
     Map {
@@ -279,9 +284,10 @@ impl Frame {
                 len: 0,
                 shape,
             },
-            OpenKind::Array => Body::Array {
+            OpenKind::Array { bare } => Body::Array {
                 elements: Vec::with_capacity(count),
                 props: None,
+                bare,
             },
             OpenKind::Map => Body::Map {
                 entries: Vec::with_capacity(count),
@@ -416,9 +422,13 @@ impl Decoder<'_> {
                     }
                 }
             }
-            Body::Array { elements, props } => loop {
+            Body::Array {
+                elements,
+                props,
+                bare,
+            } => loop {
                 if frame.read == frame.count {
-                    if props.is_some() {
+                    if props.is_some() || *bare {
                         break;
                     }
                     let m = self.r.count(3, "array property count")?;
@@ -551,7 +561,9 @@ impl Decoder<'_> {
                 entries.truncate(len);
                 Node::Object(entries)
             }
-            Body::Array { elements, props } => Node::Array(Array {
+            Body::Array {
+                elements, props, ..
+            } => Node::Array(Array {
                 elements,
                 props: props.unwrap_or_default(),
             }),
@@ -621,7 +633,14 @@ impl Decoder<'_> {
                 }
                 Item::Value(Value::String(s))
             }
-            STRING_REF => Item::Value(Value::String(self.string_ref(offset)?)),
+            STRING_REF => {
+                let id = self.r.varint("a string id")?;
+                Item::Value(Value::String(self.string_ref(offset, id)?))
+            }
+            SHORT_STRING_REF..SHORT_SHAPED_OBJECT => {
+                let id = u64::from(tag - SHORT_STRING_REF);
+                Item::Value(Value::String(self.string_ref(offset, id)?))
+            }
             HOLE if slot == Slot::Element => Item::Hole,
             HOLE => return Err(self.r.error_at(offset, Kind::MisplacedHole)),
             ABSENT if slot == Slot::Cause => Item::Absent,
@@ -631,18 +650,23 @@ impl Decoder<'_> {
                 let left = self.r.count(3, "object property count")?;
                 open(id, left, OpenKind::Object)
             }
-            SHAPED_OBJECT => {
+            SHAPED_OBJECT | SHORT_SHAPED_OBJECT.. => {
                 let id = self.define(offset)?;
-                let (shape, count) = self.shape(offset)?;
+                let shape_id = match tag {
+                    SHAPED_OBJECT => self.r.varint("a shape id")?,
+                    short => u64::from(short - SHORT_SHAPED_OBJECT),
+                };
+                let (shape, count) = self.shape(offset, shape_id)?;
                 open(id, count, OpenKind::Shaped(shape))
             }
-            ARRAY => {
+            ARRAY | BARE_ARRAY => {
                 let id = self.define(offset)?;
                 let length = self.r.count(1, "array length")?;
                 if length as u64 > u64::from(u32::MAX) {
                     return Err(self.r.error_at(offset, Kind::ArrayTooLong(length as u64)));
                 }
-                open(id, length, OpenKind::Array)
+                let bare = tag == BARE_ARRAY;
+                open(id, length, OpenKind::Array { bare })
             }
             MAP => {
                 let id = self.define(offset)?;
@@ -721,11 +745,10 @@ impl Decoder<'_> {
         })
     }
 
-    /// A `0x1D` object's shape id (its tag at `offset`): the node defining the shape and its
+    /// Shape `id` of a shaped object (its tag at `offset`): the node defining the shape and its
     /// key count, refused when undefined, when the rest of the input cannot hold a byte per key,
     /// or when the key bytes it copies exceed the budget.
-    fn shape(&mut self, offset: usize) -> Result<(NodeId, usize), DecodeError> {
-        let id = self.r.varint("a shape id")?;
+    fn shape(&mut self, offset: usize, id: u64) -> Result<(NodeId, usize), DecodeError> {
         let Some(&shape) = usize::try_from(id).ok().and_then(|i| self.shapes.get(i)) else {
             return Err(self.r.error_at(offset, Kind::UndefinedShape(id)));
         };
@@ -751,10 +774,9 @@ impl Decoder<'_> {
         Ok((shape.node, count))
     }
 
-    /// A `0x21` value's string (its tag at `offset`), refused when the id is undefined or when
-    /// copying a heap-stored string would exceed the budget.
-    fn string_ref(&mut self, offset: usize) -> Result<JsString, DecodeError> {
-        let id = self.r.varint("a string id")?;
+    /// The string of string id `id` (its tag at `offset`), refused when the id is undefined or
+    /// when copying a heap-stored string would exceed the budget.
+    fn string_ref(&mut self, offset: usize, id: u64) -> Result<JsString, DecodeError> {
         let Some(index) = usize::try_from(id).ok().filter(|&i| i < self.strings.len()) else {
             return Err(self.r.error_at(offset, Kind::UndefinedString(id)));
         };
@@ -954,8 +976,8 @@ fn slot<T: Default>(vec: &mut Vec<T>, index: usize, count: usize) -> &mut T {
 // The fast paths below read only what is valid and complete, and say where it ends; anything
 // else (`None`) is left to the general path, which reads it again and reports any error.
 
-/// An int32, float32, float64, boolean, short ASCII string, or string id below 128 naming an
-/// inline string built already, read as a value at `at`, and where it ends. Only values may be
+/// An int32, float32, float64, boolean, short ASCII string, or string id below 128 (in either
+/// form) naming an inline string built already, read as a value at `at`, and where it ends. Only values may be
 /// read here, and the caller then calls `Decoder::common_defined`.
 #[inline(always)]
 fn common_value(
@@ -986,16 +1008,28 @@ fn common_value(
         }
         STRING_REF => {
             let id = bytes.get(body).copied().filter(|&id| id < 0x80)?;
-            // The first use builds the string, and copies of heap-stored ones are charged to
-            // the budget: both in `other_item`.
-            let s = built.get(strings.get(usize::from(id))?.get().ok()?)?;
-            if !s.is_inline() {
-                return None;
-            }
-            (Value::String(s.clone()), body + 1)
+            (
+                Value::String(built_inline(id, strings, built)?.clone()),
+                body + 1,
+            )
+        }
+        tag @ SHORT_STRING_REF..SHORT_SHAPED_OBJECT => {
+            let id = tag - SHORT_STRING_REF;
+            (
+                Value::String(built_inline(id, strings, built)?.clone()),
+                body,
+            )
         }
         _ => return None,
     })
+}
+
+/// The string of string id `id` when it is built already and inline. The first use builds the
+/// string, and copies of heap-stored ones are charged to the budget: both in `other_item`.
+#[inline(always)]
+fn built_inline<'b>(id: u8, strings: &[Defined], built: &'b [JsString]) -> Option<&'b JsString> {
+    let s = built.get(strings.get(usize::from(id))?.get().ok()?)?;
+    s.is_inline().then_some(s)
 }
 
 /// A `0x07` string at `at` whose body is short ASCII with a one-byte length, when the input
@@ -1286,17 +1320,16 @@ mod tests {
 
     #[test]
     fn shaped_objects_decode_like_plain_ones_with_the_shape_keys() {
-        let g = decode(&unhex(
-            "01 11 02 10 02 07 01 61 04 01000000 07 01 62 03 1d 00 04 02000000 02 00",
-        ))
-        .unwrap();
+        let long = "01 11 02 10 02 07 01 61 04 01000000 07 01 62 03 1d 00 04 02000000 02 00";
+        let short = "01 22 02 10 02 07 01 61 04 01000000 07 01 62 03 c0 04 02000000 02";
         let expected = [("a".into(), 2.into()), ("b".into(), false.into())];
-        assert_eq!(object(&g, 2), expected);
-        // Re-encoding gives the same bytes.
-        assert_eq!(
-            crate::encode(&g),
-            unhex("01 11 02 10 02 07 01 61 04 01000000 07 01 62 03 1d 00 04 02000000 02 00")
-        );
+        for bytes in [long, short] {
+            let g = decode(&unhex(bytes)).unwrap();
+            assert_eq!(object(&g, 2), expected);
+            // Re-encoding gives the canonical bytes: shape 0 in its tag, an array without
+            // properties as 0x22.
+            assert_eq!(crate::encode(&g), unhex(short));
+        }
     }
 
     #[test]
@@ -1353,7 +1386,7 @@ mod tests {
     #[test]
     fn shaped_objects_take_object_ids_and_back_references_reach_them() {
         // [{a:1}, {a: <itself>}, <the shaped object>]: array 0, {a:1} 1, the shaped object 2.
-        let bytes = unhex("01 11 03 10 01 07 01 61 04 01000000 1d 00 20 02 20 02 00");
+        let bytes = unhex("01 22 03 10 01 07 01 61 04 01000000 c0 20 02 20 02");
         let g = decode(&bytes).unwrap();
         assert_eq!(object(&g, 2), [("a".into(), Value::Ref(NodeId(2)))]);
         let array = g[NodeId(0)].as_array().unwrap();
@@ -1384,8 +1417,7 @@ mod tests {
 
     #[test]
     fn duplicate_keys_of_a_shape_are_kept_as_written() {
-        let bytes =
-            unhex("01 11 02 10 02 07 01 61 04 01000000 07 01 61 00 1d 00 04 02000000 03 00");
+        let bytes = unhex("01 22 02 10 02 07 01 61 04 01000000 07 01 61 00 c0 04 02000000 03");
         let g = decode(&bytes).unwrap();
         assert_eq!(
             object(&g, 2),
@@ -1399,11 +1431,8 @@ mod tests {
     fn arrays(n: u8, elements: &str) -> [Vec<u8>; 2] {
         let padding = "00".repeat(32);
         [
-            unhex(&format!("01 11 {n:02x} {elements} 00")),
-            unhex(&format!(
-                "01 11 {:02x} {elements} 16 20 {padding} 00",
-                n + 1
-            )),
+            unhex(&format!("01 22 {n:02x} {elements}")),
+            unhex(&format!("01 22 {:02x} {elements} 16 20 {padding}", n + 1)),
         ]
     }
 
@@ -1436,13 +1465,37 @@ mod tests {
 
     #[test]
     fn repeated_string_values_decode_by_id() {
-        for bytes in arrays(3, "07 01 61 21 00 21 00") {
+        for bytes in arrays(3, "07 01 61 80 80") {
             let g = decode(&bytes).unwrap();
             for i in 0..3 {
                 assert_eq!(element(&g, i).as_str(), Some("a"));
             }
             assert_eq!(crate::encode(&g), bytes);
         }
+    }
+
+    #[test]
+    fn short_ids_and_bare_arrays_read_like_their_long_forms() {
+        // ["a", "a", {b: 1}, {b: 2}, [], [3]]: string id 0 and shape 0 in both forms.
+        let long = decode(&unhex(
+            "01 11 06 07 01 61 21 00 10 01 07 01 62 04 01000000 1d 00 04 02000000 \
+             11 00 00 11 01 04 03000000 00 00",
+        ))
+        .unwrap();
+        let short = unhex(
+            "01 22 06 07 01 61 80 10 01 07 01 62 04 01000000 c0 04 02000000 \
+             22 00 22 01 04 03000000",
+        );
+        assert_eq!(decode(&short).unwrap(), long);
+        assert_eq!(crate::encode(&long), short);
+        // Undefined ids are refused at the tag, as in the long forms.
+        let e = err("01 22 02 07 01 61 81");
+        assert_eq!((e.offset, e.kind), (6, Kind::UndefinedString(1)));
+        let e = err("01 22 02 10 00 c1");
+        assert_eq!((e.offset, e.kind), (5, Kind::UndefinedShape(1)));
+        // A 0x22 array has no property count: a byte after its elements is not one.
+        let e = err("01 22 00 00");
+        assert_eq!((e.offset, e.kind), (3, Kind::TrailingBytes(1)));
     }
 
     #[test]
@@ -1514,7 +1567,7 @@ mod tests {
             }
             // Re-encoding writes the one literal.
             let canonical = crate::encode(&g);
-            assert_eq!(&canonical[3..12], unhex("07 01 61 21 00 21 00 21 00"));
+            assert_eq!(&canonical[3..9], unhex("07 01 61 80 80 80"));
         }
         assert_eq!(
             err("01 11 03 07 01 61 07 01 61 21 02 00").kind,
@@ -1526,9 +1579,9 @@ mod tests {
     fn string_ids_follow_reading_order_in_every_value_slot() {
         // [{k: "a"}, {k: "b"} (shaped), Map {"c" => "b"}, Set {"c"}, Error with cause "a",
         //  ["c", hole] with x: "d", "d"].
-        let elements = "10 01 07 01 6b 07 01 61  1d 00 07 01 62  14 01 07 01 63 21 01  \
-                        15 01 21 02  18 07 05 4572726f72 00 00 21 00  \
-                        11 02 21 02 0f 01 07 01 78 07 01 64  21 03";
+        let elements = "10 01 07 01 6b 07 01 61  c0 07 01 62  14 01 07 01 63 81  \
+                        15 01 82  18 07 05 4572726f72 00 00 80  \
+                        11 02 82 0f 01 07 01 78 07 01 64  83";
         for bytes in arrays(7, elements) {
             let g = decode(&bytes).unwrap();
             assert_eq!(object(&g, 2), [("k".into(), "b".into())]);

@@ -196,8 +196,12 @@ impl<'g> Encoder<'g, '_> {
                     self.find_shape(Keys(entries))
                 };
                 if let Some(shape) = shape {
-                    self.out.push(SHAPED_OBJECT);
-                    self.varint(u64::from(shape));
+                    if shape < SHORT_IDS {
+                        self.out.push(SHORT_SHAPED_OBJECT | shape as u8);
+                    } else {
+                        self.out.push(SHAPED_OBJECT);
+                        self.varint(u64::from(shape));
+                    }
                     self.enter(true, Task::Exit, tasks)?;
                     tasks.extend(entries.iter().rev().map(|(_, value)| Task::Value(value)));
                 } else {
@@ -218,18 +222,17 @@ impl<'g> Encoder<'g, '_> {
                 {
                     return Err(EncodeError::ArrayIndexProperty(id));
                 }
-                self.out.push(ARRAY);
+                let bare = array.props.is_empty();
+                self.out.push(if bare { BARE_ARRAY } else { ARRAY });
                 self.varint(array.elements.len() as u64);
-                self.enter(
-                    !(array.elements.is_empty() && array.props.is_empty()),
-                    Task::Exit,
-                    tasks,
-                )?;
-                for (key, value) in array.props.iter().rev() {
-                    tasks.push(Task::Value(value));
-                    tasks.push(Task::Key(key));
+                self.enter(!(array.elements.is_empty() && bare), Task::Exit, tasks)?;
+                if !bare {
+                    for (key, value) in array.props.iter().rev() {
+                        tasks.push(Task::Value(value));
+                        tasks.push(Task::Key(key));
+                    }
+                    tasks.push(Task::Count(array.props.len()));
                 }
-                tasks.push(Task::Count(array.props.len()));
                 for element in array.elements.iter().rev() {
                     tasks.push(match element {
                         Some(value) => Task::Value(value),
@@ -434,8 +437,12 @@ impl<'g> Encoder<'g, '_> {
     }
 
     fn string_ref(&mut self, id: u32) {
-        self.out.push(STRING_REF);
-        self.varint(u64::from(id));
+        if id < SHORT_IDS {
+            self.out.push(SHORT_STRING_REF | id as u8);
+        } else {
+            self.out.push(STRING_REF);
+            self.varint(u64::from(id));
+        }
     }
 
     /// A string written out: a text (key, Error part, RegExp part, String object) or a value.
@@ -574,7 +581,7 @@ mod tests {
         g.set_root(root);
         assert_eq!(
             enc(&g),
-            "011102 12000000000000e03f 19000000000000e03f 00".replace(' ', "")
+            "012202 12000000000000e03f 19000000000000e03f".replace(' ', "")
         );
     }
 
@@ -584,10 +591,7 @@ mod tests {
         let mut g = Graph::new();
         let root = g.array(root);
         g.set_root(root);
-        assert_eq!(
-            enc(&g),
-            "011105 070161 070162 2100 2101 2100 00".replace(' ', "")
-        );
+        assert_eq!(enc(&g), "012205 070161 070162 80 81 80".replace(' ', ""));
         assert_eq!(crate::decode(&encode(&g)).unwrap(), g);
     }
 
@@ -613,7 +617,7 @@ mod tests {
         g.set_root(root);
         assert_eq!(
             enc(&g),
-            "011107 1001070161 0401000000 070161 1a070173 070173 13070172070167 070167 2100 00"
+            "012207 1001070161 0401000000 070161 1a070173 070173 13070172070167 070167 80"
                 .replace(' ', "")
         );
     }
@@ -641,20 +645,19 @@ mod tests {
             (lone(64), true),
             (lone(65), false),
         ];
-        let mut expected = String::from("01110e");
+        let mut expected = String::from("01220e");
         let mut next_id = 0;
         let mut items = Vec::new();
         for (s, takes_id) in cases {
             expected.push_str(&literal(&s));
             if takes_id {
-                expected.push_str(&format!("21{next_id:02x}"));
+                expected.push_str(&format!("{:02x}", 0x80 + next_id));
                 next_id += 1;
             } else {
                 expected.push_str(&literal(&s));
             }
             items.extend([Value::String(s.clone()), Value::String(s)]);
         }
-        expected.push_str("00");
         let mut g = Graph::new();
         let root = g.array(items);
         g.set_root(root);
@@ -680,8 +683,8 @@ mod tests {
         let root = g.add_value(Node::Array(array));
         g.set_root(root);
         // "k" is id 0 (the Map key), "v" 1, "c" 2; the Error's message is a text.
-        let expected = "011104 1401 07016b 070176 1101 1102 2101 070163 00 00 \
-             18 07054572726f72 07016b 00 2100 1501 2102 01 070178 2101";
+        let expected = "011104 1401 07016b 070176 2201 2202 81 070163 \
+             18 07054572726f72 07016b 00 80 1501 82 01 070178 81";
         assert_eq!(enc(&g), expected.replace([' ', '\\', '\n'], ""));
         assert_eq!(crate::decode(&encode(&g)).unwrap(), g);
     }
@@ -699,7 +702,7 @@ mod tests {
         let root = g.array(vec![inner.clone(), inner]);
         g.set_root(root);
         // array is id 0, inner object id 1, then a back-reference to 1.
-        assert_eq!(enc(&g), "0111021000200100");
+        assert_eq!(enc(&g), "01220210002001");
     }
 
     #[test]
@@ -731,8 +734,8 @@ mod tests {
         let b = g.view(ViewKind::Uint16Array, buffer, 2, 1);
         let root = g.array(vec![a, b]);
         g.set_root(root);
-        // [0x11 len2] [view id1: kind1, buffer id2 (4 bytes), off 1, len 2] [view id3: kind4, ref 2, off 2, len 1]
-        assert_eq!(enc(&g), "0111021701160401020304010217042002020100");
+        // [0x22 len2] [view id1: kind1, buffer id2 (4 bytes), off 1, len 2] [view id3: kind4, ref 2, off 2, len 1]
+        assert_eq!(enc(&g), "01220217011604010203040102170420020201");
     }
 
     #[test]
@@ -742,7 +745,7 @@ mod tests {
         let root = g.array(vec![view]);
         g.set_root(root);
         let bytes = encode(&g);
-        assert_eq!(bytes.len(), (1 << 20) + 14);
+        assert_eq!(bytes.len(), (1 << 20) + 13);
         // No growth after the bytes: the view's offset and length fit in the room reserved.
         assert!(bytes.capacity() < bytes.len() + 64, "{}", bytes.capacity());
     }
@@ -803,7 +806,7 @@ mod tests {
             .unwrap()
             .join()
             .unwrap();
-        assert_eq!(bytes, Ok(1 + 3 * MAX_DEPTH));
+        assert_eq!(bytes, Ok(1 + 2 * MAX_DEPTH));
         let outer = g.array(vec![inner]);
         g.set_root(outer);
         assert_eq!(try_encode(&g), Err(EncodeError::TooDeep));
@@ -833,7 +836,7 @@ mod tests {
         g.set_root(root);
         assert_eq!(
             enc(&g),
-            "011103 1001070161 0401000000 1d00 0402000000 1d00 0403000000 00".replace(' ', "")
+            "012203 1001070161 0401000000 c0 0402000000 c0 0403000000".replace(' ', "")
         );
     }
 
@@ -850,7 +853,7 @@ mod tests {
         g.set_root(root);
         assert_eq!(
             enc(&g),
-            "011103 1001070162 0401000000 1001070161 1001070161 0401000000 1d01 0402000000 00"
+            "012203 1001070162 0401000000 1001070161 1001070161 0401000000 c1 0402000000"
                 .replace(' ', "")
         );
     }
@@ -867,7 +870,7 @@ mod tests {
         // {} and {} are shapes 0 and 1, {a:1} shape 2.
         assert_eq!(
             enc(&g),
-            "011104 1000 1000 1001070161 0401000000 1d02 0402000000 00".replace(' ', "")
+            "012204 1000 1000 1001070161 0401000000 c2 0402000000".replace(' ', "")
         );
     }
 
@@ -886,9 +889,9 @@ mod tests {
         items.push(g.object(vec![("b", 1.into()), ("a", 2.into())]));
         let root = g.array(items);
         g.set_root(root);
-        let expected = "011106 1001070161 0401000000 1d00 0402000000 1001070162 0401000000 \
-             1d01 0402000000 1002070161 0401000000 070162 0402000000 \
-             1002070162 0401000000 070161 0402000000 00";
+        let expected = "012206 1001070161 0401000000 c0 0402000000 1001070162 0401000000 \
+             c1 0402000000 1002070161 0401000000 070162 0402000000 \
+             1002070162 0401000000 070161 0402000000";
         assert_eq!(enc(&g), expected.replace([' ', '\\', '\n'], ""));
     }
 
@@ -903,7 +906,7 @@ mod tests {
         g.set_root(root);
         assert_eq!(
             enc(&g),
-            "011103 1001070161 0401000000 1d00 2002 2002 00".replace(' ', "")
+            "012203 1001070161 0401000000 c0 2002 2002".replace(' ', "")
         );
     }
 
@@ -923,8 +926,8 @@ mod tests {
         // Neither the array nor the Map is a shape: {a:2} uses shape 0, {a:1}.
         assert_eq!(
             enc(&g),
-            "011104 1100 01070161 0401000000 1401 070161 0401000000 1001070161 0401000000 \
-             1d00 0402000000 00"
+            "012204 1100 01070161 0401000000 1401 070161 0401000000 1001070161 0401000000 \
+             c0 0402000000"
                 .replace([' ', '\\', '\n'], "")
         );
     }

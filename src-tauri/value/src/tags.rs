@@ -33,6 +33,14 @@ pub(crate) const SHAPED_OBJECT: u8 = 0x1D;
 pub(crate) const BACK_REFERENCE: u8 = 0x20;
 /// A string value by its string id (see `encode.rs`).
 pub(crate) const STRING_REF: u8 = 0x21;
+/// An array without non-index properties: its length and elements, no property count.
+pub(crate) const BARE_ARRAY: u8 = 0x22;
+/// `0x80 | id`: a string value by a string id below [`SHORT_IDS`], in one byte.
+pub(crate) const SHORT_STRING_REF: u8 = 0x80;
+/// `0xC0 | id`: a plain object of a shape id below [`SHORT_IDS`], in one byte.
+pub(crate) const SHORT_SHAPED_OBJECT: u8 = 0xC0;
+/// String and shape ids below this are written in their tag byte.
+pub(crate) const SHORT_IDS: u32 = 64;
 
 /// The longest string value, in UTF-16 code units, that defines a string id.
 pub(crate) const MAX_ID_STRING: usize = 64;

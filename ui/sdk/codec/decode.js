@@ -81,6 +81,7 @@ const F_MAP = 3;
 const F_SET = 4;
 const F_ERROR = 5;
 const F_SHAPED = 6;
+const F_BARE_ARRAY = 7;
 
 /**
  * @typedef {object} Frame
@@ -462,11 +463,8 @@ class Decoder {
         if (s.length <= MAX_ID_STRING) this.strings.push(s);
         return s;
       }
-      case 0x21 /* STRING_REF */: {
-        const id = this.varint("string id");
-        if (id >= this.strings.length) throw this.fail(`string id ${id} is not defined`, at);
-        return this.strings[id];
-      }
+      case 0x21 /* STRING_REF */:
+        return this.stringRef(this.varint("string id"), at);
       case 0x10 /* OBJECT */: {
         const object = {};
         this.ids.push(object);
@@ -478,24 +476,13 @@ class Decoder {
       case 0x1d /* SHAPED_OBJECT */: {
         const object = {};
         this.ids.push(object);
-        const id = this.varint("shape id");
-        if (id >= this.shapes.length) throw this.fail(`shape ${id} is not defined`, at);
-        const keys = this.shapes[id];
-        if (keys.length > this.end - this.pos) {
-          throw this.fail(`shape ${id} has ${keys.length} keys, more than the bytes left`, at);
-        }
-        if (keys.length > 0) this.push(F_SHAPED, object, keys.length).keys = keys;
+        this.shaped(object, this.varint("shape id"), at);
         return object;
       }
-      case 0x11 /* ARRAY */: {
-        /** @type {unknown[]} */
-        const array = [];
-        this.ids.push(array);
-        const length = this.count(1, "array length");
-        if (length > 0xffffffff) throw this.fail(`array length ${length} too large`, at);
-        this.push(F_ARRAY, array, length);
-        return array;
-      }
+      case 0x11 /* ARRAY */:
+        return this.array(F_ARRAY, at);
+      case 0x22 /* BARE_ARRAY */:
+        return this.array(F_BARE_ARRAY, at);
       case 0x12 /* DATE */:
         return this.dated();
       case 0x13 /* REGEXP */:
@@ -557,8 +544,48 @@ class Decoder {
       case 0x0e /* ABSENT */:
         throw this.fail("absent marker outside an Error's cause", at);
       default:
+        if (tag >= Tag.SHORT_SHAPED_OBJECT) {
+          const object = {};
+          this.ids.push(object);
+          this.shaped(object, tag - Tag.SHORT_SHAPED_OBJECT, at);
+          return object;
+        }
+        if (tag >= Tag.SHORT_STRING_REF) return this.stringRef(tag - Tag.SHORT_STRING_REF, at);
         throw this.fail(`unknown tag ${tagText(tag)}`, at);
     }
+  }
+
+  /** String value `id`, of a string ref at `at`. @param {number} id @param {number} at */
+  stringRef(id, at) {
+    if (id >= this.strings.length) throw this.fail(`string id ${id} is not defined`, at);
+    return this.strings[id];
+  }
+
+  /**
+   * Pushes the frame of `object`, of shape `id` (its tag at `at`).
+   * @param {object} object @param {number} id @param {number} at
+   */
+  shaped(object, id, at) {
+    if (id >= this.shapes.length) throw this.fail(`shape ${id} is not defined`, at);
+    const keys = this.shapes[id];
+    if (keys.length > this.end - this.pos) {
+      throw this.fail(`shape ${id} has ${keys.length} keys, more than the bytes left`, at);
+    }
+    if (keys.length > 0) this.push(F_SHAPED, object, keys.length).keys = keys;
+  }
+
+  /**
+   * An array (its tag at `at`), its frame pushed: F_ARRAY reads properties after the elements.
+   * @param {number} type F_ARRAY or F_BARE_ARRAY @param {number} at
+   */
+  array(type, at) {
+    /** @type {unknown[]} */
+    const array = [];
+    this.ids.push(array);
+    const length = this.count(1, "array length");
+    if (length > 0xffffffff) throw this.fail(`array length ${length} too large`, at);
+    this.push(type, array, length);
+    return array;
   }
 
   dated() {
@@ -624,7 +651,8 @@ class Decoder {
           }
           break;
         }
-        case F_ARRAY: {
+        case F_ARRAY:
+        case F_BARE_ARRAY: {
           while (frame.i < frame.left) {
             if (depth >= MAX_DEPTH) throw this.tooDeep();
             const i = frame.i++;
@@ -639,7 +667,7 @@ class Decoder {
               break;
             }
           }
-          if (pushed) break;
+          if (pushed || frame.type === F_BARE_ARRAY) break;
           const n = this.count(3, "array property count");
           if (n > 0) {
             frame.type = F_ARRAY_PROPS;

@@ -7,6 +7,7 @@ import {
   FORMAT_VERSION,
   MAX_DEPTH,
   MAX_ID_STRING,
+  SHORT_IDS,
   Tag,
   VIEW_KINDS,
   dataCloneError,
@@ -156,6 +157,7 @@ const F_MAP = 3;
 const F_SET = 4;
 const F_ERROR = 5;
 const F_SHAPED = 6;
+const F_BARE_ARRAY = 7;
 
 /**
  * @typedef {object} Frame
@@ -294,8 +296,12 @@ class Encoder {
       this.frames[this.depth - 1].signature = keys.length === 0 ? "" : this.signature;
       return true;
     }
-    this.byte(Tag.SHAPED_OBJECT);
-    this.varint(shape);
+    if (shape < SHORT_IDS) {
+      this.byte(Tag.SHORT_SHAPED_OBJECT | shape);
+    } else {
+      this.byte(Tag.SHAPED_OBJECT);
+      this.varint(shape);
+    }
     return this.push(F_SHAPED, value, keys);
   }
 
@@ -582,8 +588,12 @@ class Encoder {
       if (value.length <= MAX_ID_STRING) {
         const id = this.strings.get(value);
         if (id !== undefined) {
-          this.byte(Tag.STRING_REF);
-          this.varint(id);
+          if (id < SHORT_IDS) {
+            this.byte(Tag.SHORT_STRING_REF | id);
+          } else {
+            this.byte(Tag.STRING_REF);
+            this.varint(id);
+          }
           return false;
         }
         this.strings.set(value, this.strings.size);
@@ -980,18 +990,26 @@ class Encoder {
     this.pos = after;
   }
 
-  /** @param {unknown[]} array */
+  /**
+   * Opens an array: `0x22` without non-index properties (index keys come first, so the last key
+   * says), else `0x11`, whose properties follow its elements.
+   * @param {unknown[]} array
+   */
   openArray(array) {
     const length = array.length;
     const keys = objectKeys(array);
-    this.byte(Tag.ARRAY);
+    const last = keys.length - 1;
+    // Index keys come first in ascending order; if the last index is there, all are (dense).
+    const dense =
+      keys.length >= length && (length === 0 || keys[length - 1] === String(length - 1));
+    const bare = dense ? last < length : last < 0 || isIndex(keys[last]);
+    this.byte(bare ? Tag.BARE_ARRAY : Tag.ARRAY);
     this.varint(length);
-    this.push(F_ARRAY, array, keys);
+    this.push(bare ? F_BARE_ARRAY : F_ARRAY, array, keys);
     const frame = this.frames[this.depth - 1];
     frame.end = length;
-    // Index keys come first in ascending order; if the last index is there, all are (dense).
-    if (keys.length >= length && (length === 0 || keys[length - 1] === String(length - 1))) {
-      frame.index = -1; // dense: element i is items index i
+    if (dense) {
+      frame.index = -1; // element i is items index i
     } else {
       frame.index = keys.length > 0 && isIndex(keys[0]) ? Number(keys[0]) : length;
     }
@@ -1059,6 +1077,9 @@ class Encoder {
           if (!pushed) this.pop();
           break;
         }
+        case F_BARE_ARRAY:
+          if (!this.elements(frame, depth)) this.pop();
+          break;
         case F_ARRAY: {
           if (this.elements(frame, depth)) break;
           // Then the non-index properties, in a frame of their own that replaces this one.
@@ -1067,11 +1088,7 @@ class Encoder {
           let first = frame.index === -1 ? frame.end : frame.i;
           while (first < keys.length && isIndex(keys[first])) first++;
           this.pop();
-          if (first === keys.length) {
-            this.byte(0); // no properties: the usual case, without a frame for them
-          } else {
-            this.openPairs(F_ARRAY_PROPS, target, keys, first);
-          }
+          this.openPairs(F_ARRAY_PROPS, target, keys, first);
           break;
         }
         case F_MAP:
@@ -1194,6 +1211,7 @@ function segment(frame) {
       return IDENTIFIER.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
     }
     case F_ARRAY:
+    case F_BARE_ARRAY:
       return `[${frame.at}]`;
     case F_MAP: {
       const entry = (frame.i - 1) >> 1;
@@ -1298,8 +1316,8 @@ export function encodeArgs(args, options) {
  */
 function primitiveArgs(args) {
   const count = args.length;
-  // Version, array tag, length, the values, and the array's property count (0).
-  let size = 4;
+  // Version, array tag (0x22: no properties), length, the values.
+  let size = 3;
   for (let i = 0; i < count; i++) {
     const value = args[i];
     if (typeof value === "number")
@@ -1314,7 +1332,7 @@ function primitiveArgs(args) {
   }
   const buf = new Uint8Array(size);
   buf[0] = FORMAT_VERSION;
-  buf[1] = Tag.ARRAY;
+  buf[1] = Tag.BARE_ARRAY;
   buf[2] = count;
   let pos = 3;
   for (let i = 0; i < count; i++) {
@@ -1328,7 +1346,6 @@ function primitiveArgs(args) {
     else if (value === false) buf[pos++] = Tag.FALSE;
     else buf[pos++] = value === null ? Tag.NULL : Tag.UNDEFINED;
   }
-  buf[pos] = 0;
   return buf;
 }
 

@@ -36,7 +36,15 @@ export const Tag = Object.freeze({
   SHAPED_OBJECT: 0x1d,
   BACKREF: 0x20,
   STRING_REF: 0x21,
+  BARE_ARRAY: 0x22,
+  /** `0x80 | id`: string id `id` below SHORT_IDS, in one byte */
+  SHORT_STRING_REF: 0x80,
+  /** `0xC0 | id`: a plain object of shape `id` below SHORT_IDS, in one byte */
+  SHORT_SHAPED_OBJECT: 0xc0,
 });
+
+/** String ids and shape ids below this are written in their tag byte (`0x80`, `0xC0`). */
+export const SHORT_IDS = 64;
 
 /** Longest string value, in UTF-16 code units, that gets a string id (docs/wire-format.md). */
 export const MAX_ID_STRING = 64;
