@@ -140,16 +140,24 @@ impl Host {
 
     /// Initialises the frame and returns the token of `extension`.
     fn token(&self, extension: &str) -> String {
+        let [token] = self.tokens([extension]);
+        token
+    }
+
+    /// The tokens of `extensions` in the frame, from its one initialisation.
+    fn tokens<const N: usize>(&self, extensions: [&str; N]) -> [String; N] {
         let init = self.call("ferrolens_frame_init", json!({})).unwrap();
-        init["extensions"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|e| e["id"] == extension)
-            .unwrap_or_else(|| panic!("{extension} not loaded: {init}"))["token"]
-            .as_str()
-            .unwrap()
-            .to_string()
+        extensions.map(|extension| {
+            init["extensions"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|e| e["id"] == extension)
+                .unwrap_or_else(|| panic!("{extension} not loaded: {init}"))["token"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
     }
 
     fn invoke(
@@ -875,6 +883,58 @@ fn a_lone_binary_argument_sent_as_the_body_itself_arrives_as_that_value() {
         message.contains("ferrolens-args") && message.contains("\"float64array\""),
         "{bad}"
     );
+}
+
+#[test]
+fn a_large_binary_answer_is_parked_and_taken_once_by_its_frame_and_extension() {
+    use ferrolens_app::commands::{answer_form, PARK_MIN};
+    let host = host();
+    let [token, example] = host.tokens(["misbehaving", "example"]);
+    let bytes: Vec<u8> = (0..PARK_MIN).map(|i| (i % 251) as u8).collect();
+    let call = format!("misbehaving {token} echo-arg");
+    let headers = [
+        ("ferrolens-call", call.as_str()),
+        ("ferrolens-args", "uint8array"),
+    ];
+    let Ok(tauri::ipc::InvokeResponseBody::Raw(body)) =
+        raw_call(&host, "ferrolens_invoke_raw", &headers, bytes.clone())
+    else {
+        panic!("no raw answer");
+    };
+    // The ticket (8 bytes, little endian), the kind, then the form.
+    assert_eq!(body.len(), 10, "{body:?}");
+    assert_eq!(body[8..], [answer_form::UINT8_ARRAY, answer_form::PARKED]);
+    let ticket = u64::from_le_bytes(body[..8].try_into().unwrap()).to_string();
+    let take = |call: &str| {
+        let headers = [
+            ("ferrolens-call", call),
+            ("ferrolens-answer", ticket.as_str()),
+        ];
+        raw_call(&host, "ferrolens_take_answer", &headers, Vec::new())
+    };
+    // Another extension cannot take it, and it stays parked.
+    let other = format!("example {example} echo-arg");
+    let refused = take(&other).unwrap_err();
+    assert_eq!(code(&refused), "FORBIDDEN", "{refused}");
+    let Ok(tauri::ipc::InvokeResponseBody::Raw(taken)) = take(&call) else {
+        panic!("the parked answer was not taken");
+    };
+    assert_eq!(taken, bytes, "the bytes alone");
+    let again = take(&call).unwrap_err();
+    assert_eq!(code(&again), "BAD_PAYLOAD");
+    assert!(
+        error_message(&again).contains("no answer is parked"),
+        "{again}"
+    );
+    // Without the ticket, or with a token that is not the frame's, nothing is taken.
+    let headers = [("ferrolens-call", call.as_str())];
+    let missing = raw_call(&host, "ferrolens_take_answer", &headers, Vec::new()).unwrap_err();
+    assert!(
+        error_message(&missing).contains("ferrolens-answer"),
+        "{missing}"
+    );
+    let forged = take("misbehaving not-the-token echo-arg").unwrap_err();
+    assert_eq!(code(&forged), "FORBIDDEN", "{forged}");
 }
 
 #[test]

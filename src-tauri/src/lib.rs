@@ -76,6 +76,7 @@ pub fn configure<R: Runtime>(base: tauri::Builder<R>) -> tauri::Builder<R> {
     base.register_uri_scheme_protocol(scheme::SCHEME, scheme::handle)
         .manage(Frames::default())
         .manage(InFlight::default())
+        .manage(commands::Parked::default())
         .invoke_handler(invoke_handler(tauri::generate_handler![
             commands::ferrolens_frame_init,
             commands::ferrolens_frame_attach,
@@ -105,6 +106,7 @@ pub fn configure<R: Runtime>(base: tauri::Builder<R>) -> tauri::Builder<R> {
             commands::ferrolens_reply,
             commands::ferrolens_broadcast_raw,
             commands::ferrolens_reply_raw,
+            commands::ferrolens_take_answer,
             commands::ferrolens_inspector_entries,
             commands::ferrolens_inspector_record,
             commands::ferrolens_inspector_clear,
@@ -114,11 +116,17 @@ pub fn configure<R: Runtime>(base: tauri::Builder<R>) -> tauri::Builder<R> {
             // A reload starts a new page: its old capabilities must go.
             if payload.event() == PageLoadEvent::Started {
                 webview.state::<Frames>().reset_frame(webview.label());
+                webview
+                    .state::<commands::Parked>()
+                    .reset_frame(webview.label());
             }
         })
         .on_window_event(|window, event| {
             if let WindowEvent::Destroyed = event {
                 window.state::<Frames>().reset_frame(window.label());
+                window
+                    .state::<commands::Parked>()
+                    .reset_frame(window.label());
             }
         })
 }

@@ -128,22 +128,28 @@ test("values the browser refuses throw DataCloneError at the call site, and noth
   assert.equal(results.invokes, 0, "no refused value reached main");
 });
 
-test("a lone large Uint8Array or ArrayBuffer is sent as the body itself, as it was at the call, and answered as its bytes", async () => {
+test("a lone large Uint8Array or ArrayBuffer is sent as the body itself, as it was at the call, and answered as its bytes (parked from 2 MiB)", async () => {
   const results = await app.driver.executeScript(
     `return (async () => {
        const ipc = window.__probe.ipc;
        const fetch = window.fetch;
        const sent = [];
        const forms = [];
-       // Watch the requests Tauri makes of the calls: their body and ferrolens-args header, and
-       // the form byte that ends each invoke's answer.
+       const takes = [];
+       // Watch the requests Tauri makes of the calls: their body and ferrolens-args header, the
+       // form byte that ends each invoke's answer (and a parked one's kind), and the size of
+       // each parked answer taken.
        window.fetch = async (url, init) => {
          const args = init?.headers?.get?.("ferrolens-args");
          if (args) sent.push({ body: init.body?.constructor?.name, args });
          const response = await fetch(url, init);
          if (String(url).includes("ferrolens_invoke_raw")) {
            const bytes = new Uint8Array(await response.clone().arrayBuffer());
-           forms.push({ args, form: bytes[bytes.length - 1] });
+           const form = bytes[bytes.length - 1];
+           forms.push({ args, form, kind: form === 3 ? bytes[bytes.length - 2] : undefined });
+         }
+         if (String(url).includes("ferrolens_take_answer")) {
+           takes.push((await response.clone().arrayBuffer()).byteLength);
          }
          return response;
        };
@@ -172,17 +178,23 @@ test("a lone large Uint8Array or ArrayBuffer is sent as the body itself, as it w
        } finally {
          window.fetch = fetch;
        }
-       return { out, sent, forms, part };
+       return { out, sent, forms, takes, part };
      })();`,
   );
   for (const { n, a, b } of results.out) {
     assert.deepEqual(a, ["Uint8Array", 0, n, n, true], `Uint8Array of ${n} bytes`);
     assert.deepEqual(b, ["ArrayBuffer", n, true], `ArrayBuffer of ${n} bytes`);
   }
-  // Answer forms: 1 (Uint8Array bytes), 2 (ArrayBuffer bytes), 0 (a message) for the part.
+  // Answer forms: 1 (Uint8Array bytes), 2 (ArrayBuffer bytes), 0 (a message) for the part;
+  // from 2 MiB, 3 (parked) with the kind 1 or 2, taken as exactly its bytes.
   const form = { uint8array: 1, arraybuffer: 2, null: 0 };
   assert.equal(results.forms.length, 2 * results.out.length + 1);
-  for (const { args, form: got } of results.forms) assert.equal(got, form[args], `${args}`);
+  const parked = results.forms.slice(4, 6);
+  for (const { args, form: got } of [...results.forms.slice(0, 4), results.forms[6]]) {
+    assert.equal(got, form[args], `${args}`);
+  }
+  for (const { args, form: got, kind } of parked) assert.deepEqual([got, kind], [3, form[args]]);
+  assert.deepEqual(results.takes, [10 << 20, 10 << 20]);
   assert.deepEqual(results.part, [1, 99, 100, 1]);
   assert.deepEqual(
     results.sent,

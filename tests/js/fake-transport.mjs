@@ -86,9 +86,15 @@ export function eventData(args) {
   return Buffer.from(encode(args)).toString("base64");
 }
 
+/** Lone binary answers of at least this many bytes are parked, as the core's `PARK_MIN`. */
+export const PARK_MIN = 2 << 20;
+
 export class FakeTransport {
   /** @type {Call[]} every command sent, in order */
   calls = [];
+  /** @type {Map<string, ArrayBuffer>} answers parked by `answerRaw`, by ticket */
+  parked = new Map();
+  nextTicket = 1n;
   /** @type {Map<string, Subscription[]>} */
   subscriptions = new Map();
   /** @type {Map<string, Answer>} */
@@ -102,6 +108,34 @@ export class FakeTransport {
     this.answers.set("ferrolens_frame_init", () => frameInit);
     // Main's handler answers null unless a test says otherwise.
     this.answerRaw("ferrolens_invoke_raw", () => null);
+    // The bytes alone, handed over once, as the core does.
+    this.answer("ferrolens_take_answer", (_args, options) => {
+      const ticket = options?.headers?.["ferrolens-answer"];
+      const bytes = this.parked.get(ticket);
+      if (bytes === undefined) {
+        throw { name: "IpcError", code: "BAD_PAYLOAD", message: `no answer parked as ${ticket}` };
+      }
+      this.parked.delete(ticket);
+      return bytes;
+    });
+  }
+
+  /**
+   * The answer body for `value`, parking a lone binary one of `PARK_MIN` bytes or more.
+   * @param {unknown} value
+   * @returns {Uint8Array}
+   */
+  answerBodyOf(value) {
+    const body = answerBody(value);
+    const form = body[body.length - 1];
+    if (form === AnswerForm.MESSAGE || body.length - 1 < PARK_MIN) return body;
+    const ticket = this.nextTicket++;
+    this.parked.set(String(ticket), arrayBufferOf(body.subarray(0, body.length - 1)));
+    const parked = new Uint8Array(10);
+    new DataView(parked.buffer).setBigUint64(0, ticket, true);
+    parked[8] = form;
+    parked[9] = AnswerForm.PARKED;
+    return parked;
   }
 
   /**
@@ -116,7 +150,7 @@ export class FakeTransport {
 
   /**
    * Scripts the answer of raw `command` as values: `answer(value, headers)` gets the decoded
-   * body, and what it returns (or resolves with) becomes an answer body (`answerBody`) handed
+   * body, and what it returns (or resolves with) becomes an answer body (`answerBodyOf`) handed
    * over as an ArrayBuffer, as Tauri does (or as a Uint8Array with `as: "Uint8Array"`). A throw
    * or a rejection is the command's rejection.
    * @param {string} command
@@ -127,7 +161,7 @@ export class FakeTransport {
     return this.answer(command, async (args, invokeOptions) => {
       const headers = invokeOptions?.headers ?? {};
       const value = await answer(valueOf(args, headers), headers);
-      const body = answerBody(value);
+      const body = this.answerBodyOf(value);
       return options.as === "Uint8Array" ? body : body.buffer;
     });
   }

@@ -5,7 +5,7 @@ import { describe, test } from "node:test";
 import { encode, WireFormatError } from "../../ui/sdk/codec.js";
 import { ErrorCode, Ipc, IpcError, LensExtension, Renderer } from "../../ui/sdk/index.js";
 import { boot } from "./boot.mjs";
-import { answerBody, loaded, payload, settle } from "./fake-transport.mjs";
+import { answerBody, loaded, PARK_MIN, payload, settle } from "./fake-transport.mjs";
 
 const TOKEN = loaded("notes").token;
 
@@ -280,6 +280,54 @@ describe("broadcast and invoke", () => {
     // The fake writes lone answers in these forms, as the core does.
     assert.deepEqual(answerBody(bytes), new Uint8Array([5, 6, 7, 1]));
     assert.deepEqual(answerBody(bytes.subarray(1)).at(-1), 0, "a part of a buffer is a message");
+  });
+
+  test("a large binary answer is parked, then taken as its bytes alone, without a copy", async () => {
+    const { extension, transport } = await activeExtension();
+    class IpcRenderer extends Ipc {}
+    const ipc = IpcRenderer.createInstance(extension);
+    const bytes = new Uint8Array(PARK_MIN).fill(7);
+    transport.answerRaw("ferrolens_invoke_raw", () => bytes);
+    const u8 = await ipc.invoke("big");
+    assert.ok(u8 instanceof Uint8Array);
+    assert.deepEqual(u8, bytes);
+    const take = transport.calls.at(-1);
+    assert.equal(take?.command, "ferrolens_take_answer");
+    const headers = take?.options.headers;
+    assert.equal(headers["ferrolens-answer"], "1", "the ticket of the answer body");
+    assert.match(headers["ferrolens-call"], /^notes \S+ big$/, "the invoke's own call");
+    assert.equal(transport.parked.size, 0, "taken once");
+    // The value is the taken body itself, as raw Tauri hands over a binary answer.
+    let given;
+    transport.answer("ferrolens_take_answer", () => (given = new ArrayBuffer(PARK_MIN)));
+    transport.answerRaw("ferrolens_invoke_raw", () => bytes.buffer);
+    const buffer = await ipc.invoke("big");
+    assert.ok(buffer instanceof ArrayBuffer);
+    assert.equal(buffer, given);
+  });
+
+  test("a parked answer that cannot be taken, or is malformed, rejects naming why", async () => {
+    const { extension, transport } = await activeExtension();
+    class IpcRenderer extends Ipc {}
+    const ipc = IpcRenderer.createInstance(extension);
+    transport.answerRaw("ferrolens_invoke_raw", () => new Uint8Array(PARK_MIN));
+    transport.answer("ferrolens_take_answer", () => {
+      throw { name: "IpcError", code: "BAD_PAYLOAD", message: "no answer is parked under 1" };
+    });
+    let error = await rejectionOf(() => ipc.invoke("gone"));
+    assert.ok(error instanceof IpcError);
+    assert.equal(error.code, ErrorCode.BAD_PAYLOAD);
+    assert.match(error.message, /no answer is parked/);
+    // A parked body is a ticket of 8 bytes and a kind of 1 or 2.
+    for (const body of [
+      [1, 2, 3, 1, 3],
+      [0, 0, 0, 0, 0, 0, 0, 1, 7, 3],
+    ]) {
+      transport.answer("ferrolens_invoke_raw", () => new Uint8Array(body).buffer);
+      error = await rejectionOf(() => ipc.invoke("bad"));
+      assert.equal(/** @type {IpcError} */ (error).code, ErrorCode.BAD_PAYLOAD);
+      assert.match(/** @type {Error} */ (error).message, /parked answer is an 8-byte ticket/);
+    }
   });
 
   test("an answer that is not a wire-format message rejects with BAD_PAYLOAD", async () => {

@@ -12,11 +12,39 @@ export const AnswerForm = Object.freeze({
   UINT8_ARRAY: 1,
   /** the bytes of an ArrayBuffer */
   ARRAY_BUFFER: 2,
+  /**
+   * a large lone binary answer, parked in the core: its ticket (8 bytes, little endian), then
+   * its kind (UINT8_ARRAY or ARRAY_BUFFER); `ferrolens_take_answer` answers with its bytes alone
+   */
+  PARKED: 3,
 });
 
 /**
- * The value an answer body holds. A binary answer gets a buffer of exactly its bytes, as
- * `structuredClone` would give it, so they are copied out of the body.
+ * A parked answer (form PARKED): what `readAnswer` gives for the caller to take with
+ * `ferrolens_take_answer`, whose body is the value's bytes alone, so they need no copy.
+ */
+export class ParkedAnswer {
+  /** @param {string} ticket decimal @param {number} kind AnswerForm.UINT8_ARRAY or ARRAY_BUFFER */
+  constructor(ticket, kind) {
+    /** @readonly */
+    this.ticket = ticket;
+    /** @readonly */
+    this.kind = kind;
+  }
+
+  /**
+   * The value, from the body `ferrolens_take_answer` answered with.
+   * @param {ArrayBuffer} bytes
+   * @returns {Uint8Array | ArrayBuffer}
+   */
+  value(bytes) {
+    return this.kind === AnswerForm.UINT8_ARRAY ? new Uint8Array(bytes) : bytes;
+  }
+}
+
+/**
+ * The value an answer body holds, or the `ParkedAnswer` to take. A binary answer gets a buffer
+ * of exactly its bytes, as `structuredClone` would give it, so they are copied out of the body.
  * @param {Uint8Array} body
  * @returns {unknown}
  * @throws {WireFormatError} when the body is empty, has an unknown form or holds no message
@@ -32,9 +60,20 @@ export function readAnswer(body) {
       return bytes.slice();
     case AnswerForm.ARRAY_BUFFER:
       return bytes.slice().buffer;
+    case AnswerForm.PARKED: {
+      const kind = body[end - 1];
+      if (end !== 9 || (kind !== AnswerForm.UINT8_ARRAY && kind !== AnswerForm.ARRAY_BUFFER)) {
+        throw new WireFormatError(
+          `a parked answer is an 8-byte ticket and a kind byte 1 or 2; got ${end} bytes, kind ${kind}`,
+          0,
+        );
+      }
+      const view = new DataView(bytes.buffer, bytes.byteOffset, 8);
+      return new ParkedAnswer(view.getBigUint64(0, true).toString(), kind);
+    }
     default:
       throw new WireFormatError(
-        `the answer's form byte is ${body[end]}; it must be 0 (message), 1 (Uint8Array) or 2 (ArrayBuffer)`,
+        `the answer's form byte is ${body[end]}; it must be 0 (message), 1 (Uint8Array), 2 (ArrayBuffer) or 3 (parked)`,
         end,
       );
   }

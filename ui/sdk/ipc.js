@@ -1,6 +1,6 @@
 // Renderer.Ipc: one extension's IPC in this frame, the counterpart of Lens's Renderer.Ipc.
 import { takeCapabilityReader } from "./capability.js";
-import { readAnswer } from "./answer.js";
+import { ParkedAnswer, readAnswer } from "./answer.js";
 import { encodeArgs, loneBinary } from "./codec.js";
 import { ErrorCode, IpcError, toIpcError } from "./errors.js";
 import { channelError } from "./names.js";
@@ -143,7 +143,36 @@ async function call(capability, channel, args, more) {
   } catch (reason) {
     throw toIpcError(reason, { extension: capability.extension, channel });
   }
-  return decodeAnswer(answer, capability, channel);
+  const value = decodeAnswer(answer, capability, channel);
+  return value instanceof ParkedAnswer ? takeParked(capability, channel, value) : value;
+}
+
+/**
+ * Takes a parked answer from the core: its bytes alone, which become the value uncopied.
+ * @param {Capability} capability
+ * @param {string} channel
+ * @param {ParkedAnswer} parked
+ * @returns {Promise<Uint8Array | ArrayBuffer>}
+ */
+async function takeParked(capability, channel, parked) {
+  const headers = callHeaders(capability, channel);
+  headers["ferrolens-answer"] = parked.ticket;
+  let bytes;
+  try {
+    bytes = await capability.transport.invoke("ferrolens_take_answer", undefined, { headers });
+  } catch (reason) {
+    throw toIpcError(reason, { extension: capability.extension, channel });
+  }
+  if (bytes instanceof ArrayBuffer) return parked.value(bytes);
+  if (bytes instanceof Uint8Array) {
+    const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+    return parked.value(whole ? /** @type {ArrayBuffer} */ (bytes.buffer) : bytes.slice().buffer);
+  }
+  throw new IpcError(
+    ErrorCode.BAD_PAYLOAD,
+    `the parked answer on channel ${JSON.stringify(channel)} did not come as bytes`,
+    { extension: capability.extension, channel },
+  );
 }
 
 /**

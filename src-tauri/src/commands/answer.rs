@@ -5,9 +5,12 @@
 //! moved out of the answer: no wire format is written around it, which for a large buffer is a
 //! copy into fresh memory (6 ms for 10 MiB on the benchmark machine). The byte goes last
 //! because the bytes must start the body for the move to work: Tauri answers with a `Vec<u8>`.
+//! A large one is parked instead (see `parked.rs`), and the body names its ticket.
 
 use ferrolens_ipc::value::LoneBinary;
 use ferrolens_ipc::Graph;
+
+use super::parked::PARK_MIN;
 
 /// The last byte of an answer body: what the bytes before it are.
 pub mod form {
@@ -17,13 +20,28 @@ pub mod form {
     pub const UINT8_ARRAY: u8 = 1;
     /// The bytes of an `ArrayBuffer`.
     pub const ARRAY_BUFFER: u8 = 2;
+    /// A lone binary answer parked for `ferrolens_take_answer`: its ticket (8 bytes, little
+    /// endian), then its kind (`UINT8_ARRAY` or `ARRAY_BUFFER`).
+    pub const PARKED: u8 = 3;
 }
 
-/// The answer body for `answer`.
-pub fn answer_body(answer: Graph) -> Vec<u8> {
+/// The answer body for `answer`. A lone binary answer of at least [`PARK_MIN`] bytes goes to
+/// `park`, which returns its ticket.
+pub fn answer_body(answer: Graph, park: impl FnOnce(Vec<u8>) -> u64) -> Vec<u8> {
     let (mut body, form) = match answer.into_lone_binary() {
-        Ok(LoneBinary::Uint8Array(bytes)) => (bytes, form::UINT8_ARRAY),
-        Ok(LoneBinary::ArrayBuffer(bytes)) => (bytes, form::ARRAY_BUFFER),
+        Ok(lone) => {
+            let (bytes, kind) = match lone {
+                LoneBinary::Uint8Array(bytes) => (bytes, form::UINT8_ARRAY),
+                LoneBinary::ArrayBuffer(bytes) => (bytes, form::ARRAY_BUFFER),
+            };
+            if bytes.len() < PARK_MIN {
+                (bytes, kind)
+            } else {
+                let mut body = park(bytes).to_le_bytes().to_vec();
+                body.push(kind);
+                (body, form::PARKED)
+            }
+        }
         Err(answer) => {
             let bytes = ferrolens_ipc::value::encode(&answer);
             super::free::free_answer(answer, bytes.len());
@@ -50,21 +68,56 @@ mod tests {
     #[test]
     fn lone_binary_goes_as_its_bytes_then_its_form() {
         let u8a = Graph::build(|g| g.uint8_array(vec![9, 8, 7]));
-        assert_eq!(answer_body(u8a), [9, 8, 7, form::UINT8_ARRAY]);
+        assert_eq!(answer_body(u8a, no_park), [9, 8, 7, form::UINT8_ARRAY]);
         let buffer = Graph::build(|g| g.array_buffer(vec![1, 2]));
-        assert_eq!(answer_body(buffer), [1, 2, form::ARRAY_BUFFER]);
+        assert_eq!(answer_body(buffer, no_park), [1, 2, form::ARRAY_BUFFER]);
         let empty = Graph::build(|g| g.array_buffer(Vec::new()));
-        assert_eq!(answer_body(empty), [form::ARRAY_BUFFER]);
+        assert_eq!(answer_body(empty, no_park), [form::ARRAY_BUFFER]);
     }
 
     #[test]
     fn a_copied_argument_is_answered_in_place() {
         let copy = lone_copy(&[3u8; 100_000]);
         let at = copy.as_ptr();
-        let body = answer_body(Graph::build(|g| g.uint8_array(copy)));
+        let body = answer_body(Graph::build(|g| g.uint8_array(copy)), no_park);
         assert_eq!(body.as_ptr(), at, "the argument's memory is the answer's");
         assert_eq!(body.len(), 100_001);
         assert_eq!(body.last(), Some(&form::UINT8_ARRAY));
+    }
+
+    fn no_park(_: Vec<u8>) -> u64 {
+        panic!("only lone binary answers of PARK_MIN bytes or more are parked")
+    }
+
+    #[test]
+    fn a_large_lone_binary_answer_is_parked_and_the_body_names_its_ticket() {
+        for (kind, answer) in [
+            (
+                form::UINT8_ARRAY,
+                Graph::build(|g| g.uint8_array(vec![5; PARK_MIN])),
+            ),
+            (
+                form::ARRAY_BUFFER,
+                Graph::build(|g| g.array_buffer(vec![5; PARK_MIN])),
+            ),
+        ] {
+            let mut parked = None;
+            let body = answer_body(answer, |bytes| {
+                parked = Some(bytes);
+                0x0102_0304_0506_0708
+            });
+            assert_eq!(body, [8, 7, 6, 5, 4, 3, 2, 1, kind, form::PARKED]);
+            assert_eq!(parked, Some(vec![5; PARK_MIN]));
+        }
+        // One byte less is answered in the body.
+        let body = answer_body(
+            Graph::build(|g| g.uint8_array(vec![5; PARK_MIN - 1])),
+            no_park,
+        );
+        assert_eq!(
+            (body.len(), body.last()),
+            (PARK_MIN, Some(&form::UINT8_ARRAY))
+        );
     }
 
     #[test]
@@ -81,7 +134,7 @@ mod tests {
             let message = ferrolens_ipc::value::encode(&answer);
             let mut expected = message.clone();
             expected.push(form::MESSAGE);
-            let body = answer_body(answer.clone());
+            let body = answer_body(answer.clone(), no_park);
             assert_eq!(body, expected);
             assert_eq!(
                 ferrolens_ipc::value::decode(&body[..body.len() - 1]).unwrap(),

@@ -19,6 +19,7 @@ use tauri::{Manager, Runtime, State, Webview};
 use tokio_util::sync::CancellationToken;
 
 use super::answer::{answer_body, lone_copy};
+use super::parked::Parked;
 use super::InFlight;
 use crate::frames::Frames;
 use crate::manager::{in_runtime, ExtensionManager};
@@ -36,6 +37,8 @@ pub mod header {
     /// How the body holds the arguments: absent for a wire-format message; `uint8array` or
     /// `arraybuffer` when the body is the bytes of the only argument, a value of that kind.
     pub const ARGS: &str = "ferrolens-args";
+    /// The ticket of a parked answer, for `ferrolens_take_answer`.
+    pub const ANSWER: &str = "ferrolens-answer";
 }
 
 /// The fields of one call, however they arrived.
@@ -200,7 +203,7 @@ async fn invoke<R: Runtime>(
     args: impl FnOnce() -> Result<Args, IpcError>,
     timeout_ms: Option<u64>,
     call_id: Option<String>,
-) -> Result<Graph, IpcError> {
+) -> Result<(ExtensionId, Graph), IpcError> {
     let (id, channel, origin) = authorize(webview, manager, frames, &call)?;
     let args = args().map_err(|e| e.at(&id, &channel))?;
     let cancel = CancellationToken::new();
@@ -219,7 +222,7 @@ async fn invoke<R: Runtime>(
     if let Some(key) = &key {
         in_flight.remove(key);
     }
-    answer
+    Ok((id, answer?))
 }
 
 #[tauri::command]
@@ -282,7 +285,7 @@ pub async fn ferrolens_invoke<R: Runtime>(
         timeout_ms,
         call_id,
     );
-    to_json(answer.await?)
+    to_json(answer.await?.1)
 }
 
 /// The name of the raw invoke command, which [`dispatch_invoke_raw`] answers.
@@ -301,10 +304,11 @@ pub fn dispatch_invoke_raw<R: Runtime>(invoke: Invoke<R>) {
     } = invoke;
     let call = async move {
         let webview = message.webview_ref();
-        let (Some(manager), Some(frames), Some(in_flight)) = (
+        let (Some(manager), Some(frames), Some(in_flight), Some(parked)) = (
             webview.try_state::<ExtensionManager>(),
             webview.try_state::<Frames>(),
             webview.try_state::<InFlight>(),
+            webview.try_state::<Parked>(),
         ) else {
             return Err(InvokeError::from(
                 "Ferrolens's extension manager is not running",
@@ -315,6 +319,7 @@ pub fn dispatch_invoke_raw<R: Runtime>(invoke: Invoke<R>) {
             &manager,
             &frames,
             &in_flight,
+            &parked,
             message.headers(),
             message.payload(),
         )
@@ -334,6 +339,7 @@ async fn invoke_raw<R: Runtime>(
     manager: &ExtensionManager,
     frames: &Frames,
     in_flight: &InFlight,
+    parked: &Parked,
     headers: &HeaderMap,
     body: &InvokeBody,
 ) -> Result<Response, IpcError> {
@@ -352,7 +358,37 @@ async fn invoke_raw<R: Runtime>(
         call_id,
     )
     .await?;
-    Ok(Response::new(answer_body(answer)))
+    let (id, answer) = answer;
+    let frame = webview.label();
+    let body = answer_body(answer, |bytes| parked.park(frame, &id, bytes));
+    Ok(Response::new(body))
+}
+
+/// Takes a parked answer (form `PARKED`, see `answer.rs`): its bytes alone are the answer body.
+/// The call's header is the invoke's own, and only its frame and extension may take it.
+#[tauri::command]
+pub fn ferrolens_take_answer<R: Runtime>(
+    webview: Webview<R>,
+    manager: State<'_, ExtensionManager>,
+    frames: State<'_, Frames>,
+    parked: State<'_, Parked>,
+    request: Request<'_>,
+) -> Result<Response, IpcError> {
+    let headers = request.headers();
+    let (id, channel, _) = authorize(&webview, &manager, &frames, &call_of(headers)?)?;
+    let ticket = parsed(headers, header::ANSWER)?.ok_or_else(|| {
+        IpcError::new(
+            ErrorCode::BadPayload,
+            format!(
+                "header {} (the parked answer's ticket) is missing",
+                header::ANSWER
+            ),
+        )
+    })?;
+    let bytes = parked
+        .take(webview.label(), &id, ticket)
+        .map_err(|e| e.at(&id, &channel))?;
+    Ok(Response::new(bytes))
 }
 
 #[tauri::command]

@@ -4,10 +4,12 @@ mod answer;
 mod free;
 mod inspector;
 mod ipc;
+mod parked;
 
 pub use answer::form as answer_form;
 pub use inspector::*;
 pub use ipc::*;
+pub use parked::{Parked, PARK_MIN, PARK_TTL};
 
 use std::collections::HashMap;
 
