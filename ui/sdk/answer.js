@@ -43,8 +43,9 @@ export class ParkedAnswer {
 }
 
 /**
- * The value an answer body holds, or the `ParkedAnswer` to take. A binary answer gets a buffer
- * of exactly its bytes, as `structuredClone` would give it, so they are copied out of the body.
+ * The value an answer body holds, or the `ParkedAnswer` to take. A binary answer in the body
+ * gets a buffer of exactly its bytes, as `structuredClone` would give it, so they are copied out
+ * of the body; a large one comes parked, to be taken without that copy.
  * @param {Uint8Array} body
  * @returns {unknown}
  * @throws {WireFormatError} when the body is empty, has an unknown form or holds no message

@@ -9,7 +9,7 @@ mod parked;
 pub use answer::form as answer_form;
 pub use inspector::*;
 pub use ipc::*;
-pub use parked::{Parked, PARK_MIN, PARK_TTL};
+pub use parked::{Parked, PARKED_MAX_BYTES, PARK_MIN, PARK_TTL};
 
 use std::collections::HashMap;
 

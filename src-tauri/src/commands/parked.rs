@@ -6,20 +6,24 @@
 //! instead, and the invoke answers with its ticket; the frame then takes it with
 //! `ferrolens_take_answer`, whose body is the bytes alone, handed to the caller as they are.
 
-use std::collections::HashMap;
+use std::collections::btree_map::{BTreeMap, Entry as Slot};
 use std::time::{Duration, Instant};
 
 use ferrolens_ipc::{ErrorCode, ExtensionId, IpcError};
 use parking_lot::Mutex;
 
-/// Lone binary answers of at least this many bytes are parked. Below it a copy in the frame
-/// costs less than the second trip (about 0.45 ms, the copy of 1 MiB).
+/// Lone binary answers of at least this many bytes are parked. The second request costs about
+/// what copying 1 MiB in a frame does (0.45 ms), so parking pays from there; twice that leaves a
+/// margin.
 pub const PARK_MIN: usize = 2 << 20;
 
 /// How long a parked answer waits for its frame. A frame takes it as soon as the invoke's answer
-/// arrives; one that never does (it navigated away or crashed in between) must not hold the
-/// bytes for ever. Older answers are dropped when the next one is parked.
+/// arrives; one that never does (it navigated away or crashed in between, or is not the SDK)
+/// must not hold the bytes for ever. Older answers are dropped when the next one is parked.
 pub const PARK_TTL: Duration = Duration::from_secs(60);
+
+/// At most this many bytes stay parked: parking more drops the oldest answers first.
+pub const PARKED_MAX_BYTES: usize = 512 << 20;
 
 /// One parked answer and whom it is for.
 struct Entry {
@@ -30,18 +34,47 @@ struct Entry {
 }
 
 /// The parked answers, by ticket.
-#[derive(Default)]
 pub struct Parked {
     inner: Mutex<Tickets>,
+    max_bytes: usize,
 }
 
+impl Default for Parked {
+    fn default() -> Self {
+        Self::with_max_bytes(PARKED_MAX_BYTES)
+    }
+}
+
+/// Tickets count up, so the map's order is the order the answers were parked in.
 #[derive(Default)]
 struct Tickets {
-    next: u64,
-    entries: HashMap<u64, Entry>,
+    last: u64,
+    entries: BTreeMap<u64, Entry>,
+    bytes: usize,
+}
+
+impl Tickets {
+    /// Drops the oldest answer while it is stale, or while more than `max_bytes` are parked.
+    fn sweep(&mut self, now: Instant, max_bytes: usize) {
+        while let Some(oldest) = self.entries.first_entry() {
+            let stale = now.saturating_duration_since(oldest.get().parked_at) >= PARK_TTL;
+            if !stale && self.bytes <= max_bytes {
+                break;
+            }
+            self.bytes -= oldest.remove().bytes.len();
+        }
+    }
 }
 
 impl Parked {
+    /// Parked answers that drop the oldest past `max_bytes` in all.
+    pub fn with_max_bytes(max_bytes: usize) -> Self {
+        Self {
+            inner: Mutex::default(),
+            max_bytes,
+        }
+    }
+
     /// Parks `bytes` for `extension` in `frame`; returns its ticket.
     pub fn park(&self, frame: &str, extension: &ExtensionId, bytes: Vec<u8>) -> u64 {
         self.park_at(frame, extension, bytes, Instant::now())
@@ -49,11 +82,9 @@ impl Parked {
 
     fn park_at(&self, frame: &str, extension: &ExtensionId, bytes: Vec<u8>, now: Instant) -> u64 {
         let mut inner = self.inner.lock();
-        inner
-            .entries
-            .retain(|_, entry| now.saturating_duration_since(entry.parked_at) < PARK_TTL);
-        inner.next += 1;
-        let ticket = inner.next;
+        inner.last += 1;
+        let ticket = inner.last;
+        inner.bytes += bytes.len();
         let entry = Entry {
             frame: frame.to_string(),
             extension: extension.clone(),
@@ -61,6 +92,7 @@ impl Parked {
             parked_at: now,
         };
         inner.entries.insert(ticket, entry);
+        inner.sweep(now, self.max_bytes);
         ticket
     }
 
@@ -73,19 +105,25 @@ impl Parked {
         ticket: u64,
     ) -> Result<Vec<u8>, IpcError> {
         let mut inner = self.inner.lock();
-        match inner.entries.get(&ticket) {
-            Some(entry) if entry.frame == frame && entry.extension == *extension => {
-                Ok(inner.entries.remove(&ticket).map(|e| e.bytes).unwrap_or_default())
+        match inner.entries.entry(ticket) {
+            Slot::Occupied(slot)
+                if slot.get().frame == frame && slot.get().extension == *extension =>
+            {
+                let bytes = slot.remove().bytes;
+                inner.bytes -= bytes.len();
+                Ok(bytes)
             }
-            Some(_) => Err(IpcError::new(
+            Slot::Occupied(_) => Err(IpcError::new(
                 ErrorCode::Forbidden,
                 format!("answer {ticket} was parked for another frame or extension"),
             )),
-            None => Err(IpcError::new(
+            Slot::Vacant(_) => Err(IpcError::new(
                 ErrorCode::BadPayload,
                 format!(
-                    "no answer is parked under ticket {ticket} (taken already, or dropped after {} s)",
-                    PARK_TTL.as_secs()
+                    "no answer is parked under ticket {ticket} (taken already, or dropped: \
+                     answers wait {} s, and {} bytes at most are parked)",
+                    PARK_TTL.as_secs(),
+                    self.max_bytes
                 ),
             )),
         }
@@ -93,7 +131,9 @@ impl Parked {
 
     /// Drops the answers parked for `frame` (it navigated or closed).
     pub fn reset_frame(&self, frame: &str) {
-        self.inner.lock().entries.retain(|_, e| e.frame != frame);
+        let mut inner = self.inner.lock();
+        inner.entries.retain(|_, e| e.frame != frame);
+        inner.bytes = inner.entries.values().map(|e| e.bytes.len()).sum();
     }
 
     /// How many answers are parked.
@@ -158,5 +198,26 @@ mod tests {
         assert_eq!(parked.len(), 1);
         assert_eq!(parked.take("main", &id("notes"), ticket).unwrap(), [3]);
         assert!(parked.is_empty());
+    }
+
+    #[test]
+    fn past_the_maximum_the_oldest_answers_are_dropped_first() {
+        let parked = Parked::with_max_bytes(300);
+        let third = 100;
+        let tickets: Vec<u64> = (0..4)
+            .map(|_| parked.park("main", &id("notes"), vec![0; third]))
+            .collect();
+        assert_eq!(parked.len(), 3, "the first answer made room");
+        let e = parked.take("main", &id("notes"), tickets[0]).unwrap_err();
+        assert!(e.message.contains("300 bytes at most"), "{e}");
+        for &ticket in &tickets[1..] {
+            assert_eq!(
+                parked.take("main", &id("notes"), ticket).unwrap().len(),
+                third
+            );
+        }
+        // Taken answers no longer count: a whole maximum fits again.
+        parked.park("main", &id("notes"), vec![0; 300]);
+        assert_eq!(parked.len(), 1);
     }
 }

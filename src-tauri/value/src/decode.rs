@@ -544,33 +544,39 @@ impl Decoder<'_> {
         }
     }
 
-    /// Writes a finished container's node; a `0x10` object defines the next shape.
+    /// Writes a finished container's node; a `0x10` object defines the next shape. Objects and
+    /// arrays have placeholders of their kind (see `define`), so only their vectors are written:
+    /// a whole node built on the stack and copied in would stall on its narrow stores.
     fn close(&mut self, frame: Frame) {
-        self.nodes[frame.id.index()] = match frame.body {
+        let node = &mut self.nodes[frame.id.index()];
+        match frame.body {
             Body::Object(entries) => {
                 let key_bytes = entries.iter().map(|(key, _)| key_len(key)).sum();
+                set_object(node, entries);
                 self.shapes.push(Shape {
                     node: frame.id,
                     key_bytes,
                 });
-                Node::Object(entries)
             }
             Body::Shaped {
                 mut entries, len, ..
             } => {
                 entries.truncate(len);
-                Node::Object(entries)
+                set_object(node, entries);
             }
             Body::Array {
                 elements, props, ..
-            } => Node::Array(Array {
-                elements,
-                props: props.unwrap_or_default(),
-            }),
-            Body::Map { entries, .. } => Node::Map(entries),
-            Body::Set(items) => Node::Set(items),
-            Body::Error(error) => Node::Error(error),
-        };
+            } => {
+                let props = props.unwrap_or_default();
+                match node {
+                    Node::Array(array) => (array.elements, array.props) = (elements, props),
+                    other => *other = Node::Array(Array { elements, props }),
+                }
+            }
+            Body::Map { entries, .. } => *node = Node::Map(entries),
+            Body::Set(items) => *node = Node::Set(items),
+            Body::Error(error) => *node = Node::Error(error),
+        }
     }
 
     /// Gives the next object id to a placeholder node, which the caller replaces once the
@@ -578,10 +584,20 @@ impl Decoder<'_> {
     /// caller's stack and then copied would stall on its narrow stores.
     #[inline]
     fn define(&mut self, offset: usize) -> Result<NodeId, DecodeError> {
+        self.define_as(offset, || Node::Object(Vec::new()))
+    }
+
+    /// [`Decoder::define`] with `placeholder`'s node (an array's is an empty array).
+    #[inline(always)]
+    fn define_as(
+        &mut self,
+        offset: usize,
+        placeholder: impl FnOnce() -> Node,
+    ) -> Result<NodeId, DecodeError> {
         let id = NodeId::from_index(self.nodes.len())
             .filter(|id| id.0 != u32::MAX)
             .ok_or_else(|| self.r.error_at(offset, Kind::TooManyObjects))?;
-        push_in_place(&mut self.nodes, || Node::Object(Vec::new()));
+        push_in_place(&mut self.nodes, placeholder);
         Ok(id)
     }
 
@@ -660,7 +676,7 @@ impl Decoder<'_> {
                 open(id, count, OpenKind::Shaped(shape))
             }
             ARRAY | BARE_ARRAY => {
-                let id = self.define(offset)?;
+                let id = self.define_as(offset, || Node::Array(Array::default()))?;
                 let length = self.r.count(1, "array length")?;
                 if length as u64 > u64::from(u32::MAX) {
                     return Err(self.r.error_at(offset, Kind::ArrayTooLong(length as u64)));
@@ -950,6 +966,15 @@ impl Decoder<'_> {
                 .collect();
             Ok(JsString::from_utf16_vec(units))
         }
+    }
+}
+
+/// Writes an object's entries into `node`, in place when it is an object already.
+#[inline(always)]
+fn set_object(node: &mut Node, entries: Vec<(JsString, Value)>) {
+    match node {
+        Node::Object(slot) => *slot = entries,
+        other => *other = Node::Object(entries),
     }
 }
 
