@@ -5,13 +5,13 @@
 //! length prefix is trusted for an allocation beyond what the remaining input could hold, so
 //! memory stays proportional to the input. Every refusal names the byte offset.
 //!
-//! Shapes (`0x1D`): each `0x10` object defines the next shape when its body completes, and a
-//! shape is simply that object's node, whose keys a `0x1D` object then copies.
+//! Shapes (`0x1D`, or `0xC0 | id`): each `0x10` object defines the next shape when its body
+//! completes, and a shape is simply that object's node, whose keys a shaped object then copies.
 //!
-//! String ids (`0x21`): each `0x07`/`0x08` string read as a value (never a key or other text)
-//! of at most [`MAX_ID_STRING`] UTF-16 code units defines the next string id. The table keeps
-//! where it starts; the first `0x21` value naming it reads it again and keeps it, and later ones
-//! clone that. Only value reads (`common_value` with `Decoder::common_defined`, and
+//! String ids (`0x21`, or `0x80 | id`): each `0x07`/`0x08` string read as a value (never a key
+//! or other text) of at most [`MAX_ID_STRING`] UTF-16 code units defines the next string id. The
+//! table keeps where it starts; the first reference naming it reads it again and keeps it, and
+//! later ones clone that. Only value reads (`common_value` with `Decoder::common_defined`, and
 //! `other_item`) define ids.
 
 use crate::error::DecodeErrorKind as Kind;
@@ -226,7 +226,7 @@ struct Open {
 
 enum OpenKind {
     Object,
-    /// A `0x1D` object of the shape defined by this node.
+    /// A shaped object (`0x1D`, `0xC0`–`0xFF`) of the shape defined by this node.
     Shaped(NodeId),
     /// `bare`: a `0x22` array, whose elements are all its body.
     Array {
@@ -587,7 +587,8 @@ impl Decoder<'_> {
         self.define_as(offset, || Node::Object(Vec::new()))
     }
 
-    /// [`Decoder::define`] with `placeholder`'s node (an array's is an empty array).
+    /// [`Decoder::define`] with `placeholder`'s node, made in place (an array's is an empty
+    /// array).
     #[inline(always)]
     fn define_as(
         &mut self,

@@ -5,11 +5,13 @@
 //! stack growth.
 //!
 //! Shapes: each `0x10` object defines the next shape id when its body is complete (its exit
-//! task runs). A later non-empty object with the same key list is written `0x1D` with the
-//! lowest such id: a hash map from key lists to their first shape id finds it.
+//! task runs). A later non-empty object with the same key list is written as a shaped object
+//! (`0xC0 | id` below 64, else `0x1D id`) with the lowest such id: a hash map from key lists to
+//! their first shape id finds it.
 //!
 //! String ids: each string value of at most [`MAX_ID_STRING`] UTF-16 code units written as a
-//! literal defines the next string id; a later equal string value is written `0x21 id`. Keys
+//! literal defines the next string id; a later equal string value is written `0x80 | id` (below
+//! 64) or `0x21 id`. Keys
 //! and other texts go through [`Encoder::string`] and neither define nor use ids.
 
 use std::hash::{Hash, Hasher};
@@ -412,7 +414,7 @@ impl<'g> Encoder<'g, '_> {
         self.out.extend_from_slice(n.magnitude_le());
     }
 
-    /// A string where a value goes: `0x21` when an equal one has a string id, else the string,
+    /// A string where a value goes: its id when an equal one has one, else the string,
     /// which defines the next id when it is short enough.
     #[inline]
     fn string_value(&mut self, s: &'g JsString) {

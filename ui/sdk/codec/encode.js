@@ -285,7 +285,8 @@ class Encoder {
   }
 
   /**
-   * Opens a plain object: `0x1D` when an earlier object had exactly these keys, else `0x10`.
+   * Opens a plain object: shaped (`0xC0 | id`, or `0x1D id` from 64) when an earlier object had
+   * exactly these keys, else `0x10`.
    * @param {object} value @param {string[]} keys @returns {true}
    */
   plainObject(value, keys) {
