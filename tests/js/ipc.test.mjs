@@ -304,6 +304,13 @@ describe("broadcast and invoke", () => {
     const buffer = await ipc.invoke("big");
     assert.ok(buffer instanceof ArrayBuffer);
     assert.equal(buffer, given);
+    // Bytes handed over as a view into a larger buffer are copied into a buffer of their own.
+    const larger = new Uint8Array(PARK_MIN + 2).fill(9);
+    transport.answer("ferrolens_take_answer", () => larger.subarray(1, PARK_MIN + 1));
+    const part = await ipc.invoke("big");
+    assert.ok(part instanceof ArrayBuffer);
+    assert.equal(part.byteLength, PARK_MIN);
+    assert.equal(new Uint8Array(part)[0], 9);
   });
 
   test("a parked answer that cannot be taken, or is malformed, rejects naming why", async () => {

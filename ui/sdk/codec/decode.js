@@ -473,12 +473,8 @@ class Decoder {
         else this.shapes.push(NO_KEYS);
         return object;
       }
-      case 0x1d /* SHAPED_OBJECT */: {
-        const object = {};
-        this.ids.push(object);
-        this.shaped(object, this.varint("shape id"), at);
-        return object;
-      }
+      case 0x1d /* SHAPED_OBJECT */:
+        return this.shapedObject(this.varint("shape id"), at);
       case 0x11 /* ARRAY */:
         return this.array(F_ARRAY, at);
       case 0x22 /* BARE_ARRAY */:
@@ -544,12 +540,8 @@ class Decoder {
       case 0x0e /* ABSENT */:
         throw this.fail("absent marker outside an Error's cause", at);
       default:
-        if (tag >= Tag.SHORT_SHAPED_OBJECT) {
-          const object = {};
-          this.ids.push(object);
-          this.shaped(object, tag - Tag.SHORT_SHAPED_OBJECT, at);
-          return object;
-        }
+        if (tag >= Tag.SHORT_SHAPED_OBJECT)
+          return this.shapedObject(tag - Tag.SHORT_SHAPED_OBJECT, at);
         if (tag >= Tag.SHORT_STRING_REF) return this.stringRef(tag - Tag.SHORT_STRING_REF, at);
         throw this.fail(`unknown tag ${tagText(tag)}`, at);
     }
@@ -562,16 +554,19 @@ class Decoder {
   }
 
   /**
-   * Pushes the frame of `object`, of shape `id` (its tag at `at`).
-   * @param {object} object @param {number} id @param {number} at
+   * A plain object of shape `id` (its tag at `at`), its frame pushed.
+   * @param {number} id @param {number} at
    */
-  shaped(object, id, at) {
+  shapedObject(id, at) {
+    const object = {};
+    this.ids.push(object);
     if (id >= this.shapes.length) throw this.fail(`shape ${id} is not defined`, at);
     const keys = this.shapes[id];
     if (keys.length > this.end - this.pos) {
       throw this.fail(`shape ${id} has ${keys.length} keys, more than the bytes left`, at);
     }
     if (keys.length > 0) this.push(F_SHAPED, object, keys.length).keys = keys;
+    return object;
   }
 
   /**
