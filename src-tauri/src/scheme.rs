@@ -7,7 +7,7 @@ use std::path::{Component, Path, PathBuf};
 use tauri::http::{header, Request, Response, StatusCode};
 use tauri::{Manager, Runtime, UriSchemeContext};
 
-use crate::manager::ExtensionManager;
+use crate::manager::{read_regular_file, ExtensionManager, MAX_SERVED_BYTES};
 
 /// The scheme name.
 pub const SCHEME: &str = "ferrolens-ext";
@@ -95,8 +95,10 @@ fn serve(
         .ok_or((StatusCode::NOT_FOUND, format!("no extension serves {path}")))?;
     let (dir, rest) = dir;
     let file = confined(&dir, &rest).map_err(|why| (StatusCode::FORBIDDEN, why))?;
-    let bytes =
-        std::fs::read(&file).map_err(|err| (StatusCode::INTERNAL_SERVER_ERROR, err.to_string()))?;
+    // Bounded and non-blocking: a file swapped for a FIFO or a device after `confined` checked
+    // it, or grown past the limit, is refused instead of stalling or exhausting the app.
+    let bytes = read_regular_file(&file, MAX_SERVED_BYTES)
+        .map_err(|why| (StatusCode::FORBIDDEN, format!("{rest}: {why}")))?;
     Ok((file, bytes))
 }
 

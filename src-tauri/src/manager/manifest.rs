@@ -6,6 +6,10 @@ use ferrolens_ipc::ExtensionId;
 use semver::{Version, VersionReq};
 use serde::Deserialize;
 
+use super::files::{
+    human_size, read_regular_file, require_regular, MAX_MANIFEST_BYTES, MAX_SERVED_BYTES,
+};
+
 /// The manifest file in every extension folder.
 pub const MANIFEST_FILE: &str = "package.json";
 
@@ -55,13 +59,19 @@ impl std::fmt::Display for ManifestError {
 }
 
 impl Manifest {
-    /// Reads and validates `<dir>/package.json` for a host of version `host`.
+    /// Reads and validates `<dir>/package.json` for a host of version `host`. The manifest must
+    /// be a regular file (a symlink to one inside the folder will do) of at most
+    /// [`MAX_MANIFEST_BYTES`]; it is read without ever blocking on a FIFO or a device.
     pub fn load(dir: &Path, host: &Version) -> Result<Self, ManifestError> {
         let path = dir.join(MANIFEST_FILE);
-        let text = std::fs::read_to_string(&path)
-            .map_err(|err| ManifestError(format!("cannot read {}: {err}", path.display())))?;
-        Self::parse(&text, dir, host)
-            .map_err(|why| ManifestError(format!("{}: {why}", path.display())))
+        let fail = |why: String| ManifestError(format!("{}: {why}", path.display()));
+        let meta =
+            std::fs::metadata(&path).map_err(|err| fail(format!("cannot read it: {err}")))?;
+        require_regular(&meta).map_err(fail)?;
+        let file = crate::scheme::confined(dir, MANIFEST_FILE).map_err(fail)?;
+        let bytes = read_regular_file(&file, MAX_MANIFEST_BYTES).map_err(fail)?;
+        let text = String::from_utf8(bytes).map_err(|_| fail("it is not UTF-8 text".into()))?;
+        Self::parse(&text, dir, host).map_err(fail)
     }
 
     /// Validates manifest text; `dir` is where relative entries must exist.
@@ -89,8 +99,18 @@ impl Manifest {
             return Err("it has neither \"main\" nor \"renderer\": nothing to load".into());
         }
         if let Some(renderer) = &raw.renderer {
-            crate::scheme::confined(dir, renderer)
+            let entry = crate::scheme::confined(dir, renderer)
                 .map_err(|why| format!("\"renderer\" {renderer:?}: {why}"))?;
+            // The scheme would refuse to serve it; say so now, in the Extensions list.
+            let meta = std::fs::metadata(&entry)
+                .map_err(|err| format!("\"renderer\" {renderer:?}: cannot read it: {err}"))?;
+            require_regular(&meta).map_err(|why| format!("\"renderer\" {renderer:?}: {why}"))?;
+            if meta.len() > MAX_SERVED_BYTES {
+                return Err(format!(
+                    "\"renderer\" {renderer:?}: it is larger than the limit of {}",
+                    human_size(MAX_SERVED_BYTES)
+                ));
+            }
         }
         Ok(Self {
             id,
@@ -189,5 +209,91 @@ mod tests {
         let dir = dir_with(&[]);
         let err = Manifest::load(dir.path(), &host()).unwrap_err();
         assert!(err.0.contains("package.json"), "{err}");
+    }
+
+    const RENDERER_ONLY: &str = r#"{"name":"a","version":"1.0.0","renderer":"renderer.js",
+        "engines":{"ferrolens":"*"}}"#;
+
+    fn load_err(dir: &Path) -> String {
+        Manifest::load(dir, &host()).unwrap_err().0
+    }
+
+    #[test]
+    fn load_refuses_a_manifest_over_256_kib() {
+        let dir = dir_with(&["renderer.js"]);
+        let padded = format!("{}{}", RENDERER_ONLY, " ".repeat(256 * 1024));
+        std::fs::write(dir.path().join(MANIFEST_FILE), padded).unwrap();
+        let err = load_err(dir.path());
+        assert!(
+            err.contains("package.json: it is larger than the limit of 256 KiB"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn load_refuses_a_manifest_that_is_a_folder() {
+        let dir = dir_with(&["renderer.js"]);
+        std::fs::create_dir(dir.path().join(MANIFEST_FILE)).unwrap();
+        assert!(load_err(dir.path()).contains("a folder, not a regular file"));
+    }
+
+    #[test]
+    fn load_refuses_a_manifest_that_is_not_utf8() {
+        let dir = dir_with(&["renderer.js"]);
+        std::fs::write(dir.path().join(MANIFEST_FILE), [0xff, 0xfe, b'{']).unwrap();
+        assert!(load_err(dir.path()).contains("not UTF-8"));
+    }
+
+    #[cfg(unix)]
+    mod unix {
+        use super::*;
+        use std::os::unix::fs::symlink;
+
+        #[test]
+        fn load_refuses_a_fifo_manifest_without_blocking() {
+            let dir = dir_with(&["renderer.js"]);
+            crate::manager::files::make_fifo(&dir.path().join(MANIFEST_FILE));
+            let err = load_err(dir.path());
+            assert!(
+                err.contains("a named pipe (FIFO), not a regular file"),
+                "{err}"
+            );
+        }
+
+        #[test]
+        fn load_refuses_a_manifest_linked_to_dev_zero() {
+            let dir = dir_with(&["renderer.js"]);
+            symlink("/dev/zero", dir.path().join(MANIFEST_FILE)).unwrap();
+            let err = load_err(dir.path());
+            assert!(
+                err.contains("a character device, not a regular file"),
+                "{err}"
+            );
+        }
+
+        #[test]
+        fn load_follows_a_symlink_inside_the_folder_only() {
+            let outer = tempfile::tempdir().unwrap();
+            let dir = outer.path().join("ext");
+            std::fs::create_dir(&dir).unwrap();
+            std::fs::write(dir.join("renderer.js"), "").unwrap();
+            std::fs::write(dir.join("real.json"), RENDERER_ONLY).unwrap();
+            symlink(dir.join("real.json"), dir.join(MANIFEST_FILE)).unwrap();
+            assert_eq!(Manifest::load(&dir, &host()).unwrap().id.as_str(), "a");
+
+            std::fs::remove_file(dir.join(MANIFEST_FILE)).unwrap();
+            std::fs::write(outer.path().join("elsewhere.json"), RENDERER_ONLY).unwrap();
+            symlink(outer.path().join("elsewhere.json"), dir.join(MANIFEST_FILE)).unwrap();
+            assert!(load_err(&dir).contains("outside the extension folder"));
+        }
+
+        #[test]
+        fn a_renderer_entry_that_is_a_fifo_or_device_is_refused() {
+            let dir = dir_with(&[]);
+            crate::manager::files::make_fifo(&dir.path().join("renderer.js"));
+            let err = Manifest::parse(RENDERER_ONLY, dir.path(), &host()).unwrap_err();
+            assert!(err.contains("\"renderer\" \"renderer.js\""), "{err}");
+            assert!(err.contains("not a file"), "{err}");
+        }
     }
 }

@@ -2,6 +2,7 @@
 //! which extensions a frame loads.
 
 mod discovery;
+mod files;
 mod manifest;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -17,6 +18,7 @@ use semver::Version;
 use serde::Serialize;
 
 pub use discovery::{discover, Discovered, Source};
+pub use files::{read_regular_file, MAX_MANIFEST_BYTES, MAX_SERVED_BYTES};
 pub use manifest::{Manifest, ManifestError, MANIFEST_FILE};
 
 /// Where an extension stands.
