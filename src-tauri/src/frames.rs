@@ -16,6 +16,12 @@ use serde::Serialize;
 /// are dropped and reported.
 pub const MAX_PENDING: usize = 10_000;
 
+/// Bytes of broadcasts held for one extension in one frame before it is ready; past this the
+/// oldest are dropped and reported, as past [`MAX_PENDING`]. A count alone let 100 held
+/// broadcasts of 16 MB keep 2.4 GB. 96 MiB holds one message of the default 64 MiB limit in
+/// its event form (base64, a third larger).
+pub const MAX_PENDING_BYTES: usize = 96 << 20;
+
 /// Every frame's extensions and capabilities.
 #[derive(Default)]
 pub struct Frames {
@@ -38,7 +44,44 @@ struct Slot {
     token: String,
     activation: u64,
     ready: bool,
-    pending: VecDeque<String>,
+    pending: Pending,
+}
+
+/// The payloads held for one extension in one frame, with their total length.
+#[derive(Default)]
+struct Pending {
+    payloads: VecDeque<String>,
+    bytes: usize,
+}
+
+impl Pending {
+    /// True when `len` more bytes would take the queue past either bound.
+    fn full_for(&self, len: usize) -> bool {
+        self.payloads.len() >= MAX_PENDING || self.bytes.saturating_add(len) > MAX_PENDING_BYTES
+    }
+
+    /// Holds `payload`, first dropping the oldest ones until it fits both bounds; one larger
+    /// than [`MAX_PENDING_BYTES`] alone is dropped too. Returns how many were dropped.
+    fn hold(&mut self, payload: String) -> usize {
+        let mut dropped = 0;
+        while !self.payloads.is_empty() && self.full_for(payload.len()) {
+            if let Some(old) = self.payloads.pop_front() {
+                self.bytes -= old.len();
+                dropped += 1;
+            }
+        }
+        if self.full_for(payload.len()) {
+            return dropped + 1;
+        }
+        self.bytes += payload.len();
+        self.payloads.push_back(payload);
+        dropped
+    }
+
+    fn take(&mut self) -> VecDeque<String> {
+        self.bytes = 0;
+        std::mem::take(&mut self.payloads)
+    }
 }
 
 /// What the shell shows of one frame.
@@ -112,7 +155,7 @@ impl Frames {
             .get_mut(frame)
             .and_then(|f| f.slots.get_mut(id))
         {
-            for payload in std::mem::take(&mut slot.pending) {
+            for payload in slot.pending.take() {
                 emit(payload);
             }
             slot.ready = true;
@@ -138,11 +181,7 @@ impl Frames {
             if slot.ready {
                 ready.push(label);
             } else {
-                if slot.pending.len() >= MAX_PENDING {
-                    slot.pending.pop_front();
-                    dropped += 1;
-                }
-                slot.pending.push_back(payload.to_string());
+                dropped += slot.pending.hold(payload.to_string());
             }
         }
         // Emitted under the lock, so a frame turning ready cannot slip between held and new.
@@ -152,7 +191,10 @@ impl Frames {
         dropped
     }
 
-    /// Sends one payload of `id` to one frame: now if ready, else held like broadcasts.
+    /// Sends one payload of `id` to one frame: now if ready, else held like broadcasts. A
+    /// payload that would take what is held past [`MAX_PENDING`] or [`MAX_PENDING_BYTES`] is
+    /// refused (`PAYLOAD_TOO_LARGE`) rather than dropping an older one, so the caller learns it
+    /// at once.
     pub fn deliver_to(
         &self,
         frame: &str,
@@ -174,8 +216,19 @@ impl Frames {
         };
         if slot.ready {
             emit(payload);
+        } else if slot.pending.full_for(payload.len()) {
+            return Err(IpcError::new(
+                ErrorCode::PayloadTooLarge,
+                format!(
+                    "frame {frame:?} is not ready for extension {id} and holds {} message(s) of {} bytes for it; {} more bytes would pass its limit of {MAX_PENDING} messages or {MAX_PENDING_BYTES} bytes",
+                    slot.pending.payloads.len(),
+                    slot.pending.bytes,
+                    payload.len()
+                ),
+            )
+            .for_extension(id));
         } else {
-            slot.pending.push_back(payload);
+            slot.pending.hold(payload);
         }
         Ok(())
     }
@@ -297,7 +350,7 @@ impl Inner {
                 token: token.clone(),
                 activation,
                 ready: false,
-                pending: VecDeque::new(),
+                pending: Pending::default(),
             },
         ) {
             self.tokens.remove(&old.token);
@@ -385,6 +438,75 @@ mod tests {
             .map(|(_, p)| p.as_str())
             .collect();
         assert_eq!(second, ["m0", "m1", "m2", "m3"]);
+    }
+
+    /// The bytes held for `id` in `frame`.
+    fn held_bytes(frames: &Frames, frame: &str, id: &ExtensionId) -> usize {
+        frames.inner.lock().frames[frame].slots[id].pending.bytes
+    }
+
+    #[test]
+    fn held_broadcasts_are_bounded_in_bytes_dropping_the_oldest() {
+        let frames = Frames::default();
+        frames.init_frame("main", &[(id("a"), 1)]).unwrap();
+        // A quarter of the bound and a byte: three fit, a fourth pushes the oldest out.
+        let size = MAX_PENDING_BYTES / 4 + 1;
+        let mut dropped = 0;
+        for n in 0..10u8 {
+            let payload = char::from(b'0' + n).to_string().repeat(size);
+            dropped += frames.deliver(&id("a"), &payload, |_, _| panic!("no frame is ready"));
+            assert!(held_bytes(&frames, "main", &id("a")) <= MAX_PENDING_BYTES);
+        }
+        assert_eq!(dropped, 7, "every drop is reported");
+        assert_eq!(held_bytes(&frames, "main", &id("a")), 3 * size);
+        let mut sent = Vec::new();
+        frames.ready("main", &id("a"), |p| sent.push(p.chars().next().unwrap()));
+        assert_eq!(sent, ['7', '8', '9'], "the newest are kept, in order");
+        assert_eq!(held_bytes(&frames, "main", &id("a")), 0);
+    }
+
+    #[test]
+    fn a_broadcast_larger_than_the_byte_bound_is_dropped_and_reported_alone() {
+        let frames = Frames::default();
+        frames.init_frame("main", &[(id("a"), 1)]).unwrap();
+        frames.deliver(&id("a"), "small", |_, _| {});
+        let huge = "x".repeat(MAX_PENDING_BYTES + 1);
+        assert_eq!(frames.deliver(&id("a"), &huge, |_, _| {}), 2);
+        assert_eq!(held_bytes(&frames, "main", &id("a")), 0);
+        frames.deliver(&id("a"), "after", |_, _| {});
+        let mut sent = Vec::new();
+        frames.ready("main", &id("a"), |p| sent.push(p));
+        assert_eq!(sent, ["after"]);
+    }
+
+    #[test]
+    fn a_request_past_the_held_bytes_is_refused_not_an_older_one_dropped() {
+        let frames = Frames::default();
+        frames.init_frame("main", &[(id("a"), 1)]).unwrap();
+        let half = "r".repeat(MAX_PENDING_BYTES / 2);
+        frames
+            .deliver_to("main", &id("a"), half.clone(), |_| {})
+            .unwrap();
+        frames
+            .deliver_to("main", &id("a"), half.clone(), |_| {})
+            .unwrap();
+        let refused = frames
+            .deliver_to("main", &id("a"), "one more".into(), |_| {})
+            .unwrap_err();
+        assert_eq!(refused.code, ErrorCode::PayloadTooLarge);
+        assert!(
+            refused
+                .message
+                .contains(&format!("{MAX_PENDING_BYTES} bytes")),
+            "{}",
+            refused.message
+        );
+        let mut sent = 0;
+        frames.ready("main", &id("a"), |p| {
+            assert_eq!(p.len(), half.len());
+            sent += 1;
+        });
+        assert_eq!(sent, 2);
     }
 
     #[test]
