@@ -13,6 +13,18 @@ use super::files::{
 /// The manifest file in every extension folder.
 pub const MANIFEST_FILE: &str = "package.json";
 
+/// The longest each manifest field may be, in bytes of UTF-8, and its name in messages. The
+/// shell lists every manifest every few seconds; these keep a hostile one from making that list
+/// (and the log) megabytes long. `name` follows npm's limit.
+pub const FIELD_LIMITS: [(&str, usize); 6] = [
+    ("name", 214),
+    ("version", 64),
+    ("description", 1024),
+    ("main", 64),
+    ("renderer", 512),
+    ("engines.ferrolens", 128),
+];
+
 /// A manifest as written on disk.
 #[derive(Debug, Deserialize)]
 struct RawManifest {
@@ -24,6 +36,30 @@ struct RawManifest {
     renderer: Option<String>,
     #[serde(default)]
     engines: Engines,
+}
+
+impl RawManifest {
+    /// Refuses the manifest when a field is longer than [`FIELD_LIMITS`] allows, before any
+    /// message quotes it.
+    fn check_lengths(&self) -> Result<(), String> {
+        let fields = [
+            self.name.as_deref(),
+            self.version.as_deref(),
+            Some(self.description.as_str()),
+            self.main.as_deref(),
+            self.renderer.as_deref(),
+            self.engines.ferrolens.as_deref(),
+        ];
+        for ((field, limit), value) in FIELD_LIMITS.iter().zip(fields) {
+            let len = value.map_or(0, str::len);
+            if len > *limit {
+                return Err(format!(
+                    "\"{field}\" is {len} bytes long; the limit is {limit} bytes"
+                ));
+            }
+        }
+        Ok(())
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -78,6 +114,7 @@ impl Manifest {
     pub fn parse(text: &str, dir: &Path, host: &Version) -> Result<Self, String> {
         let raw: RawManifest =
             serde_json::from_str(text).map_err(|err| format!("not valid JSON: {err}"))?;
+        raw.check_lengths()?;
         let name = raw.name.ok_or("the \"name\" field is missing")?;
         let id = ExtensionId::new(&name).map_err(|err| err.message)?;
         let version = raw.version.ok_or("the \"version\" field is missing")?;
@@ -202,6 +239,46 @@ mod tests {
             let err = Manifest::parse(text, dir.path(), &host()).unwrap_err();
             assert!(err.contains(why), "{text}: {err:?} lacks {why:?}");
         }
+    }
+
+    #[test]
+    fn refuses_each_field_over_its_limit_naming_field_and_limit() {
+        let dir = dir_with(&["renderer.js"]);
+        let good: serde_json::Value = serde_json::from_str(GOOD).unwrap();
+        for (field, limit) in FIELD_LIMITS {
+            let mut at_limit = good.clone();
+            let mut over = good.clone();
+            let (slot_at, slot_over) = match field.split_once('.') {
+                Some((outer, inner)) => (&mut at_limit[outer][inner], &mut over[outer][inner]),
+                None => (&mut at_limit[field], &mut over[field]),
+            };
+            *slot_at = "x".repeat(limit).into();
+            *slot_over = "x".repeat(limit + 1).into();
+            let err = Manifest::parse(&over.to_string(), dir.path(), &host()).unwrap_err();
+            assert_eq!(
+                err,
+                format!(
+                    "\"{field}\" is {} bytes long; the limit is {limit} bytes",
+                    limit + 1
+                )
+            );
+            // At the limit the length is not the complaint (the value may be wrong otherwise).
+            let at = Manifest::parse(&at_limit.to_string(), dir.path(), &host());
+            assert!(!at.is_err_and(|e| e.contains("the limit is")), "{field}");
+        }
+    }
+
+    #[test]
+    fn a_20_mb_description_is_refused_with_a_short_reason() {
+        let dir = dir_with(&["renderer.js"]);
+        let mut manifest: serde_json::Value = serde_json::from_str(GOOD).unwrap();
+        manifest["description"] = "d".repeat(20 << 20).into();
+        let err = Manifest::parse(&manifest.to_string(), dir.path(), &host()).unwrap_err();
+        assert!(
+            err.starts_with("\"description\" is 20971520 bytes long"),
+            "{err}"
+        );
+        assert!(err.len() < 100);
     }
 
     #[test]
