@@ -9,6 +9,7 @@ pub mod lifecycle;
 pub mod manager;
 pub mod scheme;
 pub mod settings;
+pub mod shell_page;
 pub mod transport;
 
 use std::path::PathBuf;
@@ -73,7 +74,8 @@ fn invoke_handler<R: Runtime>(
 /// Adds Ferrolens's commands, URI scheme and frame tracking to `base`.
 /// `run` passes the real runtime's builder; tests pass `tauri::test::mock_builder()`.
 pub fn configure<R: Runtime>(base: tauri::Builder<R>) -> tauri::Builder<R> {
-    base.register_uri_scheme_protocol(scheme::SCHEME, scheme::handle)
+    base.plugin(shell_page::guard())
+        .register_uri_scheme_protocol(scheme::SCHEME, scheme::handle)
         .manage(Frames::default())
         .manage(InFlight::default())
         .manage(commands::Parked::default())

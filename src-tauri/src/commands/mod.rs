@@ -21,7 +21,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::frames::{FrameInfo, Frames};
 use crate::manager::{ExtensionInfo, ExtensionManager, Loadable};
-use crate::{lifecycle, scheme, transport};
+use crate::{lifecycle, scheme, shell_page, transport};
 
 /// What a frame loads, with its capabilities.
 #[derive(Debug, Serialize)]
@@ -45,10 +45,7 @@ pub struct LoadedExtension {
 impl LoadedExtension {
     fn new(l: Loadable, token: String) -> Self {
         Self {
-            renderer: scheme::url_for(
-                l.id.event_key(),
-                l.manifest.renderer.as_deref().unwrap_or_default(),
-            ),
+            renderer: scheme::url_for(&l.id, l.manifest.renderer.as_deref().unwrap_or_default()),
             event: transport::event_name(&l.id),
             id: l.id.to_string(),
             name: l.id.to_string(),
@@ -89,6 +86,7 @@ pub fn ferrolens_frame_init<R: Runtime>(
     manager: State<'_, ExtensionManager>,
     frames: State<'_, Frames>,
 ) -> Result<FrameInit, IpcError> {
+    shell_page::require_shell(&webview)?;
     let frame = webview.label().to_string();
     let loadable = manager.loadable();
     let ids: Vec<(ExtensionId, u64)> = loadable
@@ -112,6 +110,7 @@ pub fn ferrolens_frame_attach<R: Runtime>(
     frames: State<'_, Frames>,
     extension: String,
 ) -> Result<LoadedExtension, IpcError> {
+    shell_page::require_shell(&webview)?;
     let id = manager.require_known(&extension)?;
     let loadable = manager
         .loadable()

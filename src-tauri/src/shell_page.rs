@@ -1,0 +1,129 @@
+//! The shell page: the only document a Ferrolens webview may show, and the only one the core
+//! hands a frame's capabilities to.
+//!
+//! Extension code runs inside the shell page. If it could navigate the webview to a page of its
+//! own (on the `ferrolens-ext` scheme, say), that page would be a full Tauri page: it could ask
+//! for the frame's start-up answer with every extension's capability and draw a copy of the
+//! shell. So navigations are refused unless they lead to the shell, and the start-up commands
+//! check the calling page's URL.
+
+use ferrolens_ipc::{ErrorCode, IpcError};
+use tauri::plugin::{Builder, TauriPlugin};
+use tauri::{Runtime, Url, Webview};
+
+/// Paths of the app's own pages a webview may show: the shell (with or without a query; the
+/// origin's root, with or without its slash, serves it too) and the start-up benchmark's bare
+/// page, which loads no extension and receives no capability.
+const PAGES: &[&str] = &["", "/", "/index.html", "/bench-bare.html"];
+
+/// True when `url` is one of the app's own pages on the app's own origin (`tauri://localhost`,
+/// or `http(s)://tauri.localhost` where wry serves it that way).
+pub fn is_app_page(url: &Url) -> bool {
+    let own_origin = match url.scheme() {
+        "tauri" => url.host_str() == Some("localhost"),
+        "http" | "https" => url.host_str() == Some("tauri.localhost"),
+        _ => false,
+    };
+    own_origin
+        && url.port().is_none()
+        && url.username().is_empty()
+        && url.password().is_none()
+        && PAGES.contains(&url.path())
+}
+
+/// True when `url` is the shell page itself, the one page that boots a frame.
+pub fn is_shell(url: &Url) -> bool {
+    is_app_page(url) && url.path() != "/bench-bare.html"
+}
+
+/// Refuses a call from a webview that is not showing the shell: only the shell's own boot may
+/// receive a frame's capabilities.
+pub fn require_shell<R: Runtime>(webview: &Webview<R>) -> Result<(), IpcError> {
+    let url = webview.url().map_err(|err| {
+        IpcError::new(
+            ErrorCode::Forbidden,
+            format!("the page of frame {:?} is unknown: {err}", webview.label()),
+        )
+    })?;
+    if is_shell(&url) {
+        return Ok(());
+    }
+    log::warn!(
+        "refused a frame's start-up call from {url} in frame {:?}",
+        webview.label()
+    );
+    Err(IpcError::new(
+        ErrorCode::Forbidden,
+        format!(
+            "frame {:?} shows {url}, not the Ferrolens shell: capabilities go to the shell only",
+            webview.label()
+        ),
+    ))
+}
+
+/// A plugin that refuses every navigation of every webview away from the app's own pages, so
+/// no extension can replace the shell with a page of its own. New windows (`window.open`) are
+/// never created: no webview of Ferrolens sets a new-window handler, and WebKit creates none
+/// without one.
+pub fn guard<R: Runtime>() -> TauriPlugin<R> {
+    Builder::new("ferrolens-navigation")
+        .on_navigation(|webview, url| {
+            let allowed = is_app_page(url);
+            if !allowed {
+                log::warn!(
+                    "refused a navigation of frame {:?} to {url}: frames show only the Ferrolens shell",
+                    webview.label()
+                );
+            }
+            allowed
+        })
+        .build()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn url(s: &str) -> Url {
+        Url::parse(s).unwrap()
+    }
+
+    #[test]
+    fn the_shell_and_the_bare_page_are_the_app_pages() {
+        for ok in [
+            "tauri://localhost/index.html",
+            "tauri://localhost/index.html?bench=run",
+            "tauri://localhost/",
+            "tauri://localhost",
+            "http://tauri.localhost/index.html",
+            "https://tauri.localhost/index.html#x",
+            "tauri://localhost/bench-bare.html",
+        ] {
+            assert!(is_app_page(&url(ok)), "{ok}");
+        }
+        assert!(is_shell(&url("tauri://localhost/index.html?bench=startup")));
+        assert!(!is_shell(&url("tauri://localhost/bench-bare.html")));
+    }
+
+    #[test]
+    fn pages_of_extensions_and_other_origins_are_not() {
+        for bad in [
+            "ferrolens-ext://localhost/hostile/evil.html",
+            "ferrolens-ext://localhost/index.html",
+            "tauri://localhost/sdk/host.js",
+            "tauri://localhost/shell/index.html",
+            "tauri://evil/index.html",
+            "tauri://localhost:1/index.html",
+            "tauri://user@localhost/index.html",
+            "http://localhost/index.html",
+            "http://tauri.localhost.evil.example/index.html",
+            "about:blank",
+            "data:text/html,<p>x</p>",
+            "blob:tauri://localhost/0c6f",
+            "javascript:alert(1)",
+            "file:///index.html",
+        ] {
+            assert!(!is_app_page(&url(bad)), "{bad}");
+        }
+    }
+}
