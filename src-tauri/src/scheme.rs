@@ -4,6 +4,7 @@
 use std::borrow::Cow;
 use std::path::{Component, Path, PathBuf};
 
+use ferrolens_ipc::ExtensionId;
 use tauri::http::{header, Request, Response, StatusCode};
 use tauri::{Manager, Runtime, UriSchemeContext};
 
@@ -12,8 +13,16 @@ use crate::manager::{read_regular_file, ExtensionManager, MAX_SERVED_BYTES};
 /// The scheme name.
 pub const SCHEME: &str = "ferrolens-ext";
 
-/// URL of `file` inside the extension whose event key is `key`.
-pub fn url_for(key: &str, file: &str) -> String {
+/// The first path segment of an extension's URLs: its event key with `/` (from a scope) spelled
+/// `:`, which no event key holds. One segment per extension, each naming one extension only, so
+/// a scoped package (`@victim-sub/dist`) cannot shadow another's files (`victim-sub/dist/...`).
+pub fn url_segment(id: &ExtensionId) -> String {
+    id.event_key().replace('/', ":")
+}
+
+/// URL of `file` inside extension `id`'s folder.
+pub fn url_for(id: &ExtensionId, file: &str) -> String {
+    let key = url_segment(id);
     let file = file.trim_start_matches("./");
     if cfg!(any(windows, target_os = "android")) {
         format!("http://{SCHEME}.localhost/{key}/{file}")
@@ -142,6 +151,27 @@ mod tests {
         std::fs::write(outer.path().join("secret.txt"), "s").unwrap();
         std::os::unix::fs::symlink(outer.path().join("secret.txt"), dir.join("link.js")).unwrap();
         assert!(confined(&dir, "link.js").unwrap_err().contains("outside"));
+    }
+
+    #[test]
+    fn each_extension_has_a_url_segment_of_its_own() {
+        let id = |s: &str| ExtensionId::new(s).unwrap();
+        let plain = id("victim-sub");
+        let scoped = id("@victim-sub/dist");
+        assert_eq!(url_segment(&plain), "victim-sub");
+        assert_eq!(url_segment(&scoped), "victim-sub:dist");
+        assert!(url_for(&scoped, "./renderer.js").ends_with("/victim-sub:dist/renderer.js"));
+        assert!(!url_segment(&scoped).contains('/'));
+        let names = [
+            "a", "@a/b", "a-b", "@a-b/c", "a.b", "a_b", "@a/b.c", "a~b", "@a_b/c",
+        ];
+        for x in names {
+            for y in names {
+                if x != y {
+                    assert_ne!(url_segment(&id(x)), url_segment(&id(y)), "{x} vs {y}");
+                }
+            }
+        }
     }
 
     #[test]

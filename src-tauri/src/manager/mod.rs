@@ -345,20 +345,20 @@ impl ExtensionManager {
         }
     }
 
-    /// For the URI scheme: the folder of the active extension whose event key starts `path`,
-    /// and the rest of the path.
+    /// For the URI scheme: the folder of the active extension whose URL segment
+    /// ([`crate::scheme::url_segment`]) is the first segment of `path`, and the rest of the path.
+    /// Segments are compared whole, so one extension's URLs never resolve into another's folder.
     pub fn folder_for_url_path(&self, path: &str) -> Option<(PathBuf, String)> {
+        let (segment, rest) = path.split_once('/')?;
         self.records
             .read()
             .iter()
             .filter(|r| r.state == State::Active)
-            .filter_map(|r| {
-                let key = r.found.manifest.as_ref().ok()?.id.event_key().to_string();
-                let rest = path.strip_prefix(&key)?.strip_prefix('/')?;
-                Some((key.len(), r.found.dir.clone(), rest.to_string()))
+            .find_map(|r| {
+                let id = &r.found.manifest.as_ref().ok()?.id;
+                (crate::scheme::url_segment(id) == segment)
+                    .then(|| (r.found.dir.clone(), rest.to_string()))
             })
-            .max_by_key(|(len, ..)| *len)
-            .map(|(_, dir, rest)| (dir, rest))
     }
 }
 
