@@ -23,6 +23,22 @@ const api = shellApi(transport);
 // Benchmark pages measure IPC: no periodic refreshes there.
 const bench = new URLSearchParams(location.search).get("bench");
 
+/**
+ * Keeps extension panels in the frame's extension order: extensions load independently, so
+ * they draw in the order they finish.
+ * @param {readonly { id: string }[]} extensions
+ */
+function orderPanels(extensions) {
+  const container = document.getElementById("extension-panels");
+  if (!container) return;
+  const rank = new Map(extensions.map(({ id }, index) => [id, index]));
+  const of = (/** @type {Element} */ panel) =>
+    rank.get(/** @type {HTMLElement} */ (panel).dataset.extensionPanel ?? "") ?? rank.size;
+  const panels = [...container.children];
+  const sorted = [...panels].sort((a, b) => of(a) - of(b));
+  if (sorted.some((panel, i) => panel !== panels[i])) container.append(...sorted);
+}
+
 /** @param {unknown} error */
 const reportShellError = (error) => showFault({ message: `shell: ${errorMessage(error)}` });
 
@@ -83,8 +99,12 @@ async function main() {
       transport,
       onError: (extension, error) =>
         showFault({ extension, message: error instanceof Error ? error.message : String(error) }),
-      onChange: () => refreshExtensions(),
+      onChange: () => {
+        orderPanels(frameHandle?.extensions ?? []);
+        refreshExtensions();
+      },
     });
+    orderPanels(frameHandle.extensions);
     window.addEventListener("pagehide", () => frameHandle?.close());
   } catch (error) {
     showFault({ message: `this frame could not load its extensions: ${errorMessage(error)}` });

@@ -11,7 +11,7 @@ import { FakeTransport, loaded } from "./fake-transport.mjs";
  * Boots a frame whose FrameInit lists `modules`' ids in order.
  * @param {Record<string, ModuleDef>} modules
  * @param {{ frame?: string, onChange?: () => void, transport?: FakeTransport,
- *   extra?: Record<string, ModuleDef> }} [options]
+ *   extra?: Record<string, ModuleDef>, activationTimeoutMs?: number }} [options]
  *   `extra`: modules importable later (activated through the lifecycle event)
  */
 export async function boot(modules, options = {}) {
@@ -34,6 +34,7 @@ export async function boot(modules, options = {}) {
     },
     onError: (extension, error) => errors.push({ extension, error }),
     onChange: options.onChange,
+    activationTimeoutMs: options.activationTimeoutMs,
   });
   return { transport, handle, errors, imports };
 }

@@ -34,7 +34,7 @@ function logged(log, hooks = {}) {
 }
 
 describe("booting a frame", () => {
-  test("asks for the frame's extensions, then loads and activates them one by one in order", async () => {
+  test("asks for the frame's extensions, then loads and activates each of them, in manifest order", async () => {
     /** @type {string[]} */
     const log = [];
     const { transport, handle, imports, errors } = await boot(
@@ -44,14 +44,17 @@ describe("booting a frame", () => {
     assert.deepEqual(errors, []);
     assert.equal(transport.calls[0].command, "ferrolens_frame_init");
     assert.deepEqual(imports, [loaded("one").renderer, loaded("two").renderer]);
-    assert.deepEqual(log, [
-      "one:constructed",
-      "one:activate",
-      "one:active",
-      "two:constructed",
-      "two:activate",
-      "two:active",
-    ]);
+    // Each extension's own steps run in order; extensions do not wait for one another.
+    for (const id of ["one", "two"]) {
+      assert.deepEqual(
+        log.filter((step) => step.startsWith(`${id}:`)),
+        [`${id}:constructed`, `${id}:activate`, `${id}:active`],
+      );
+    }
+    assert.deepEqual(
+      log.filter((step) => step.endsWith(":constructed")),
+      ["one:constructed", "two:constructed"],
+    );
     assert.equal(handle.frame, "frame-2");
     assert.deepEqual(handle.extensions, [
       { id: "one", name: "one", version: "1.0.0", state: "active" },
@@ -115,13 +118,13 @@ describe("booting a frame", () => {
     // Its listener is gone, and the core still hears it is ready so held broadcasts are released.
     assert.equal(transport.listenerCount(loaded("broken").event), 0);
     assert.ok(transport.argsOf("ferrolens_frame_ready").some((a) => a.extension === "broken"));
-    assert.deepEqual(log, [
-      "one:constructed",
+    assert.deepEqual(log.sort(), [
       "one:activate",
       "one:active",
-      "three:constructed",
+      "one:constructed",
       "three:activate",
       "three:active",
+      "three:constructed",
     ]);
   });
 
@@ -181,10 +184,7 @@ describe("booting a frame", () => {
         ["fine", "active", undefined],
       ],
     );
-    assert.deepEqual(
-      errors.map((e) => e.extension),
-      ["failing", "throws"],
-    );
+    assert.deepEqual(errors.map((e) => e.extension).sort(), ["failing", "throws"]);
     assert.equal(handle.listenerCount("failing"), 0);
     transport.emit(loaded("failing").event, payload("ch", []));
     assert.ok(!log.includes("heard"));
@@ -218,6 +218,63 @@ describe("booting a frame", () => {
     assert.deepEqual(errors, []);
     assert.equal(handle.extensions[0].state, "active");
     assert.ok(IpcRenderer.getInstance() instanceof IpcRenderer);
+  });
+
+  test("an onActivate that never settles fails that extension at the deadline; the others load", async () => {
+    /** @type {string[]} */
+    const log = [];
+    class IpcRenderer extends Ipc {}
+    const stalled = logged(log, {
+      activate(ext) {
+        IpcRenderer.createInstance(ext).listen("ch", () => log.push("heard"));
+        return new Promise(() => {});
+      },
+    });
+    const { handle, errors, transport } = await boot(
+      { stalled, fine: logged(log) },
+      { activationTimeoutMs: 50 },
+    );
+    assert.deepEqual(
+      handle.extensions.map((e) => [e.id, e.state, e.error]),
+      [
+        ["stalled", "failed", "onActivate did not finish: it did not settle within 50 ms"],
+        ["fine", "active", undefined],
+      ],
+    );
+    assert.deepEqual(
+      errors.map((e) => e.extension),
+      ["stalled"],
+    );
+    // Its listeners are gone, and the core still hears it is ready so held broadcasts go out.
+    assert.equal(handle.listenerCount("stalled"), 0);
+    transport.emit(loaded("stalled").event, payload("ch", []));
+    assert.ok(!log.includes("heard"));
+    assert.ok(transport.argsOf("ferrolens_frame_ready").some((a) => a.extension === "stalled"));
+  });
+
+  test("while one extension is still activating, another's activation is followed at once", async () => {
+    /** @type {string[]} */
+    const log = [];
+    /** @type {() => void} */
+    let release = () => {};
+    const slow = logged(log, { activate: () => new Promise((resolve) => (release = resolve)) });
+    const transport = new FakeTransport({ extensions: [loaded("slow")] });
+    transport.answer("ferrolens_frame_attach", () => loaded("late"));
+    const booting = boot({ slow }, { transport, extra: { late: logged(log) } });
+    await settle();
+    transport.emit("ferrolens:lifecycle", { kind: "activated", extension: "late" });
+    for (let i = 0; i < 5 && !log.includes("late:active"); i++) await settle();
+    assert.ok(log.includes("late:active"), `late was not activated: ${log}`);
+    assert.ok(!log.includes("slow:active"));
+    release();
+    const { handle } = await booting;
+    assert.deepEqual(
+      handle.extensions.map((e) => [e.id, e.state]),
+      [
+        ["slow", "active"],
+        ["late", "active"],
+      ],
+    );
   });
 
   test("a failing frame_init rejects boot with an IpcError and leaves no listener", async () => {

@@ -11,6 +11,12 @@ import { tauriTransport } from "./transport.js";
 export const LIFECYCLE_EVENT = "ferrolens:lifecycle";
 
 /**
+ * How long one extension may take to load and activate in a frame before it is marked failed.
+ * An `onActivate` that never settles is that extension's fault; it must not hold up the others.
+ */
+export const ACTIVATION_TIMEOUT_MS = 10_000;
+
+/**
  * One extension as the core hands it to a frame (`FrameInit.extensions`, `ferrolens_frame_attach`).
  * @typedef {object} LoadedExtension
  * @property {string} id
@@ -46,6 +52,8 @@ export const LIFECYCLE_EVENT = "ferrolens:lifecycle";
  * @property {(url: string) => Promise<any>} [importModule]  loads a renderer entry; defaults to `import()`
  * @property {ErrorReporter} [onError]  defaults to console.error
  * @property {() => void} [onChange]  called after an extension was loaded or removed after boot
+ * @property {number} [activationTimeoutMs]  how long one extension may take to load and
+ *   activate; defaults to {@link ACTIVATION_TIMEOUT_MS}
  */
 
 /**
@@ -112,10 +120,38 @@ function stop(unlisten, report) {
   }
 }
 
+/** A step of an extension's loading that took longer than the activation deadline. */
+class DeadlineExceeded extends Error {
+  /** @param {number} ms */
+  constructor(ms) {
+    super(`it did not settle within ${ms} ms`);
+    this.name = "DeadlineExceeded";
+  }
+}
+
 /**
- * Boots this frame: asks the core for its extensions and capabilities, then loads each one in
- * order. One extension failing (its module, its default export, its constructor or its
- * onActivate) is reported and marks it failed; the others still load.
+ * Settles like `promise`, or rejects once `ms` have passed.
+ * @template T
+ * @param {Promise<T>} promise
+ * @param {number} ms
+ * @returns {Promise<T>}
+ */
+function withDeadline(promise, ms) {
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  let timer;
+  const deadline = new Promise((_resolve, reject) => {
+    timer = setTimeout(() => reject(new DeadlineExceeded(ms)), ms);
+  });
+  return /** @type {Promise<T>} */ (Promise.race([promise, deadline])).finally(() =>
+    clearTimeout(timer),
+  );
+}
+
+/**
+ * Boots this frame: asks the core for its extensions and capabilities, then loads every one of
+ * them independently. One extension failing (its module, its default export, its constructor or
+ * its onActivate, or taking longer than the activation deadline) is reported and marks it
+ * failed; the others still load, and the frame's boot never waits on it past the deadline.
  * @param {BootOptions} [options]
  * @returns {Promise<FrameHandle>}
  */
@@ -125,6 +161,7 @@ export async function bootFrame(options = {}) {
     importModule = (url) => import(url),
     onError = reportToConsole,
     onChange = () => {},
+    activationTimeoutMs = ACTIVATION_TIMEOUT_MS,
   } = options;
 
   /** @type {(extension: string | undefined, error: unknown) => void} */
@@ -147,17 +184,22 @@ export async function bootFrame(options = {}) {
   let closed = false;
   let frame = "";
 
-  // Loading and unloading run one at a time, so one extension's attach and detach never overlap.
-  /** @type {Promise<unknown>} */
-  let queue = Promise.resolve();
+  // One extension's loading and unloading run one at a time, so its attach and detach never
+  // overlap; different extensions never wait on each other.
+  /** @type {Map<string, Promise<unknown>>} */
+  const queues = new Map();
   /**
    * @template T
+   * @param {string} id
    * @param {() => Promise<T>} work
    * @returns {Promise<T>}
    */
-  const serially = (work) => {
-    const run = queue.then(work);
-    queue = run.catch(() => undefined);
+  const serially = (id, work) => {
+    const run = (queues.get(id) ?? Promise.resolve()).then(work);
+    queues.set(
+      id,
+      run.catch(() => undefined),
+    );
     return run;
   };
 
@@ -206,7 +248,8 @@ export async function bootFrame(options = {}) {
 
     /** @type {string} */
     let step = "could not subscribe to its broadcasts";
-    try {
+    /** Loads and activates; rejects naming the step that failed. */
+    const activate = async () => {
       // One Tauri listener per extension in this frame, targeted at this frame, feeding every
       // Ipc instance's listeners and handlers: each broadcast reaches each listener exactly
       // once, and each request from main is answered once.
@@ -222,8 +265,11 @@ export async function bootFrame(options = {}) {
         },
         { kind: "WebviewWindow", label: frame },
       );
+      // Past the deadline the entry was disposed already: nothing more of it may start.
+      if (hub.disposed) return dispose(entry);
       step = `its renderer module ${extension.renderer} could not be loaded`;
       const module = await importModule(extension.renderer);
+      if (hub.disposed) return;
       const Extension = module?.default;
       if (typeof Extension !== "function" || !(Extension.prototype instanceof LensExtension)) {
         step = `its renderer module ${extension.renderer}`;
@@ -238,7 +284,12 @@ export async function bootFrame(options = {}) {
       entry.instance = instance;
       step = "onActivate failed";
       await instance.onActivate();
+    };
+    try {
+      await withDeadline(activate(), activationTimeoutMs);
     } catch (error) {
+      if (error instanceof DeadlineExceeded && step === "onActivate failed")
+        step = "onActivate did not finish";
       entry.state.state = "failed";
       entry.state.error = `${step}: ${messageOf(error)}`;
       entry.instance = undefined;
@@ -303,30 +354,41 @@ export async function bootFrame(options = {}) {
     onChange();
   };
 
+  /** @param {unknown} change */
+  const enqueueChange = (change) => {
+    const extension = /** @type {{ extension?: unknown } | null} */ (change)?.extension;
+    if (typeof extension === "string") serially(extension, () => followLifecycle(change));
+  };
   // Subscribed before asking for the extensions, so an activation during boot is not missed;
-  // the queue makes it wait until boot is done.
+  // changes that arrive before the boot's own attaches are queued wait for them.
+  /** @type {unknown[] | undefined} */
+  let early = [];
   /** @type {(() => unknown) | undefined} */
   let unlistenLifecycle;
   try {
     unlistenLifecycle = await transport.listen(LIFECYCLE_EVENT, (change) =>
-      serially(() => followLifecycle(change)),
+      early ? early.push(change) : enqueueChange(change),
     );
   } catch (error) {
     report(undefined, failure("this frame will not follow activations", toIpcError(error, {})));
   }
 
-  await serially(async () => {
-    /** @type {{ frame: string, extensions: LoadedExtension[] }} */
-    let init;
-    try {
-      init = await transport.invoke("ferrolens_frame_init", {});
-    } catch (error) {
-      stop(unlistenLifecycle, (e) => report(undefined, e));
-      throw toIpcError(error, {});
-    }
-    frame = init.frame;
-    for (const extension of init.extensions) await attach(extension);
-  });
+  /** @type {{ frame: string, extensions: LoadedExtension[] }} */
+  let init;
+  try {
+    init = await transport.invoke("ferrolens_frame_init", {});
+  } catch (error) {
+    stop(unlistenLifecycle, (e) => report(undefined, e));
+    throw toIpcError(error, {});
+  }
+  frame = init.frame;
+  const booting = init.extensions.map((extension) =>
+    serially(extension.id, () => attach(extension)),
+  );
+  const changesDuringBoot = early;
+  early = undefined;
+  changesDuringBoot.forEach(enqueueChange);
+  await Promise.all(booting);
 
   return {
     frame,
@@ -334,7 +396,7 @@ export async function bootFrame(options = {}) {
       return [...loaded.values()].map(({ state }) => ({ ...state }));
     },
     deactivate: (id) =>
-      serially(async () => {
+      serially(id, async () => {
         if (!loaded.has(id)) return;
         await detach(id);
         onChange();
