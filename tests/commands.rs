@@ -22,6 +22,7 @@ struct Host {
     app: App<MockRuntime>,
     frame: WebviewWindow<MockRuntime>,
     _user_dir: tempfile::TempDir,
+    _bundled_dir: tempfile::TempDir,
     _serial: std::sync::MutexGuard<'static, ()>,
 }
 
@@ -74,16 +75,38 @@ fn write_extension(root: &Path, folder: &str, manifest: Value) -> PathBuf {
     dir
 }
 
+/// Links `target` (a folder) as `link`.
+fn link_dir(target: &Path, link: &Path) {
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(target, link).unwrap();
+    #[cfg(windows)]
+    std::os::windows::fs::symlink_dir(target, link).unwrap();
+}
+
 fn host() -> Host {
     let serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
     let user_dir = tempfile::tempdir().unwrap();
     // The bundled notes sample keeps its file here, not in the developer's data folder.
     std::env::set_var("FERROLENS_NOTES_DIR", user_dir.path().join("notes"));
+    // A main part is its bundled extension's only, so the misbehaving one is bundled here: next
+    // to the app's own bundled extensions, linked into a bundled folder of the test's.
+    let bundled_dir = tempfile::tempdir().unwrap();
+    let shipped = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("extensions");
+    for entry in std::fs::read_dir(&shipped).unwrap() {
+        let entry = entry.unwrap();
+        link_dir(&entry.path(), &bundled_dir.path().join(entry.file_name()));
+    }
     write_extension(
-        user_dir.path(),
+        bundled_dir.path(),
         "misbehaving",
         json!({"name": "misbehaving", "version": "1.0.0", "main": "misbehaving",
                "renderer": "renderer.js", "engines": {"ferrolens": "*"}}),
+    );
+    write_extension(
+        user_dir.path(),
+        "plain",
+        json!({"name": "plain", "version": "1.0.0", "renderer": "renderer.js",
+               "engines": {"ferrolens": "*"}}),
     );
     write_extension(
         user_dir.path(),
@@ -97,7 +120,7 @@ fn host() -> Host {
         build: || Box::new(Misbehaving),
     });
     let config = HostConfig {
-        bundled_dir: Some(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("extensions")),
+        bundled_dir: Some(bundled_dir.path().to_path_buf()),
         user_dir: Some(user_dir.path().to_path_buf()),
         settings_file: Some(user_dir.path().join("settings.json")),
         bench: None,
@@ -113,6 +136,7 @@ fn host() -> Host {
         app,
         frame,
         _user_dir: user_dir,
+        _bundled_dir: bundled_dir,
         _serial: serial,
     }
 }
@@ -203,8 +227,9 @@ fn frame_init_lists_active_extensions_with_capabilities_once_per_page_load() {
             "cluster-status",
             "example",
             "metrics",
+            "misbehaving",
             "notes",
-            "misbehaving"
+            "plain"
         ],
         "too-new is not loaded"
     );
@@ -529,13 +554,13 @@ fn uninstall_removes_user_extensions_and_refuses_bundled_ones() {
         .unwrap_err();
     assert_eq!(code(&bundled), "FORBIDDEN");
     assert!(error_message(&bundled).contains("bundled"));
-    let folder = host._user_dir.path().join("misbehaving");
+    let folder = host._user_dir.path().join("plain");
     assert!(folder.is_dir());
-    host.call("ferrolens_uninstall", json!({"extension": "misbehaving"}))
+    host.call("ferrolens_uninstall", json!({"extension": "plain"}))
         .unwrap();
     assert!(!folder.exists());
     let err = host
-        .call("ferrolens_counts", json!({"extension": "misbehaving"}))
+        .call("ferrolens_counts", json!({"extension": "plain"}))
         .unwrap_err();
     assert_eq!(code(&err), "UNKNOWN_EXTENSION");
 }
@@ -721,7 +746,26 @@ fn installing_from_a_folder_validates_copies_and_enables() {
     let err = host
         .call("ferrolens_install", json!({"path": foreign}))
         .unwrap_err();
-    assert!(error_message(&err).contains("not compiled into"), "{err}");
+    assert!(
+        error_message(&err).contains("no such main part is compiled into"),
+        "{err}"
+    );
+
+    // A bundled extension's main part is its own: a folder naming it is not installed.
+    let borrower = write_extension(
+        source.path(),
+        "borrower",
+        json!({"name": "borrower", "version": "1.0.0", "main": "notes",
+               "renderer": "renderer.js", "engines": {"ferrolens": "*"}}),
+    );
+    let err = host
+        .call("ferrolens_install", json!({"path": borrower}))
+        .unwrap_err();
+    assert!(
+        error_message(&err).contains("the main part of the bundled extension notes"),
+        "{err}"
+    );
+    assert!(!host._user_dir.path().join("borrower").exists());
 }
 
 fn raw_call(

@@ -103,13 +103,10 @@ pub fn install<R: Runtime>(app: &AppHandle<R>, from: &Path) -> Result<ExtensionI
     if manager.require_known(id.as_str()).is_ok() {
         return Err(refuse(format!("an extension {id} is already installed")).for_extension(&id));
     }
-    if let Some(main) = &manifest.main {
-        if !manager.has_main_part(main) {
-            return Err(refuse(format!(
-                "its main part {main:?} is not compiled into this Ferrolens: only renderer-only extensions and main parts built in can be installed"
-            ))
-            .for_extension(&id));
-        }
+    // The same rules as at start-up: a user extension is renderer-only, so one naming a main
+    // part (a bundled extension's) is refused before anything is copied.
+    if let Some(why) = manager.refusal(&manifest, Source::User) {
+        return Err(refuse(why).for_extension(&id));
     }
     let folder = id.event_key().replace('/', "__");
     let dest = app.state::<UserDir>().0.join(folder);

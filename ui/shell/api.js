@@ -4,6 +4,7 @@
 
 /**
  * @typedef {object} ExtensionInfo
+ * @property {string} key  identifies the folder (unique in the list); rows are keyed by it
  * @property {string} id
  * @property {string} name
  * @property {string} version
@@ -11,6 +12,8 @@
  * @property {"bundled" | "user"} source
  * @property {"active" | "disabled" | "failed"} state
  * @property {string} [error]  why it failed
+ * @property {boolean} refused  refused at load: it holds no id, so it cannot be enabled or
+ *   uninstalled from here (a second folder claiming an id, a broken manifest...)
  * @property {string} path  its folder
  * @property {string | null} main
  * @property {string | null} renderer

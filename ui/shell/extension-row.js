@@ -27,7 +27,9 @@ import { el, errorMessage, plural, setText } from "./dom.js";
 let nextRowId = 0;
 
 /**
- * @param {string} id
+ * One folder's row. `data-extension-key` names the folder; `data-extension-id` is set only while
+ * the folder holds its id, so a refused folder claiming another's id is never found by that id.
+ * @param {string} id  the id it shows until the first update
  * @param {RowActions} actions
  */
 export function createExtensionRow(id, actions) {
@@ -127,7 +129,7 @@ export function createExtensionRow(id, actions) {
   /** @param {boolean} on */
   const setConfirming = (on) => {
     confirm.hidden = !on;
-    uninstall.hidden = on || model?.info.source !== "user";
+    uninstall.hidden = on || model?.info.source !== "user" || model.info.refused;
     toggle.hidden = on;
     (on ? confirmNo : uninstall).focus();
   };
@@ -189,14 +191,18 @@ export function createExtensionRow(id, actions) {
       const label = info.name || info.id;
       li.dataset.state = state;
       li.dataset.source = info.source;
+      li.dataset.extensionKey = info.key;
+      li.toggleAttribute("data-refused", info.refused);
+      if (info.refused) delete li.dataset.extensionId;
+      else li.dataset.extensionId = info.id;
       setText(name, label);
       setText(version, info.version ? `v${info.version}` : "");
-      setText(badge, state);
+      setText(badge, info.refused ? "refused" : state);
       badge.dataset.state = state;
       setText(source, info.source);
       setText(description, info.description || "No description.");
       error.hidden = !next.error;
-      setText(error, next.error ? `Failed: ${next.error}` : "");
+      setText(error, next.error ? `${info.refused ? "Refused" : "Failed"}: ${next.error}` : "");
       setText(path, info.path);
       copy.setAttribute("aria-label", `Copy the folder path of ${label}`);
 
@@ -215,6 +221,9 @@ export function createExtensionRow(id, actions) {
       setText(frameListeners, plural(next.frameListeners, "listener"));
       frameListeners.dataset.count = String(next.frameListeners);
 
+      // A refused folder holds no id: enabling or uninstalling "it" would reach the extension
+      // that does. Only fixing or removing the folder on disk helps, and its error says why.
+      toggle.hidden = info.refused;
       const enable = info.state !== "active";
       toggle.dataset.action = enable ? "enable" : "disable";
       setText(toggle, enable ? "Enable" : "Disable");
@@ -223,7 +232,7 @@ export function createExtensionRow(id, actions) {
       setText(confirmText, `Uninstall ${label} and delete its folder?`);
       confirmYes.setAttribute("aria-label", `Uninstall ${label}`);
       confirmNo.setAttribute("aria-label", `Cancel uninstalling ${label}`);
-      if (confirm.hidden) uninstall.hidden = info.source !== "user";
+      if (confirm.hidden) uninstall.hidden = info.source !== "user" || info.refused;
     },
   };
 }

@@ -1,7 +1,9 @@
 // @ts-check
 // The Extensions view: every discovered extension with its state, folder, counts and actions,
-// and "Install from folder…". Rows are kept by id and updated in place, so a refresh never
-// moves focus, loses an open confirm step or shifts the layout.
+// and "Install from folder…". Rows are kept by folder (the core's `key`), not by id, so a folder
+// that claims another extension's id, or is named like it, gets a row of its own and never
+// stands in for that extension's; rows are updated in place, so a refresh never moves focus,
+// loses an open confirm step or shifts the layout.
 import { byId, errorMessage, plural, setText } from "./dom.js";
 import { createExtensionRow } from "./extension-row.js";
 import { coalesce } from "./schedule.js";
@@ -31,7 +33,7 @@ export function createExtensionsView({ api, frame, onError }) {
     },
     /** @param {import("./api.js").ExtensionInfo} info */
     uninstall: async (info) => {
-      const row = rows.get(info.id);
+      const row = rows.get(info.key);
       const hadFocus = row?.element.contains(document.activeElement) ?? false;
       try {
         await api.uninstall(info.id);
@@ -39,51 +41,54 @@ export function createExtensionsView({ api, frame, onError }) {
         await refresh();
       }
       // The row is gone: keep the keyboard user in the list.
-      if (hadFocus && !rows.has(info.id)) byId("extensions-title").focus();
+      if (hadFocus && !rows.has(info.key)) byId("extensions-title").focus();
     },
   };
 
   const render = async () => {
     const infos = await api.extensions();
     const handle = frame();
+    // A refused folder holds no id: counts by its claimed id would be another extension's.
     const counts = await Promise.all(
-      infos.map((info) => api.counts(info.id).catch(() => undefined)),
+      infos.map((info) => (info.refused ? undefined : api.counts(info.id).catch(() => undefined))),
     );
     const loaded = new Map((handle?.extensions ?? []).map((e) => [e.id, e]));
     const seen = new Set();
     infos.forEach((info, i) => {
-      seen.add(info.id);
-      let row = rows.get(info.id);
+      seen.add(info.key);
+      let row = rows.get(info.key);
       if (!row) {
         row = createExtensionRow(info.id, actions);
-        rows.set(info.id, row);
+        rows.set(info.key, row);
       }
       // This frame's own load failure outranks "active" in main.
-      const here = loaded.get(info.id);
+      const here = info.refused ? undefined : loaded.get(info.id);
       const failedHere = info.state === "active" && here?.state === "failed";
       row.update({
         info,
         state: failedHere ? "failed" : info.state,
         error: failedHere ? here?.error : info.error,
         counts: counts[i],
-        frameListeners: handle?.listenerCount(info.id) ?? 0,
+        frameListeners: info.refused ? 0 : (handle?.listenerCount(info.id) ?? 0),
       });
       // Keep the core's order without re-inserting rows already in place.
       if (list.children[i] !== row.element)
         list.insertBefore(row.element, list.children[i] ?? null);
     });
-    for (const [id, row] of rows) {
-      if (!seen.has(id)) {
+    for (const [key, row] of rows) {
+      if (!seen.has(key)) {
         row.element.remove();
-        rows.delete(id);
+        rows.delete(key);
       }
     }
     const active = infos.filter((i) => i.state === "active").length;
-    const failed = infos.filter((i) => i.state === "failed").length;
+    const refused = infos.filter((i) => i.refused).length;
+    const failed = infos.filter((i) => i.state === "failed").length - refused;
     setText(
       summary,
       `${plural(infos.length, "extension")}: ${active} active` +
-        (failed ? `, ${failed} failed` : ""),
+        (failed ? `, ${failed} failed` : "") +
+        (refused ? `, ${refused} refused` : ""),
     );
     list.dataset.count = String(infos.length);
   };

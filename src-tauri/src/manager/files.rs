@@ -113,6 +113,16 @@ fn open_nonblocking(path: &Path) -> std::io::Result<File> {
     File::open(path)
 }
 
+/// Makes a named pipe with the system's `mkfifo`, for tests of hostile folders.
+#[cfg(all(test, unix))]
+pub(crate) fn make_fifo(path: &Path) {
+    let status = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .expect("mkfifo runs");
+    assert!(status.success(), "mkfifo {} failed", path.display());
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -175,14 +185,4 @@ mod tests {
         assert_eq!(human_size(MAX_SERVED_BYTES), "64 MiB");
         assert_eq!(human_size(1000), "1000 bytes");
     }
-}
-
-/// Makes a named pipe with the system's `mkfifo`, for tests of hostile folders.
-#[cfg(all(test, unix))]
-pub(crate) fn make_fifo(path: &Path) {
-    let status = std::process::Command::new("mkfifo")
-        .arg(path)
-        .status()
-        .expect("mkfifo runs");
-    assert!(status.success(), "mkfifo {} failed", path.display());
 }

@@ -4,6 +4,8 @@
 mod discovery;
 mod files;
 mod manifest;
+#[cfg(test)]
+mod tests;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
@@ -33,10 +35,14 @@ pub enum State {
     Failed(String),
 }
 
-/// What the shell shows of one extension (see `docs/protocol.md`).
+/// What the shell shows of one extension folder (see `docs/protocol.md`).
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ExtensionInfo {
+    /// Identifies the folder, not the id it claims: unique among the list, stable while the
+    /// folder is there. The shell keys its rows by it, so a folder claiming another's id (or
+    /// named like it) never stands in for that extension's row.
+    pub key: String,
     /// Manifest name, or the folder name when the manifest is unreadable.
     pub id: String,
     /// Same as `id`; kept apart so a display name can differ later.
@@ -50,8 +56,12 @@ pub struct ExtensionInfo {
     /// State and, when failed, why.
     #[serde(flatten)]
     pub state: State,
-    /// The extension's folder.
-    pub path: PathBuf,
+    /// True when the folder was refused at load (its manifest, a duplicate id, a main part it
+    /// may not use): it holds no id, so nothing can enable or uninstall it; only fixing or
+    /// removing the folder on disk helps.
+    pub refused: bool,
+    /// The extension's folder (a name that is not UTF-8 is shown with replacement characters).
+    pub path: String,
     /// Name of the compiled-in main part, if any.
     pub main: Option<String>,
     /// Renderer entry, if any.
@@ -72,8 +82,31 @@ pub struct Loadable {
 struct Record {
     found: Discovered,
     state: State,
+    /// Refused at load: it never holds its manifest's id, so lookups by id pass it by.
+    refused: bool,
     ctx: Option<ExtensionContext>,
     main: Option<Box<dyn ExtensionMain>>,
+}
+
+impl Record {
+    /// The id this record holds: its manifest's, unless the folder was refused.
+    fn id(&self) -> Option<&ExtensionId> {
+        match &self.found.manifest {
+            Ok(m) if !self.refused => Some(&m.id),
+            _ => None,
+        }
+    }
+
+    /// The compiled-in main part its manifest names.
+    fn main_name(&self) -> Option<&str> {
+        self.found.manifest.as_ref().ok()?.main.as_deref()
+    }
+
+    fn refuse(&mut self, why: String) {
+        log::error!("extension in {}: {why}", self.found.dir.display());
+        self.refused = true;
+        self.state = State::Failed(why);
+    }
 }
 
 /// Owns every extension's record and drives its lifecycle through the [`Router`].
@@ -101,42 +134,80 @@ impl ExtensionManager {
         &self.router
     }
 
-    /// Adds discovered extensions; an id seen before fails as a duplicate.
+    /// Adds discovered extensions. A folder is refused, and listed with the reason, when its
+    /// manifest is, when its id is already held, or when it names a main part it may not use
+    /// (see [`Self::refusal`]). Bundled folders go first whatever order they come in, and a
+    /// bundled folder takes its id back from an inactive user folder that held it.
     pub fn add(&self, found: Vec<Discovered>) {
+        let mut found = found;
+        found.sort_by_key(|d| d.source != Source::Bundled);
         let mut records = self.records.write();
         for found in found {
-            let mut state = match &found.manifest {
-                Ok(_) => State::Disabled,
-                Err(err) => State::Failed(err.to_string()),
-            };
-            if let Ok(m) = &found.manifest {
-                if let Some(first) = records
-                    .iter()
-                    .find(|r| r.found.manifest.as_ref().is_ok_and(|o| o.id == m.id))
-                {
-                    state = State::Failed(format!(
-                        "duplicate extension id {}: already provided by {}",
-                        m.id,
-                        first.found.dir.display()
-                    ));
-                }
-                if let Some(main) = &m.main {
-                    if !self.main_parts.iter().any(|p| p.name == main) {
-                        state = State::Failed(format!(
-                            "\"main\" names {main:?}, but no such main part is compiled into this Ferrolens"
-                        ));
-                    }
-                }
-            }
-            if let State::Failed(why) = &state {
-                log::error!("extension in {}: {why}", found.dir.display());
-            }
-            records.push(Record {
+            let mut record = Record {
                 found,
-                state,
+                state: State::Disabled,
+                refused: false,
                 ctx: None,
                 main: None,
-            });
+            };
+            let refusal = match &record.found.manifest {
+                Err(err) => Some(err.to_string()),
+                Ok(m) => {
+                    if record.found.source == Source::Bundled {
+                        take_id_back(&mut records, m, &record.found.dir);
+                    }
+                    self.refusal_in(&records, m, record.found.source)
+                }
+            };
+            if let Some(why) = refusal {
+                record.refuse(why);
+            }
+            records.push(record);
+        }
+    }
+
+    /// Why a folder with `manifest` from `source` would be refused next to the extensions
+    /// known now, if it would: its id is held already, or it names a main part that is not
+    /// compiled in, that belongs to a bundled extension (every compiled-in part does: a user
+    /// extension is renderer-only), or that another bundled extension already names.
+    pub fn refusal(&self, manifest: &Manifest, source: Source) -> Option<String> {
+        self.refusal_in(&self.records.read(), manifest, source)
+    }
+
+    fn refusal_in(&self, records: &[Record], m: &Manifest, source: Source) -> Option<String> {
+        if let Some(holder) = records.iter().find(|r| r.id() == Some(&m.id)) {
+            return Some(format!(
+                "duplicate extension id {}: already provided by the {} extension in {}",
+                m.id,
+                source_name(holder.found.source),
+                holder.found.dir.display()
+            ));
+        }
+        let main = m.main.as_deref()?;
+        if !self.has_main_part(main) {
+            return Some(format!(
+                "\"main\" names {main:?}, but no such main part is compiled into this Ferrolens"
+            ));
+        }
+        let owner = main_part_owner(records, main);
+        match (source, owner) {
+            (Source::User, Some(owner)) => Some(format!(
+                "\"main\" names {main:?}, the main part of the bundled extension {} in {}: a main \
+                 part compiled into Ferrolens belongs to its bundled extension only, and user \
+                 extensions are renderer-only",
+                owner.id().map(ExtensionId::as_str).unwrap_or_default(),
+                owner.found.dir.display()
+            )),
+            (Source::User, None) => Some(format!(
+                "\"main\" names {main:?}, a main part compiled into Ferrolens for a bundled \
+                 extension: user extensions are renderer-only"
+            )),
+            (Source::Bundled, Some(owner)) => Some(format!(
+                "\"main\" names {main:?}, already the main part of the bundled extension {} in {}",
+                owner.id().map(ExtensionId::as_str).unwrap_or_default(),
+                owner.found.dir.display()
+            )),
+            (Source::Bundled, None) => None,
         }
     }
 
@@ -147,7 +218,7 @@ impl ExtensionManager {
             .read()
             .iter()
             .filter(|r| r.state == State::Disabled)
-            .filter_map(|r| r.found.manifest.as_ref().ok().map(|m| m.id.clone()))
+            .filter_map(|r| r.id().cloned())
             .filter(|id| enabled(id))
             .collect();
         for id in ids {
@@ -171,12 +242,23 @@ impl ExtensionManager {
             if record.state == State::Active {
                 return Ok(());
             }
-            record
-                .found
-                .manifest
-                .as_ref()
-                .ok()
-                .and_then(|m| m.main.clone())
+            let main_name = record.main_name().map(str::to_string);
+            // Checked at load already; this keeps a compiled-in main part from ever being built
+            // for a folder other than the bundled one that owns it, whatever added the record.
+            if let Some(name) = &main_name {
+                let owner = main_part_owner(&records, name);
+                if !owner.is_some_and(|o| std::ptr::eq(o, record)) {
+                    return Err(IpcError::new(
+                        ErrorCode::ActivationFailed,
+                        format!(
+                            "extension {id}: its main part {name:?} belongs to another extension, \
+                             or to none"
+                        ),
+                    )
+                    .for_extension(id));
+                }
+            }
+            main_name
         };
         let ctx = self.router.activate(id)?;
         let main = main_name.map(|name| {
@@ -248,7 +330,7 @@ impl ExtensionManager {
             .iter()
             .rev()
             .filter(|r| r.state == State::Active)
-            .filter_map(|r| r.found.manifest.as_ref().ok().map(|m| m.id.clone()))
+            .filter_map(|r| r.id().cloned())
             .collect();
         for id in ids {
             if let Err(err) = self.deactivate(&id) {
@@ -287,7 +369,7 @@ impl ExtensionManager {
         }
         let index = records
             .iter()
-            .position(|r| r.found.manifest.as_ref().is_ok_and(|m| &m.id == id))
+            .position(|r| r.id() == Some(id))
             .expect("found above");
         Ok(records.remove(index).found.dir)
     }
@@ -337,10 +419,10 @@ impl ExtensionManager {
         let records = self.records.read();
         let found = records
             .iter()
-            .filter_map(|r| r.found.manifest.as_ref().ok())
-            .find(|m| m.id.as_str() == name);
+            .filter_map(Record::id)
+            .find(|id| id.as_str() == name);
         match found {
-            Some(manifest) => Ok(manifest.id.clone()),
+            Some(id) => Ok(id.clone()),
             None => Err(unknown(&ExtensionId::new(name)?)),
         }
     }
@@ -378,18 +460,48 @@ fn run_isolated(f: impl FnOnce() -> Result<(), ferrolens_ipc::HandlerError>) -> 
     }
 }
 
+/// The record holding `id`; a refused folder claiming it is never the one.
 fn find<'a>(records: &'a [Record], id: &ExtensionId) -> Result<&'a Record, IpcError> {
     records
         .iter()
-        .find(|r| r.found.manifest.as_ref().is_ok_and(|m| &m.id == id))
+        .find(|r| r.id() == Some(id))
         .ok_or_else(|| unknown(id))
 }
 
 fn find_mut<'a>(records: &'a mut [Record], id: &ExtensionId) -> Result<&'a mut Record, IpcError> {
     records
         .iter_mut()
-        .find(|r| r.found.manifest.as_ref().is_ok_and(|m| &m.id == id))
+        .find(|r| r.id() == Some(id))
         .ok_or_else(|| unknown(id))
+}
+
+/// The bundled extension that owns the compiled-in main part `name`: the first bundled folder
+/// naming it that was not refused.
+fn main_part_owner<'a>(records: &'a [Record], name: &str) -> Option<&'a Record> {
+    records.iter().find(|r| {
+        r.found.source == Source::Bundled && r.id().is_some() && r.main_name() == Some(name)
+    })
+}
+
+/// A bundled folder with `manifest` arrives: an inactive user folder holding its id (added
+/// earlier) gives it up and is listed as a refused duplicate.
+fn take_id_back(records: &mut [Record], manifest: &Manifest, bundled_dir: &std::path::Path) {
+    if let Some(user) = records.iter_mut().find(|r| {
+        r.found.source == Source::User && r.id() == Some(&manifest.id) && r.state != State::Active
+    }) {
+        user.refuse(format!(
+            "duplicate extension id {}: already provided by the bundled extension in {}",
+            manifest.id,
+            bundled_dir.display()
+        ));
+    }
+}
+
+fn source_name(source: Source) -> &'static str {
+    match source {
+        Source::Bundled => "bundled",
+        Source::User => "user",
+    }
 }
 
 fn unknown(id: &ExtensionId) -> IpcError {
@@ -417,14 +529,17 @@ fn info_of(r: &Record) -> ExtensionInfo {
         ),
         Err(_) => (folder, String::new(), String::new(), None, None),
     };
+    let path = r.found.dir.to_string_lossy().into_owned();
     ExtensionInfo {
+        key: format!("{}:{path}", source_name(r.found.source)),
         name: id.clone(),
         id,
         version,
         description,
         source: r.found.source,
         state: r.state.clone(),
-        path: r.found.dir.clone(),
+        refused: r.refused,
+        path,
         main,
         renderer,
     }
