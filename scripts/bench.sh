@@ -6,7 +6,9 @@
 #
 # --quick: a handful of iterations (scripts/test.sh uses it to keep the harness working; the
 # numbers are not for reading), written to artifacts/bench-quick/; --debug: use the debug build
-# (target/debug/ferrolens, built by the caller) instead of building a release one.
+# (target/debug/ferrolens, built by the caller with the `testing` feature) instead of building a
+# release one. Both have the `testing` feature: the benchmark extension's main part and the
+# bench_* commands exist only in test builds.
 # Without a display the app runs under xvfb-run.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
@@ -25,9 +27,10 @@ for a in "$@"; do
 done
 if [ "$binary" = "$FERROLENS_TARGET_DIR/release/ferrolens" ]; then
   bash scripts/setup.sh
-  cargo build --release --features custom-protocol
+  cargo build --release --features custom-protocol,testing
 fi
 [ -x "$binary" ] || fl_die "bench.sh: $binary is missing (build it first, or drop --debug)"
+fl_require_testing_build "$binary" "cargo build --features custom-protocol,testing"
 
 export WEBKIT_DISABLE_DMABUF_RENDERER=1
 if fl_have_display; then

@@ -3,8 +3,9 @@
 #
 #   bash scripts/e2e.sh [NODE TEST FILES...]     # default: tests/e2e/
 #
-# Expects target/debug/ferrolens built with `cargo build --features custom-protocol` (scripts/
-# test.sh builds it first) and the tools from scripts/setup.sh. Starts a private Xvfb display
+# Expects target/debug/ferrolens built with `cargo build --features custom-protocol,testing`
+# (scripts/test.sh builds it first; the `testing` feature adds the probe's main part and
+# --test-extensions-dir) and the tools from scripts/setup.sh. Starts a private Xvfb display
 # (always, so a desktop session is left alone) and tauri-driver on port 4444 (or the next free
 # pair of ports), runs `node --test` on tests/e2e/, and always stops both, with the app they
 # launched. Logs go to artifacts/logs/ (the app's own output is in tauri-driver.log);
@@ -21,7 +22,9 @@ tests=("$@")
 [ "${#tests[@]}" -gt 0 ] || tests=(tests/e2e/)
 
 app="$FERROLENS_TARGET_DIR/debug/ferrolens"
-[ -x "$app" ] || fl_die "e2e: $app is missing: build it with cargo build --features custom-protocol"
+build="cargo build --features custom-protocol,testing"
+[ -x "$app" ] || fl_die "e2e: $app is missing: build it with $build"
+fl_require_testing_build "$app" "$build"
 
 webkit_driver="$(dpkg -L webkit2gtk-driver 2>/dev/null | grep -m1 '/WebKitWebDriver$' || true)"
 [ -n "$webkit_driver" ] || webkit_driver="$(command -v WebKitWebDriver || true)"

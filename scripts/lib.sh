@@ -48,3 +48,10 @@ fl_as_root() {
 fl_have_display() {
   [ -n "${DISPLAY:-}" ] || [ -n "${WAYLAND_DISPLAY:-}" ]
 }
+
+# Stops with a clear error unless BINARY was built with the `testing` feature, which the
+# end-to-end tests and the benchmark need (their extensions' main parts, --test-extensions-dir).
+fl_require_testing_build() { # binary build-command
+  "$1" --help 2>/dev/null | grep -q -- --test-extensions-dir ||
+    fl_die "$1 was built without the testing feature (the app a user runs): build it with $2"
+}

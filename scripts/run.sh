@@ -36,6 +36,8 @@ cd "$FERROLENS_ROOT"
 bash scripts/setup.sh
 
 fl_say "building Ferrolens (release)"
+# The product: without the `testing` feature, so no test or benchmark code (scripts/test.sh and
+# scripts/bench.sh build with it).
 cargo build --release --features custom-protocol
 
 binary="$FERROLENS_TARGET_DIR/release/ferrolens"

@@ -5,17 +5,23 @@
 #
 #   setup           scripts/setup.sh (Debian packages, tauri-driver, npm packages)
 #   fmt             cargo fmt --all -- --check
-#   clippy          cargo clippy --workspace --all-targets -- -D warnings
-#   cargo-test      cargo test --workspace --no-fail-fast   (every test binary, even after a failure)
+#   clippy          cargo clippy --workspace --all-targets -- -D warnings, then again on the app
+#                   with --features testing (the test builds' code)
+#   cargo-test      cargo test --workspace --no-fail-fast   (every test binary, even after a
+#                   failure; the shipped feature set, so tests/shipped_build.rs checks that the
+#                   app has no test code), then cargo test -p ferrolens --features testing
+#                   --test shipped_build (the same checks find the test code in test builds)
 #   lint            npm run lint
 #   typecheck       npm run typecheck
 #   js-test         npm run test:js
-#   build           cargo build --features custom-protocol   (debug app, frontend embedded)
+#   build           cargo build --features custom-protocol,testing   (debug app, frontend
+#                   embedded, with the test extensions' main parts and --test-extensions-dir)
 #   e2e             scripts/e2e.sh: node --test tests/e2e/, against the real app in WebKitGTK
 #                   under Xvfb, through tauri-driver and WebKitWebDriver
-#   bench-quick     scripts/bench.sh --quick: the benchmark harness on the release build, a few
-#                   iterations per case, checking that every case produced numbers (they are not
-#                   for reading); its 60,000 concurrent invokes guard vendor/README.md's fix
+#   bench-quick     scripts/bench.sh --quick: the benchmark harness on the release build (with
+#                   the testing feature), a few iterations per case, checking that every case
+#                   produced numbers (they are not for reading); its 60,000 concurrent invokes
+#                   guard vendor/README.md's fix
 #
 # Every step runs even when an earlier one failed (e2e needs build); the summary at the end
 # lists each step, and the exit status is non-zero when any failed. Logs and screenshots go to
@@ -108,12 +114,23 @@ if [ "${RESULT_OF[setup]}" != pass ]; then
 fi
 
 ! wanted fmt || run_step fmt cargo fmt --all -- --check
-! wanted clippy || run_step clippy cargo clippy --workspace --all-targets -- -D warnings
-! wanted cargo-test || run_step cargo-test cargo test --workspace --no-fail-fast
+# The app a user runs has no `testing` feature; test builds do: both are linted and tested.
+clippy_both() {
+  cargo clippy --workspace --all-targets -- -D warnings &&
+    cargo clippy -p ferrolens --all-targets --features testing -- -D warnings
+}
+cargo_test_both() {
+  local status=0
+  cargo test --workspace --no-fail-fast || status=$?
+  cargo test -p ferrolens --features testing --no-fail-fast --test shipped_build || status=$?
+  return "$status"
+}
+! wanted clippy || run_step clippy clippy_both
+! wanted cargo-test || run_step cargo-test cargo_test_both
 ! wanted lint || run_step lint npm run lint
 ! wanted typecheck || run_step typecheck npm run typecheck
 ! wanted js-test || run_step js-test npm run test:js
-! wanted build || run_step build cargo build --features custom-protocol
+! wanted build || run_step build cargo build --features custom-protocol,testing
 # The e2e step needs the debug build (when this run built it, that it succeeded).
 if [ "${RESULT_OF[build]:-pass}" = pass ]; then
   ! wanted e2e || run_step e2e bash scripts/e2e.sh

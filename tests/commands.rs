@@ -123,7 +123,7 @@ fn host() -> Host {
         bundled_dir: Some(bundled_dir.path().to_path_buf()),
         user_dir: Some(user_dir.path().to_path_buf()),
         settings_file: Some(user_dir.path().join("settings.json")),
-        bench: None,
+        ..HostConfig::default()
     };
     let app = configure(mock_builder())
         .build(mock_context(noop_assets()))

@@ -27,6 +27,22 @@ pub struct Cli {
     #[arg(long)]
     pub devtools: bool,
 
+    /// Options of test and benchmark builds only.
+    #[cfg(feature = "testing")]
+    #[command(flatten)]
+    pub testing: TestingOptions,
+}
+
+/// Options that exist only in builds with the `testing` feature (the end-to-end tests and the
+/// benchmark): the app a user runs does not accept them.
+#[cfg(feature = "testing")]
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct TestingOptions {
+    /// A folder of test extensions (the end-to-end probe, the benchmark), discovered as bundled
+    /// ones, after the bundled folder; may be given more than once.
+    #[arg(long, value_name = "DIR")]
+    pub test_extensions_dir: Vec<PathBuf>,
+
     /// Benchmark mode: run the benchmark extension's cases and write results into DIR.
     #[arg(long, value_name = "DIR")]
     pub bench_out: Option<PathBuf>,
@@ -42,6 +58,7 @@ pub struct Cli {
 }
 
 /// What the start-up benchmark measures.
+#[cfg(feature = "testing")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum StartupMode {
     /// Ferrolens with its extensions.

@@ -1,5 +1,6 @@
 //! The Ferrolens app: a Tauri 2 host whose Rust core runs extensions and their IPC.
 
+#[cfg(feature = "testing")]
 pub mod bench;
 pub mod cli;
 pub mod commands;
@@ -33,20 +34,35 @@ pub struct HostConfig {
     pub user_dir: Option<PathBuf>,
     /// Settings file; `None` for `settings.json` in the app's config folder.
     pub settings_file: Option<PathBuf>,
+    /// What test builds add; empty in the app a user runs.
+    pub testing: TestingConfig,
+}
+
+/// What test and benchmark builds (the `testing` feature) add to a host; without the feature
+/// it has no fields, so a host is configured the same way (`..Default::default()`) in both.
+#[derive(Debug, Clone, Default)]
+pub struct TestingConfig {
+    /// Folders of test extensions, discovered as bundled ones after the bundled folder.
+    #[cfg(feature = "testing")]
+    pub extension_dirs: Vec<PathBuf>,
     /// Benchmark mode: results folder and quick flag.
+    #[cfg(feature = "testing")]
     pub bench: Option<(PathBuf, bool)>,
 }
 
-/// The Rust main parts compiled into this build, matched to manifests' `main` field. The
-/// benchmark's and the end-to-end probe's parts are inert unless their extension folders are
-/// loaded (by the benchmark runner and the end-to-end tests).
+/// The Rust main parts compiled into this build, matched to manifests' `main` field. Test
+/// builds (feature `testing`) add the benchmark's and the end-to-end probe's parts, whose
+/// extension folders the benchmark runner and the end-to-end tests pass with
+/// `--test-extensions-dir`.
 pub fn bundled_main_parts() -> Vec<MainPart> {
     vec![
         ferrolens_ext_example::MAIN_PART,
         ferrolens_ext_metrics::MAIN_PART,
         ferrolens_ext_cluster_status::MAIN_PART,
         ferrolens_ext_notes::MAIN_PART,
+        #[cfg(feature = "testing")]
         ferrolens_ext_bench::MAIN_PART,
+        #[cfg(feature = "testing")]
         ferrolens_ext_probe::MAIN_PART,
     ]
 }
@@ -92,15 +108,27 @@ pub fn configure<R: Runtime>(base: tauri::Builder<R>) -> tauri::Builder<R> {
             commands::ferrolens_open_frame,
             commands::ferrolens_close_frame,
             commands::ferrolens_open_devtools,
+            // One list, the benchmark's entries only in test builds: app commands keep their
+            // plain names (`bench_*`) and need no capability, which a plugin's would.
+            #[cfg(feature = "testing")]
             bench::bench_config,
+            #[cfg(feature = "testing")]
             bench::bench_raw_echo,
+            #[cfg(feature = "testing")]
             bench::bench_raw_bytes,
+            #[cfg(feature = "testing")]
             bench::bench_raw_emit,
+            #[cfg(feature = "testing")]
             bench::bench_drive,
+            #[cfg(feature = "testing")]
             bench::bench_expect,
+            #[cfg(feature = "testing")]
             bench::bench_ack,
+            #[cfg(feature = "testing")]
             bench::bench_memory,
+            #[cfg(feature = "testing")]
             bench::bench_finish,
+            #[cfg(feature = "testing")]
             bench::bench_started,
             commands::ferrolens_broadcast,
             commands::ferrolens_invoke,
@@ -161,6 +189,11 @@ pub fn start<R: Runtime>(
     log::info!("bundled extensions: {}", bundled.display());
     log::info!("user extensions: {}", user.display());
     manager.add(discover(&bundled, Source::Bundled, &host));
+    #[cfg(feature = "testing")]
+    for dir in &config.testing.extension_dirs {
+        log::info!("test extensions: {}", dir.display());
+        manager.add(discover(dir, Source::Bundled, &host));
+    }
     manager.add(discover(&user, Source::User, &host));
     app.manage(lifecycle::UserDir(user));
     let settings_file = match config.settings_file {
@@ -171,7 +204,8 @@ pub fn start<R: Runtime>(
     manager.activate_all(|id| settings.is_enabled(id.as_str()));
     app.manage(settings);
     app.manage(manager);
-    if let Some((out, quick)) = config.bench {
+    #[cfg(feature = "testing")]
+    if let Some((out, quick)) = config.testing.bench {
         app.manage(bench::Bench::new(out, quick));
         bench::install(app);
     }
@@ -198,30 +232,49 @@ pub fn open_main_window<R: Runtime>(
 pub fn run() {
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
     let cli = cli::Cli::from_env();
-    let startup = cli.bench_startup;
     let devtools = cli.devtools;
     let config = HostConfig {
         bundled_dir: cli.bundled_dir,
         user_dir: cli.extensions_dir,
         settings_file: cli.settings_file,
-        bench: cli.bench_out.map(|out| (out, cli.bench_quick)),
+        testing: TestingConfig {
+            #[cfg(feature = "testing")]
+            extension_dirs: cli.testing.test_extensions_dir,
+            #[cfg(feature = "testing")]
+            bench: cli
+                .testing
+                .bench_out
+                .map(|out| (out, cli.testing.bench_quick)),
+        },
     };
+    #[cfg(feature = "testing")]
+    let startup = cli.testing.bench_startup;
+    let context = tauri::generate_context!();
+    #[cfg(feature = "testing")]
+    let context = bench::bare_page::added_to(context);
     configure(tauri::Builder::default())
         .setup(move |app| {
+            #[cfg(feature = "testing")]
             let page = match startup {
                 // The baseline: a bare Tauri window, no extension layer at all.
                 Some(cli::StartupMode::Bare) => {
                     app.manage(bench::Bench::new(std::env::temp_dir(), true));
-                    return Ok(open_main_window(app.handle(), "bench-bare.html", false)?);
+                    return Ok(open_main_window(
+                        app.handle(),
+                        bench::bare_page::PATH,
+                        false,
+                    )?);
                 }
                 Some(cli::StartupMode::Extensions) => "index.html?bench=startup",
-                None if config.bench.is_some() => "index.html?bench=run",
+                None if config.testing.bench.is_some() => "index.html?bench=run",
                 None => "index.html",
             };
+            #[cfg(not(feature = "testing"))]
+            let page = "index.html";
             start(app.handle(), config, bundled_main_parts())?;
             Ok(open_main_window(app.handle(), page, devtools)?)
         })
-        .build(tauri::generate_context!())
+        .build(context)
         .expect("Ferrolens could not start")
         .run(|app, event| {
             if let RunEvent::Exit = event {

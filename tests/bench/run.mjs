@@ -3,6 +3,7 @@
 //
 //   node tests/bench/run.mjs --binary target/release/ferrolens --out artifacts/bench [--quick]
 //
+// The binary must be built with the `testing` feature (scripts/bench.sh builds it so).
 // Needs a display (the benchmark scripts start Xvfb when there is none).
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -94,7 +95,16 @@ const startup = {
 startup.ratio = startup.ext.p50 / startup.raw.p50;
 startup.target = "";
 
-const args = ["--bench-out", out, "--extensions-dir", resolve(root, "tests/bench/extensions")];
+// The benchmark extension is a bundled test extension (its main part is compiled into test
+// builds only); the user folder stays empty so a developer's own extensions are not measured.
+const args = [
+  "--bench-out",
+  out,
+  "--test-extensions-dir",
+  resolve(root, "tests/bench/extensions"),
+  "--extensions-dir",
+  emptyUserDir,
+];
 if (opts.quick) args.push("--bench-quick");
 await runApp(args, { timeoutMs: opts.quick ? 180_000 : 1_800_000 });
 

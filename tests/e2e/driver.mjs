@@ -6,7 +6,7 @@
 //   FERROLENS_WEBDRIVER_URL  tauri-driver's address (default http://127.0.0.1:4444/)
 //   FERROLENS_ARTIFACTS      where screenshots go (default artifacts/)
 /* global window, document -- used only inside functions that run in the webview */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { Builder, By, until } from "selenium-webdriver";
@@ -14,6 +14,8 @@ import { Builder, By, until } from "selenium-webdriver";
 export { By, until };
 
 const root = resolve(import.meta.dirname, "../..");
+/** The test extensions' folders (`probe`, `hostile`). */
+const testExtensionSources = join(import.meta.dirname, "extensions");
 
 export const APP = resolve(process.env.FERROLENS_APP ?? join(root, "target/debug/ferrolens"));
 export const WEBDRIVER_URL = process.env.FERROLENS_WEBDRIVER_URL ?? "http://127.0.0.1:4444/";
@@ -29,37 +31,57 @@ export const WAIT_MS = 20_000;
  * @typedef {object} App
  * @property {import("selenium-webdriver").WebDriver} driver
  * @property {string} userDir the folder passed as --extensions-dir
+ * @property {string} testDir the folder passed as --test-extensions-dir
  * @property {(name: string) => Promise<string>} screenshot saves artifacts/NAME.png, returns its path
  * @property {(name: string) => Promise<void>} saveDiagnostics screenshot and page source, for a failure
- * @property {() => Promise<void>} quit ends the session (closes the app) and removes userDir
+ * @property {() => Promise<void>} quit ends the session (closes the app), removes userDir and testDir
  */
 
 /**
  * Launches the app in a new WebDriver session and waits until its shell is ready.
  * @param {object} [options]
  * @param {Record<string, string>} [options.userExtensions] files of the user extensions folder,
- *   by relative path (e.g. `{"probe/package.json": "..."}`); the app gets it as --extensions-dir
+ *   by relative path (e.g. `{"hostile/package.json": "..."}`); the app gets it as --extensions-dir
+ * @param {string[]} [options.testExtensions] names of folders in tests/e2e/extensions (e.g.
+ *   `["probe"]`) to load as bundled extensions, as an extension with a compiled-in main part
+ *   must be: copied into a folder the app gets as --test-extensions-dir (an option of builds
+ *   with the `testing` feature only)
  * @param {string[]} [options.args] more app arguments
  * @returns {Promise<App>}
  */
-export async function launch({ userExtensions = {}, args = [] } = {}) {
+export async function launch({ userExtensions = {}, testExtensions = [], args = [] } = {}) {
   const userDir = mkdtempSync(join(tmpdir(), "ferrolens-e2e-user-"));
   for (const [path, text] of Object.entries(userExtensions)) {
     const file = join(userDir, path);
     mkdirSync(resolve(file, ".."), { recursive: true });
     writeFileSync(file, text);
   }
+  const testDir = mkdtempSync(join(tmpdir(), "ferrolens-e2e-test-"));
+  for (const name of testExtensions) {
+    // The folder's files (manifest, renderer); its main part's crate is compiled into the app.
+    mkdirSync(join(testDir, name));
+    for (const entry of readdirSync(join(testExtensionSources, name), { withFileTypes: true })) {
+      if (entry.isFile())
+        copyFileSync(join(testExtensionSources, name, entry.name), join(testDir, name, entry.name));
+    }
+  }
+  const removeFolders = () => {
+    rmSync(userDir, { recursive: true, force: true });
+    rmSync(testDir, { recursive: true, force: true });
+  };
+  const appArgs = ["--extensions-dir", userDir, ...args];
+  if (testExtensions.length > 0) appArgs.push("--test-extensions-dir", testDir);
   let driver;
   try {
     driver = await new Builder()
       .usingServer(WEBDRIVER_URL)
       .withCapabilities({
         browserName: "wry",
-        "tauri:options": { application: APP, args: ["--extensions-dir", userDir, ...args] },
+        "tauri:options": { application: APP, args: appArgs },
       })
       .build();
   } catch (error) {
-    rmSync(userDir, { recursive: true, force: true });
+    removeFolders();
     throw new Error(
       `could not open a WebDriver session on ${WEBDRIVER_URL} for ${APP}` +
         ` (is tauri-driver running? scripts/test.sh starts it): ${error?.message ?? error}`,
@@ -69,13 +91,14 @@ export async function launch({ userExtensions = {}, args = [] } = {}) {
   const app = {
     driver,
     userDir,
+    testDir,
     screenshot: (/** @type {string} */ name) => screenshot(driver, name),
     saveDiagnostics: (/** @type {string} */ name) => saveDiagnostics(driver, name),
     quit: async () => {
       try {
         await driver.quit();
       } finally {
-        rmSync(userDir, { recursive: true, force: true });
+        removeFolders();
       }
     },
   };

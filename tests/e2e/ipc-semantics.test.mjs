@@ -9,11 +9,11 @@ import { launch } from "./driver.mjs";
 
 const fixtures = resolve(import.meta.dirname, "extensions");
 
-/** The probe and hostile extensions' files, as the user extensions folder. */
+/** The hostile extension's files, as the user extensions folder: it plays a user's extension. */
 function userExtensions() {
   /** @type {Record<string, string>} */
   const files = {};
-  for (const name of ["probe", "hostile"]) {
+  for (const name of ["hostile"]) {
     for (const file of readdirSync(join(fixtures, name))) {
       if (file.endsWith(".json") || file.endsWith(".js")) {
         files[`${name}/${file}`] = readFileSync(join(fixtures, name, file), "utf8");
@@ -72,7 +72,11 @@ async function frames(/** @type {number} */ count) {
 before(async () => {
   // Its own settings file, so disabling here never touches the user's.
   const settings = join(mkdtempSync(join(tmpdir(), "ferrolens-e2e-settings-")), "settings.json");
-  app = await launch({ userExtensions: userExtensions(), args: ["--settings-file", settings] });
+  app = await launch({
+    userExtensions: userExtensions(),
+    testExtensions: ["probe"],
+    args: ["--settings-file", settings],
+  });
   driver = app.driver;
   await until(
     () => page(`return Boolean(window.__probe && window.__hostile);`),

@@ -3,28 +3,20 @@
 // (main asks the frame back), and must come back as structuredClone would copy it; refused
 // values throw DataCloneError at the call site.
 import assert from "node:assert/strict";
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { after, before, test } from "node:test";
 import { launch } from "./driver.mjs";
 
-const fixtures = resolve(import.meta.dirname, "extensions");
 const corpusSource = readFileSync(resolve(import.meta.dirname, "../js/codec-corpus.mjs"), "utf8");
 
 /** @type {Awaited<ReturnType<typeof launch>>} */
 let app;
 
 before(async () => {
-  /** @type {Record<string, string>} */
-  const files = {};
-  for (const file of readdirSync(join(fixtures, "probe"))) {
-    if (file.endsWith(".json") || file.endsWith(".js")) {
-      files[`probe/${file}`] = readFileSync(join(fixtures, "probe", file), "utf8");
-    }
-  }
   const settings = join(mkdtempSync(join(tmpdir(), "ferrolens-e2e-settings-")), "settings.json");
-  app = await launch({ userExtensions: files, args: ["--settings-file", settings] });
+  app = await launch({ testExtensions: ["probe"], args: ["--settings-file", settings] });
   await app.driver.wait(() => app.driver.executeScript("return Boolean(window.__probe)"), 30_000);
 });
 

@@ -1,7 +1,10 @@
 //! Benchmark mode: raw Tauri baselines measured in the same process as the extension IPC, and
 //! the plumbing the benchmark page uses to coordinate frames and write its results.
 //!
-//! Every command here answers only when the app was started with `--bench-out`.
+//! Compiled only with the `testing` feature. Every command here answers only when the app was
+//! started with `--bench-out`.
+
+pub mod bare_page;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
