@@ -192,9 +192,24 @@ pub fn ferrolens_install<R: Runtime>(app: AppHandle<R>, path: String) -> Result<
     lifecycle::install(&app, std::path::Path::new(&path)).map(|id| id.to_string())
 }
 
+/// The most frames (windows) open at once. Each costs a WebKit web process of its own (well
+/// over 100 MB), so a burst of opens must not take the machine down.
+pub const MAX_FRAMES: usize = 8;
+
+/// Held while a frame is counted and created, so concurrent opens cannot pass the limit together.
+static OPENING: Mutex<()> = Mutex::new(());
+
 /// Opens another renderer frame (a window loading the shell) and returns its label.
 #[tauri::command]
 pub async fn ferrolens_open_frame<R: Runtime>(app: AppHandle<R>) -> Result<String, String> {
+    let _opening = OPENING.lock();
+    let open = app.webview_windows().len();
+    if open >= MAX_FRAMES {
+        log::warn!("refused to open a frame: {open} are open, the most is {MAX_FRAMES}");
+        return Err(format!(
+            "{open} frames are open, the most Ferrolens opens at once is {MAX_FRAMES}: close one first"
+        ));
+    }
     let n = (1..)
         .find(|n| app.get_webview_window(&format!("frame-{n}")).is_none())
         .unwrap_or(1);

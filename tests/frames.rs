@@ -1,8 +1,10 @@
-//! Only the shell page receives a frame's capabilities; a page an extension navigates to gets
-//! none. Driven through Tauri's mock runtime.
+//! Frames: only the shell page receives a frame's capabilities (a page an extension navigates
+//! to gets none), and a burst of opens stops at the frame limit. Driven through Tauri's mock
+//! runtime.
 
 use std::path::PathBuf;
 
+use ferrolens_app::commands::MAX_FRAMES;
 use ferrolens_app::manager::ExtensionManager;
 use ferrolens_app::{bundled_main_parts, configure, start, HostConfig};
 use serde_json::{json, Value};
@@ -10,6 +12,9 @@ use tauri::ipc::{CallbackFn, InvokeBody};
 use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime};
 use tauri::webview::InvokeRequest;
 use tauri::{App, Manager, WebviewUrl, WebviewWindow, WebviewWindowBuilder};
+
+/// Main parts keep per-type singletons, so apps in this file run one at a time.
+static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 fn app(user_dir: &tempfile::TempDir) -> App<MockRuntime> {
     std::env::set_var("FERROLENS_NOTES_DIR", user_dir.path().join("notes"));
@@ -44,6 +49,7 @@ fn call(frame: &WebviewWindow<MockRuntime>, cmd: &str, body: Value) -> Result<Va
 
 #[test]
 fn a_page_other_than_the_shell_gets_no_capability() {
+    let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
     let user_dir = tempfile::tempdir().unwrap();
     let app = app(&user_dir);
     let foreign = [
@@ -84,6 +90,35 @@ fn a_page_other_than_the_shell_gets_no_capability() {
             .iter()
             .any(|e| e["id"] == "example" && e["token"].as_str().is_some_and(|t| t.len() == 32)),
         "{init}"
+    );
+    app.state::<ExtensionManager>().deactivate_all();
+}
+
+#[test]
+fn a_burst_of_frame_opens_stops_at_the_limit() {
+    let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
+    let user_dir = tempfile::tempdir().unwrap();
+    let app = app(&user_dir);
+    let shell = WebviewWindowBuilder::new(&app, "main", WebviewUrl::App("index.html".into()))
+        .build()
+        .unwrap();
+    let outcomes: Vec<Result<Value, Value>> = (0..MAX_FRAMES + 4)
+        .map(|_| call(&shell, "ferrolens_open_frame", json!({})))
+        .collect();
+    let opened = outcomes.iter().filter(|o| o.is_ok()).count();
+    assert_eq!(
+        opened,
+        MAX_FRAMES - 1,
+        "the shell's own window counts: {outcomes:?}"
+    );
+    assert_eq!(app.webview_windows().len(), MAX_FRAMES);
+    let refused = outcomes.last().unwrap().as_ref().unwrap_err();
+    assert!(
+        refused
+            .as_str()
+            .unwrap()
+            .contains(&format!("the most Ferrolens opens at once is {MAX_FRAMES}")),
+        "{refused}"
     );
     app.state::<ExtensionManager>().deactivate_all();
 }
