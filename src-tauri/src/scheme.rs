@@ -175,6 +175,28 @@ mod tests {
     }
 
     #[test]
+    fn encoded_escapes_nul_and_overlong_utf8_stay_inside() {
+        let outer = tempfile::tempdir().unwrap();
+        let dir = outer.path().join("ext");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("a.js"), "1").unwrap();
+        std::fs::write(outer.path().join("secret.txt"), "s").unwrap();
+        // Decoded as the handler decodes a request's path.
+        for (raw, why) in [
+            ("%2e%2e/secret.txt", "outside"),
+            ("%2E%2E%2Fsecret.txt", "outside"),
+            ("a.js%00.png", "does not exist"),
+            ("%c0%ae%c0%ae/secret.txt", "does not exist"),
+            ("%e0%80%ae%e0%80%ae/secret.txt", "does not exist"),
+            ("%2fetc%2fpasswd", "outside"),
+        ] {
+            let path = percent_decode(raw);
+            let err = confined(&dir, &path).unwrap_err();
+            assert!(err.contains(why), "{raw} -> {path:?}: {err}");
+        }
+    }
+
+    #[test]
     fn percent_decoding_handles_escapes_and_stray_percent() {
         assert_eq!(percent_decode("/a%20b/c.js"), "/a b/c.js");
         assert_eq!(percent_decode("/%2e%2e/x"), "/../x");
