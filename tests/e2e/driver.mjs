@@ -47,15 +47,24 @@ export const WAIT_MS = 20_000;
  *   must be: copied into a folder the app gets as --test-extensions-dir (an option of builds
  *   with the `testing` feature only)
  * @param {string[]} [options.args] more app arguments
+ * @param {(userDir: string) => void} [options.prepare] called with the user extensions folder once
+ *   `userExtensions` are written and before the app starts, for what plain files cannot be (a
+ *   FIFO, a symlink)
  * @returns {Promise<App>}
  */
-export async function launch({ userExtensions = {}, testExtensions = [], args = [] } = {}) {
+export async function launch({
+  userExtensions = {},
+  testExtensions = [],
+  args = [],
+  prepare = () => {},
+} = {}) {
   const userDir = mkdtempSync(join(tmpdir(), "ferrolens-e2e-user-"));
   for (const [path, text] of Object.entries(userExtensions)) {
     const file = join(userDir, path);
     mkdirSync(resolve(file, ".."), { recursive: true });
     writeFileSync(file, text);
   }
+  prepare(userDir);
   const testDir = mkdtempSync(join(tmpdir(), "ferrolens-e2e-test-"));
   for (const name of testExtensions) {
     // The folder's files (manifest, renderer); its main part's crate is compiled into the app.
