@@ -1,20 +1,39 @@
 //! The IPC inspector's recorder: a bounded ring of the latest extension IPC messages, fed by the
 //! router while the inspector is open. Closed, it costs the router one atomic load per message.
+//!
+//! Payloads come from extensions, so what is kept of them is a preview bounded in depth and size
+//! ([`Graph::preview_json`]): a message nested 10,000 deep or holding 64 MB is recorded as a few
+//! KiB of JSON with notes where it was cut, never walked or serialized whole (which once
+//! overflowed the main thread's stack).
 
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use ferrolens_ipc::{Kind, Observation, Observer, Origin, Payload};
+use ferrolens_ipc::value::PreviewLimits;
+use ferrolens_ipc::{Graph, Kind, Observation, Observer, Origin, Payload};
 use parking_lot::Mutex;
 use serde::Serialize;
 use serde_json::Value;
 
 /// Entries kept; older ones are dropped first.
 pub const DEFAULT_CAPACITY: usize = 2_000;
-/// Payloads larger than this (serialized) are summarized, not kept.
+/// About how many bytes of JSON text a payload's preview keeps; past them it is cut, with notes.
 pub const MAX_KEPT_PAYLOAD: usize = 64 * 1024;
+/// How deep a payload's preview goes: deeper objects are shown as a note.
+pub const MAX_KEPT_DEPTH: usize = 64;
+/// Payload bytes the ring keeps in all; past them the oldest entries are dropped, whatever the
+/// capacity (2,000 entries of 64 KiB would be 128 MiB).
+pub const MAX_KEPT_BYTES: usize = 32 << 20;
+/// The most bytes of an error message kept.
+pub const MAX_KEPT_MESSAGE: usize = 4 * 1024;
+
+/// What a payload's preview keeps.
+pub const PREVIEW: PreviewLimits = PreviewLimits {
+    max_depth: MAX_KEPT_DEPTH,
+    max_bytes: MAX_KEPT_PAYLOAD,
+};
 
 /// One recorded message.
 #[derive(Debug, Clone, Serialize)]
@@ -34,15 +53,18 @@ pub struct Entry {
     pub origin: Origin,
     /// Who sent it to whom, e.g. `main → frames` or `frame-2 → main`.
     pub direction: String,
-    /// Serialized payload size in bytes.
+    /// Size in bytes of the payload as kept (its preview as JSON text).
     pub size: usize,
+    /// True when the payload was cut to fit [`PREVIEW`]: deeper or larger than it keeps.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub truncated: bool,
     /// For replies and errors: how long the call took, in milliseconds.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub latency_ms: Option<f64>,
     /// For errors: code and message.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<Value>,
-    /// The payload, or a note when it was too large to keep.
+    /// The payload's preview (see [`PREVIEW`]).
     pub payload: Value,
 }
 
@@ -51,7 +73,14 @@ pub struct Inspector {
     recording: AtomicBool,
     next: AtomicU64,
     capacity: usize,
-    entries: Mutex<VecDeque<Entry>>,
+    entries: Mutex<Ring>,
+}
+
+/// The kept entries and their payloads' total size.
+#[derive(Default)]
+struct Ring {
+    entries: VecDeque<Entry>,
+    bytes: usize,
 }
 
 impl Inspector {
@@ -61,7 +90,10 @@ impl Inspector {
             recording: AtomicBool::new(false),
             next: AtomicU64::new(1),
             capacity: capacity.max(1),
-            entries: Mutex::new(VecDeque::with_capacity(capacity.min(4096))),
+            entries: Mutex::new(Ring {
+                entries: VecDeque::with_capacity(capacity.min(4096)),
+                bytes: 0,
+            }),
         })
     }
 
@@ -77,22 +109,40 @@ impl Inspector {
 
     /// Entries newer than `since`, oldest first.
     pub fn entries_since(&self, since: u64) -> Vec<Entry> {
-        self.entries
-            .lock()
-            .iter()
-            .filter(|e| e.seq > since)
-            .cloned()
-            .collect()
+        self.entries_within(since, usize::MAX)
+    }
+
+    /// Entries newer than `since`, oldest first, as many as fit `max_bytes` of payload (at least
+    /// one): the rest follow in the next call with the last one's `seq`.
+    pub fn entries_within(&self, since: u64, max_bytes: usize) -> Vec<Entry> {
+        let ring = self.entries.lock();
+        let mut budget = max_bytes;
+        let mut out = Vec::new();
+        for entry in ring.entries.iter().filter(|e| e.seq > since) {
+            if !out.is_empty() && entry.size > budget {
+                break;
+            }
+            budget = budget.saturating_sub(entry.size);
+            out.push(entry.clone());
+        }
+        out
     }
 
     /// Forgets every entry.
     pub fn clear(&self) {
-        self.entries.lock().clear();
+        let mut ring = self.entries.lock();
+        ring.entries.clear();
+        ring.bytes = 0;
     }
 
     /// Entries kept now.
     pub fn len(&self) -> usize {
-        self.entries.lock().len()
+        self.entries.lock().entries.len()
+    }
+
+    /// Payload bytes kept now.
+    pub fn kept_bytes(&self) -> usize {
+        self.entries.lock().bytes
     }
 
     /// True when nothing is kept.
@@ -106,11 +156,16 @@ impl Inspector {
     }
 
     fn push(&self, entry: Entry) {
-        let mut entries = self.entries.lock();
-        if entries.len() == self.capacity {
-            entries.pop_front();
+        let mut ring = self.entries.lock();
+        ring.bytes += entry.size;
+        ring.entries.push_back(entry);
+        while ring.entries.len() > self.capacity
+            || (ring.bytes > MAX_KEPT_BYTES && ring.entries.len() > 1)
+        {
+            if let Some(old) = ring.entries.pop_front() {
+                ring.bytes -= old.size;
+            }
         }
-        entries.push_back(entry);
     }
 }
 
@@ -143,19 +198,20 @@ impl Observer for Recorder {
     }
 
     fn observe(&self, o: &Observation<'_>) {
-        let payload = match o.payload {
-            Payload::Args(args) => args.to_json(),
-            Payload::Value(value) => value
-                .to_json()
-                .unwrap_or_else(|err| Value::String(format!("({err})"))),
-            Payload::None => Value::Null,
+        let preview = |graph: &Graph| graph.preview_json(graph.root(), PREVIEW);
+        let (payload, whole) = match o.payload {
+            Payload::Args(args) => {
+                let preview = preview(args.graph());
+                (preview.json, preview.whole)
+            }
+            Payload::Value(value) => {
+                let preview = preview(value);
+                (preview.json, preview.whole)
+            }
+            Payload::None => (Value::Null, true),
         };
+        // Bounded in depth, so serializing it cannot recurse far.
         let size = serde_json::to_vec(&payload).map_or(0, |b| b.len());
-        let payload = if size > MAX_KEPT_PAYLOAD {
-            Value::String(format!("({size} bytes: too large to keep)"))
-        } else {
-            payload
-        };
         let at = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| d.as_millis() as u64);
@@ -168,13 +224,30 @@ impl Observer for Recorder {
             origin: o.origin.clone(),
             direction: direction(o),
             size,
+            truncated: !whole,
             latency_ms: o.latency.map(|d| d.as_secs_f64() * 1000.0),
             error: o
                 .error
-                .map(|e| serde_json::json!({"code": e.code, "message": e.message})),
+                .map(|e| serde_json::json!({"code": e.code, "message": clip(&e.message)})),
             payload,
         });
     }
+}
+
+/// `message`, cut to [`MAX_KEPT_MESSAGE`] bytes.
+fn clip(message: &str) -> String {
+    if message.len() <= MAX_KEPT_MESSAGE {
+        return message.to_string();
+    }
+    let mut end = MAX_KEPT_MESSAGE;
+    while !message.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!(
+        "{}… ({} more bytes not shown)",
+        &message[..end],
+        message.len() - end
+    )
 }
 
 #[cfg(test)]
@@ -221,25 +294,128 @@ mod tests {
         assert!(recorder.observing());
     }
 
-    #[test]
-    fn large_payloads_are_summarized_not_kept() {
-        let inspector = Inspector::new(10);
-        let recorder = Recorder(inspector.clone());
+    fn observe_reply(recorder: &Recorder, value: &ferrolens_ipc::Graph) {
         let (id, ch) = (ExtensionId::new("a").unwrap(), Channel::new("c").unwrap());
-        let big = ferrolens_ipc::Graph::from(Value::String("x".repeat(MAX_KEPT_PAYLOAD + 1)));
         recorder.observe(&Observation {
             kind: Kind::Reply,
             extension: &id,
             channel: &ch,
             origin: &Origin::Main,
             frame: None,
-            payload: Payload::Value(&big),
+            payload: Payload::Value(value),
             latency: Some(std::time::Duration::from_millis(3)),
             error: None,
         });
+    }
+
+    #[test]
+    fn large_payloads_are_cut_to_a_preview_and_marked() {
+        let inspector = Inspector::new(10);
+        let recorder = Recorder(inspector.clone());
+        let big = ferrolens_ipc::Graph::from(Value::String("x".repeat(10 * MAX_KEPT_PAYLOAD)));
+        observe_reply(&recorder, &big);
         let entry = &inspector.entries_since(0)[0];
-        assert!(entry.payload.as_str().unwrap().contains("too large"));
+        let kept = entry.payload.as_str().unwrap();
+        assert!(
+            kept.ends_with("more bytes not shown)"),
+            "{}",
+            &kept[kept.len() - 40..]
+        );
+        assert!(entry.truncated);
+        assert!(entry.size <= MAX_KEPT_PAYLOAD + 64, "{}", entry.size);
         assert_eq!(entry.latency_ms, Some(3.0));
-        assert!(entry.size > MAX_KEPT_PAYLOAD);
+        observe_reply(&recorder, &ferrolens_ipc::Graph::from(Value::from("small")));
+        let entry = &inspector.entries_since(0)[1];
+        assert!(!entry.truncated);
+        assert_eq!(entry.size, "\"small\"".len());
+    }
+
+    #[test]
+    fn the_deepest_broadcast_is_recorded_and_served_on_a_small_stack() {
+        // The arguments' array and 9,998 arrays inside it: the wire format's 10,000 levels.
+        let mut g = ferrolens_ipc::Graph::new();
+        let mut v = ferrolens_ipc::value::Value::Null;
+        for _ in 0..ferrolens_ipc::value::MAX_DEPTH - 2 {
+            v = g.array(vec![v]);
+        }
+        let root = g.array(vec![v]);
+        let bytes = ferrolens_ipc::value::encode(&g.with_root(root));
+        let args = ferrolens_ipc::Args::decode(&bytes).unwrap();
+        // 256 KiB: serializing the whole payload recursed 62,000 frames deep on the main thread.
+        let served = std::thread::Builder::new()
+            .stack_size(256 * 1024)
+            .spawn(move || {
+                let inspector = Inspector::new(10);
+                inspector.set_recording(true);
+                let recorder = Recorder(inspector.clone());
+                let (id, ch) = (ExtensionId::new("a").unwrap(), Channel::new("c").unwrap());
+                recorder.observe(&Observation {
+                    kind: Kind::Broadcast,
+                    extension: &id,
+                    channel: &ch,
+                    origin: &Origin::frame("main"),
+                    frame: None,
+                    payload: Payload::Args(&args),
+                    latency: None,
+                    error: None,
+                });
+                drop(args);
+                // What the inspector's commands do with it: serialize, pretty too, and drop.
+                let entries = inspector.entries_since(0);
+                serde_json::to_vec_pretty(&entries).unwrap();
+                serde_json::to_string(&entries[0].payload).unwrap()
+            })
+            .unwrap()
+            .join()
+            .unwrap();
+        let note = format!("\"(nested deeper than {MAX_KEPT_DEPTH} levels: not shown)\"");
+        assert!(served.contains(&note), "{served}");
+        assert_eq!(served.matches('[').count(), MAX_KEPT_DEPTH);
+    }
+
+    #[test]
+    fn the_ring_is_bounded_in_payload_bytes_as_well_as_entries() {
+        let inspector = Inspector::new(DEFAULT_CAPACITY);
+        let recorder = Recorder(inspector.clone());
+        let big = ferrolens_ipc::Graph::from(Value::String("x".repeat(2 * MAX_KEPT_PAYLOAD)));
+        let count = MAX_KEPT_BYTES / MAX_KEPT_PAYLOAD + 100;
+        for _ in 0..count {
+            observe_reply(&recorder, &big);
+        }
+        assert!(inspector.kept_bytes() <= MAX_KEPT_BYTES);
+        assert!(inspector.len() < count);
+        let newest = inspector.entries_since(0).last().unwrap().seq;
+        assert_eq!(newest, count as u64, "the newest entries are the ones kept");
+        // Served a few MiB at a time: the next call starts after the last one given.
+        let first = inspector.entries_within(0, 1 << 20);
+        assert!(first.len() < inspector.len());
+        assert!(first.iter().map(|e| e.size).sum::<usize>() <= 1 << 20);
+        let rest = inspector.entries_within(first.last().unwrap().seq, usize::MAX);
+        assert_eq!(first.len() + rest.len(), inspector.len());
+    }
+
+    #[test]
+    fn a_long_error_message_is_cut() {
+        let inspector = Inspector::new(10);
+        let recorder = Recorder(inspector.clone());
+        let (id, ch) = (ExtensionId::new("a").unwrap(), Channel::new("c").unwrap());
+        let error = ferrolens_ipc::IpcError::new(
+            ferrolens_ipc::ErrorCode::HandlerFailed,
+            "é".repeat(MAX_KEPT_MESSAGE),
+        );
+        recorder.observe(&Observation {
+            kind: Kind::Error,
+            extension: &id,
+            channel: &ch,
+            origin: &Origin::Main,
+            frame: None,
+            payload: Payload::None,
+            latency: None,
+            error: Some(&error),
+        });
+        let entry = &inspector.entries_since(0)[0];
+        let message = entry.error.as_ref().unwrap()["message"].as_str().unwrap();
+        assert!(message.len() < MAX_KEPT_MESSAGE + 40);
+        assert!(message.ends_with(&format!("({} more bytes not shown)", MAX_KEPT_MESSAGE)));
     }
 }

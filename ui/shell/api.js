@@ -32,7 +32,8 @@
  * @property {string} channel
  * @property {{ kind: "main" } | { kind: "frame", label: string }} origin
  * @property {string} direction
- * @property {number} size  serialized payload bytes
+ * @property {number} size  bytes of the payload as kept (a preview bounded in depth and size)
+ * @property {boolean} [truncated]  true when the payload was cut to fit that preview
  * @property {number} [latencyMs]
  * @property {{ code: string, message: string }} [error]
  * @property {unknown} payload
@@ -68,7 +69,7 @@ export function shellApi(transport) {
     inspectorEntries: (since) => call("ferrolens_inspector_entries", { since }),
     /** @returns {Promise<void>} */
     inspectorClear: () => call("ferrolens_inspector_clear", {}),
-    /** @returns {Promise<string>} the path of the JSON file written */
+    /** @returns {Promise<{ path: string, entries: number, kept: number }>} the file written, the entries it holds and those kept (more when it was capped) */
     inspectorExport: () => call("ferrolens_inspector_export", {}),
   };
 }

@@ -2,24 +2,12 @@
 // The inspector's message table: one row per recorded message, newest last, at most the
 // recorder's capacity (oldest dropped first); filtered in place; a row expands to its payload.
 import { el, formatBytes, formatLatency, formatTime } from "./dom.js";
+import { formatPayload } from "./payload-text.js";
 
 /** @typedef {import("./api.js").InspectorEntry} InspectorEntry */
 /** @typedef {{ extension: string, channel: string, kind: string }} Filter */
 
 const COLUMNS = 8;
-
-/**
- * The payload as the user reads it: pretty JSON (today's wire values are JSON).
- * @param {unknown} payload
- */
-export function formatPayload(payload) {
-  if (payload === undefined) return "(none)";
-  try {
-    return JSON.stringify(payload, null, 2) ?? String(payload);
-  } catch {
-    return String(payload);
-  }
-}
 
 /** @param {{ kind: string, label?: string }} origin */
 function originText(origin) {
@@ -76,7 +64,13 @@ export function createInspectorTable(body, scroller) {
       el("dt", {}, "Origin"),
       el("dd", {}, originText(entry.origin)),
       el("dt", {}, "Size"),
-      el("dd", {}, `${entry.size} bytes`),
+      el(
+        "dd",
+        {},
+        entry.truncated
+          ? `${entry.size} bytes kept: the payload was cut (deeper or larger than the inspector keeps)`
+          : `${entry.size} bytes`,
+      ),
     );
     if (entry.latencyMs !== undefined) {
       facts.append(el("dt", {}, "Latency"), el("dd", {}, formatLatency(entry.latencyMs)));

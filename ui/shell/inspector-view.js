@@ -139,9 +139,13 @@ export function createInspectorView({ api, onError }) {
     setText(exported, "Exporting…");
     exported.dataset.kind = "busy";
     try {
-      const path = await api.inspectorExport();
+      const { path, entries, kept } = await api.inspectorExport();
+      const what =
+        entries === kept
+          ? `Exported ${plural(entries, "message")} to `
+          : `Exported the newest ${entries} of ${plural(kept, "message")} (a file holds at most 16 MiB) to `;
       exported.replaceChildren(
-        "Exported to ",
+        what,
         el("code", { class: "path", "data-field": "export-path" }, path),
       );
       exported.dataset.kind = "ok";

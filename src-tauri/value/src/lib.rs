@@ -10,7 +10,8 @@
 //!   `ui/sdk/codec.js`, per `docs/wire-format.md`;
 //! - serde: [`to_graph`] builds a graph from any `Serialize` value and [`from_graph`] reads any
 //!   `Deserialize` type out of one, with errors that name the path inside the value;
-//! - JSON interop: [`Graph::to_json`] and `Graph::from(serde_json::Value)`.
+//! - JSON interop: [`Graph::to_json`] and `Graph::from(serde_json::Value)`, and
+//!   [`Graph::preview_json`], a preview bounded in depth and size for people to read.
 //!
 //! ```
 //! use serde::{Deserialize, Serialize};
@@ -49,7 +50,7 @@ pub use decode::decode;
 pub use encode::{encode, try_encode};
 pub use error::{DecodeError, DecodeErrorKind, EncodeError};
 pub use graph::Graph;
-pub use json::JsonError;
+pub use json::{JsonError, JsonPreview, PreviewLimits, MAX_JSON_DEPTH};
 pub use lone::LoneBinary;
 pub use model::{
     Array, ErrorName, ErrorNode, Node, NodeId, Value, View, ViewKind, MAX_SAFE_INTEGER,

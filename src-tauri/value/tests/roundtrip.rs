@@ -3,7 +3,9 @@
 
 mod common;
 
-use ferrolens_value::{decode, encode, from_graph, to_graph, try_encode, Graph, MAX_DEPTH};
+use ferrolens_value::{
+    decode, encode, from_graph, to_graph, try_encode, Graph, JsonError, PreviewLimits, MAX_DEPTH,
+};
 use proptest::prelude::*;
 
 proptest! {
@@ -36,10 +38,11 @@ proptest! {
 }
 
 #[test]
-fn deep_nesting_round_trips_on_a_default_stack() {
-    // 2 MiB: the default stack of a spawned thread.
-    std::thread::Builder::new()
-        .stack_size(2 * 1024 * 1024)
+fn the_deepest_message_round_trips_converts_and_drops_on_a_small_stack() {
+    // 256 KiB, an eighth of a spawned thread's default: every walk over an extension's value
+    // (decode, encode, equality, JSON, drop) is iterative or bounded in depth.
+    let deepest = std::thread::Builder::new()
+        .stack_size(256 * 1024)
         .spawn(|| {
             let mut g = Graph::new();
             let mut v = g.array(vec![]);
@@ -54,8 +57,33 @@ fn deep_nesting_round_trips_on_a_default_stack() {
             let bytes = encode(&g);
             let back = decode(&bytes).unwrap();
             assert_eq!(back, g);
-            let json = back.to_json().unwrap();
-            std::mem::forget(json); // serde_json's own Drop recurses
+            assert_eq!(
+                back.to_json(),
+                Err(JsonError::TooDeep(ferrolens_value::MAX_JSON_DEPTH))
+            );
+            let limits = PreviewLimits {
+                max_depth: 64,
+                max_bytes: 64 * 1024,
+            };
+            let preview = back.preview_json(back.root(), limits);
+            assert!(!preview.whole);
+            assert!(serde_json::to_string(&preview.json).unwrap().len() < 2048);
+            drop(back);
+            g
+        })
+        .unwrap()
+        .join()
+        .unwrap();
+    // Typed reads recurse as serde does, to at most MAX_TYPED_DEPTH (128) levels: that fits the
+    // 2 MiB stack of a tokio worker, where handlers run, even in a debug build.
+    std::thread::Builder::new()
+        .stack_size(2 * 1024 * 1024)
+        .spawn(move || {
+            let err = from_graph::<serde_json::Value>(&deepest).unwrap_err();
+            assert!(
+                err.to_string().contains("nested deeper than 128 levels"),
+                "{err}"
+            );
         })
         .unwrap()
         .join()
