@@ -91,7 +91,7 @@ fn invoke_handler<R: Runtime>(
 /// `run` passes the real runtime's builder; tests pass `tauri::test::mock_builder()`.
 pub fn configure<R: Runtime>(base: tauri::Builder<R>) -> tauri::Builder<R> {
     base.plugin(shell_page::guard())
-        .register_uri_scheme_protocol(scheme::SCHEME, scheme::handle)
+        .register_asynchronous_uri_scheme_protocol(scheme::SCHEME, scheme::handle)
         .manage(Frames::default())
         .manage(InFlight::default())
         .manage(commands::Parked::default())

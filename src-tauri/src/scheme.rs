@@ -6,7 +6,7 @@ use std::path::{Component, Path, PathBuf};
 
 use ferrolens_ipc::ExtensionId;
 use tauri::http::{header, Request, Response, StatusCode};
-use tauri::{Manager, Runtime, UriSchemeContext};
+use tauri::{AppHandle, Manager, Runtime, UriSchemeContext, UriSchemeResponder};
 
 use crate::manager::{read_regular_file, ExtensionManager, MAX_SERVED_BYTES};
 
@@ -69,12 +69,22 @@ fn content_type(path: &Path) -> &'static str {
     }
 }
 
-/// Answers one request of the scheme.
+/// Answers one request of the scheme on a thread of the blocking pool, so reading an extension's
+/// file (up to [`MAX_SERVED_BYTES`]) never holds up the main thread and its windows.
 pub fn handle<R: Runtime>(
     ctx: UriSchemeContext<'_, R>,
     request: Request<Vec<u8>>,
+    responder: UriSchemeResponder,
+) {
+    let app = ctx.app_handle().clone();
+    tauri::async_runtime::spawn_blocking(move || responder.respond(answer(&app, &request)));
+}
+
+fn answer<R: Runtime>(
+    app: &AppHandle<R>,
+    request: &Request<Vec<u8>>,
 ) -> Response<Cow<'static, [u8]>> {
-    let manager = ctx.app_handle().state::<ExtensionManager>();
+    let manager = app.state::<ExtensionManager>();
     let path = percent_decode(request.uri().path());
     match serve(&manager, path.trim_start_matches('/')) {
         Ok((file, bytes)) => Response::builder()
