@@ -2,56 +2,20 @@
 //! to gets none), and a burst of opens stops at the frame limit. Driven through Tauri's mock
 //! runtime.
 
-use std::path::PathBuf;
+mod common;
 
 use ferrolens_app::commands::MAX_FRAMES;
 use ferrolens_app::manager::ExtensionManager;
-use ferrolens_app::{bundled_main_parts, configure, start, HostConfig};
 use serde_json::{json, Value};
-use tauri::ipc::{CallbackFn, InvokeBody};
-use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime};
-use tauri::webview::InvokeRequest;
-use tauri::{App, Manager, WebviewUrl, WebviewWindow, WebviewWindowBuilder};
+use tauri::{Manager, WebviewUrl, WebviewWindowBuilder};
 
-/// Main parts keep per-type singletons, so apps in this file run one at a time.
-static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
-
-fn app(user_dir: &tempfile::TempDir) -> App<MockRuntime> {
-    std::env::set_var("FERROLENS_NOTES_DIR", user_dir.path().join("notes"));
-    let app = configure(mock_builder())
-        .build(mock_context(noop_assets()))
-        .unwrap();
-    let config = HostConfig {
-        bundled_dir: Some(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("extensions")),
-        user_dir: Some(user_dir.path().to_path_buf()),
-        settings_file: Some(user_dir.path().join("settings.json")),
-        ..Default::default()
-    };
-    start(app.handle(), config, bundled_main_parts()).unwrap();
-    app
-}
-
-fn call(frame: &WebviewWindow<MockRuntime>, cmd: &str, body: Value) -> Result<Value, Value> {
-    get_ipc_response(
-        frame,
-        InvokeRequest {
-            cmd: cmd.into(),
-            callback: CallbackFn(0),
-            error: CallbackFn(1),
-            url: frame.url().unwrap(),
-            body: InvokeBody::Json(body),
-            headers: Default::default(),
-            invoke_key: tauri::test::INVOKE_KEY.into(),
-        },
-    )
-    .map(|b| b.deserialize::<Value>().unwrap())
-}
+use common::{app, call, serial};
 
 #[test]
 fn a_page_other_than_the_shell_gets_no_capability() {
-    let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
-    let user_dir = tempfile::tempdir().unwrap();
-    let app = app(&user_dir);
+    let _serial = serial();
+    let dir = tempfile::tempdir().unwrap();
+    let app = app(dir.path(), None, Vec::new());
     let foreign = [
         "ferrolens-ext://localhost/example/renderer.js",
         "tauri://localhost/sdk/host.js",
@@ -96,9 +60,9 @@ fn a_page_other_than_the_shell_gets_no_capability() {
 
 #[test]
 fn a_burst_of_frame_opens_stops_at_the_limit() {
-    let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
-    let user_dir = tempfile::tempdir().unwrap();
-    let app = app(&user_dir);
+    let _serial = serial();
+    let dir = tempfile::tempdir().unwrap();
+    let app = app(dir.path(), None, Vec::new());
     let shell = WebviewWindowBuilder::new(&app, "main", WebviewUrl::App("index.html".into()))
         .build()
         .unwrap();

@@ -72,6 +72,7 @@ export declare const ErrorCode: Readonly<{
   BAD_PAYLOAD: "BAD_PAYLOAD";
   /** Over the host's size limit. */
   PAYLOAD_TOO_LARGE: "PAYLOAD_TOO_LARGE";
+  BUSY: "BUSY";
   /** Wrong or stale capability, wrong frame, another extension's namespace, or denied by Tauri. */
   FORBIDDEN: "FORBIDDEN";
   /** The `timeout` of {@link Ipc.invokeWith} elapsed. */

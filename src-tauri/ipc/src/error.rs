@@ -31,6 +31,9 @@ pub enum ErrorCode {
     BadPayload,
     /// The payload is larger than the host accepts.
     PayloadTooLarge,
+    /// The sender already has as much work waiting as the host queues for one sender; the call
+    /// was refused, not dropped, and may be sent again once earlier calls are answered.
+    Busy,
     /// The caller may not do this (wrong capability, wrong frame, another extension's namespace).
     Forbidden,
     /// The call did not finish within its timeout.
@@ -55,6 +58,7 @@ impl ErrorCode {
             Self::HandlerPanicked => "HANDLER_PANICKED",
             Self::BadPayload => "BAD_PAYLOAD",
             Self::PayloadTooLarge => "PAYLOAD_TOO_LARGE",
+            Self::Busy => "BUSY",
             Self::Forbidden => "FORBIDDEN",
             Self::TimedOut => "TIMED_OUT",
             Self::Cancelled => "CANCELLED",

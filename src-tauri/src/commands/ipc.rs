@@ -14,12 +14,13 @@ use ferrolens_ipc::{
 };
 use serde_json::Value;
 use tauri::http::HeaderMap;
-use tauri::ipc::{Invoke, InvokeBody, InvokeError, Request, Response};
+use tauri::ipc::{Invoke, InvokeBody, InvokeError, InvokeMessage, Request, Response};
 use tauri::{Manager, Runtime, State, Webview};
 use tokio_util::sync::CancellationToken;
 
 use super::answer::{answer_body, lone_copy};
 use super::parked::Parked;
+use super::senders::Senders;
 use super::InFlight;
 use crate::frames::Frames;
 use crate::manager::{in_runtime, ExtensionManager};
@@ -193,19 +194,21 @@ fn broadcast<R: Runtime>(
     in_runtime(|| manager.router().broadcast(&id, &channel, origin, &args))
 }
 
+/// Runs an invoke: checks the call, then takes its arguments from `args` (given the extension,
+/// once the call is known to be allowed), then awaits main's handler.
 #[allow(clippy::too_many_arguments)] // the call's fields, as both forms carry them
-async fn invoke<R: Runtime>(
+async fn invoke<R: Runtime, F: Future<Output = Result<Args, IpcError>>>(
     webview: &Webview<R>,
     manager: &ExtensionManager,
     frames: &Frames,
     in_flight: &InFlight,
     call: Call,
-    args: impl FnOnce() -> Result<Args, IpcError>,
+    args: impl FnOnce(&ExtensionId) -> F,
     timeout_ms: Option<u64>,
     call_id: Option<String>,
 ) -> Result<(ExtensionId, Graph), IpcError> {
     let (id, channel, origin) = authorize(webview, manager, frames, &call)?;
-    let args = args().map_err(|e| e.at(&id, &channel))?;
+    let args = args(&id).await.map_err(|e| e.at(&id, &channel))?;
     let cancel = CancellationToken::new();
     let key = call_id.map(|call| (webview.label().to_string(), id.to_string(), call));
     if let Some(key) = &key {
@@ -243,17 +246,55 @@ pub fn ferrolens_broadcast<R: Runtime>(
     broadcast(&webview, &manager, &frames, call, || json_args(args))
 }
 
-#[tauri::command]
-pub fn ferrolens_broadcast_raw<R: Runtime>(
-    webview: Webview<R>,
-    manager: State<'_, ExtensionManager>,
-    frames: State<'_, Frames>,
-    request: Request<'_>,
-) -> Result<(), IpcError> {
-    let call = call_of(request.headers())?;
-    broadcast(&webview, &manager, &frames, call, || {
-        raw_args(request.headers(), request.body())
-    })
+/// The name of the raw broadcast command, which [`dispatch_broadcast_raw`] answers.
+pub const BROADCAST_RAW: &str = "ferrolens_broadcast_raw";
+
+/// Answers a `ferrolens_broadcast_raw` call (the SDK's broadcast): checked where it arrives,
+/// then decoded and delivered in the sender's fair share ([`Senders`]), in the order sent.
+pub fn dispatch_broadcast_raw<R: Runtime>(invoke: Invoke<R>) {
+    let Invoke {
+        message, resolver, ..
+    } = invoke;
+    let webview = message.webview();
+    let (Some(manager), Some(frames), Some(senders)) = (
+        webview.try_state::<ExtensionManager>(),
+        webview.try_state::<Frames>(),
+        webview.try_state::<Senders>(),
+    ) else {
+        return resolver.reject("Ferrolens's extension manager is not running");
+    };
+    let checked =
+        call_of(message.headers()).and_then(|call| authorize(&webview, &manager, &frames, &call));
+    let (id, channel, origin) = match checked {
+        Ok(checked) => checked,
+        Err(err) => return resolver.respond(Err::<(), _>(InvokeError::from(err))),
+    };
+    let size = body_len(message.payload());
+    let frame = webview.label().to_string();
+    let sender = id.clone();
+    let app = webview.app_handle().clone();
+    senders.run(
+        &frame,
+        &sender,
+        size,
+        Box::new(move |accepted| {
+            let done = accepted.and_then(|()| {
+                let manager = app.state::<ExtensionManager>();
+                let args = raw_args(message.headers(), message.payload())
+                    .map_err(|e| e.at(&id, &channel))?;
+                // Main's listeners run here: give them the async runtime.
+                in_runtime(|| manager.router().broadcast(&id, &channel, origin, &args))
+            });
+            resolver.respond(done.map_err(InvokeError::from));
+        }),
+    );
+}
+
+fn body_len(body: &InvokeBody) -> usize {
+    match body {
+        InvokeBody::Raw(bytes) => bytes.len(),
+        InvokeBody::Json(_) => 0,
+    }
 }
 
 #[allow(clippy::too_many_arguments)] // one per protocol field, as JS names them
@@ -281,7 +322,7 @@ pub async fn ferrolens_invoke<R: Runtime>(
         &frames,
         &in_flight,
         call,
-        || json_args(args),
+        |_| std::future::ready(json_args(args)),
         timeout_ms,
         call_id,
     );
@@ -303,25 +344,20 @@ pub fn dispatch_invoke_raw<R: Runtime>(invoke: Invoke<R>) {
         message, resolver, ..
     } = invoke;
     let call = async move {
-        let webview = message.webview_ref();
-        let (Some(manager), Some(frames), Some(in_flight), Some(parked)) = (
+        let webview = message.webview();
+        let (Some(manager), Some(frames), Some(in_flight), Some(parked), Some(senders)) = (
             webview.try_state::<ExtensionManager>(),
             webview.try_state::<Frames>(),
             webview.try_state::<InFlight>(),
             webview.try_state::<Parked>(),
+            webview.try_state::<Senders>(),
         ) else {
             return Err(InvokeError::from(
                 "Ferrolens's extension manager is not running",
             ));
         };
         let answer = invoke_raw(
-            webview,
-            &manager,
-            &frames,
-            &in_flight,
-            &parked,
-            message.headers(),
-            message.payload(),
+            &webview, &manager, &frames, &in_flight, &parked, &senders, message,
         )
         .await;
         answer.map_err(InvokeError::from)
@@ -340,20 +376,20 @@ async fn invoke_raw<R: Runtime>(
     frames: &Frames,
     in_flight: &InFlight,
     parked: &Parked,
-    headers: &HeaderMap,
-    body: &InvokeBody,
+    senders: &Senders,
+    message: InvokeMessage<R>,
 ) -> Result<Response, IpcError> {
+    let headers = message.headers();
     let call = call_of(headers)?;
     let timeout_ms = parsed(headers, header::TIMEOUT_MS)?;
     let call_id = header(headers, header::CALL_ID)?.map(str::to_string);
-    let args = raw_args(headers, body);
     let answer = invoke(
         webview,
         manager,
         frames,
         in_flight,
         call,
-        || args,
+        |id| decoded_fairly(senders, webview.label(), id, message),
         timeout_ms,
         call_id,
     )
@@ -362,6 +398,36 @@ async fn invoke_raw<R: Runtime>(
     let frame = webview.label();
     let body = answer_body(answer, |bytes| parked.park(frame, &id, bytes));
     Ok(Response::new(body))
+}
+
+/// An invoke's arguments, decoded in the sender's fair share: here and now when the body is
+/// small and the sender idle, else off the receiving thread (the body moves there with its
+/// message, uncopied).
+fn decoded_fairly<R: Runtime>(
+    senders: &Senders,
+    frame: &str,
+    id: &ExtensionId,
+    message: InvokeMessage<R>,
+) -> impl Future<Output = Result<Args, IpcError>> {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    senders.run(
+        frame,
+        id,
+        body_len(message.payload()),
+        Box::new(move |accepted| {
+            let args = accepted.and_then(|()| raw_args(message.headers(), message.payload()));
+            // The caller may be gone (cancelled, timed out): nothing to answer then.
+            let _ = tx.send(args);
+        }),
+    );
+    async move {
+        rx.await.unwrap_or_else(|_| {
+            Err(IpcError::new(
+                ErrorCode::BadPayload,
+                "the arguments could not be decoded: the decoder stopped",
+            ))
+        })
+    }
 }
 
 /// Takes a parked answer (form `PARKED`, see `answer.rs`): its bytes alone are the answer body.

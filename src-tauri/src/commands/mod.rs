@@ -5,11 +5,13 @@ mod free;
 mod inspector;
 mod ipc;
 mod parked;
+mod senders;
 
 pub use answer::form as answer_form;
 pub use inspector::*;
 pub use ipc::*;
 pub use parked::{Parked, PARKED_MAX_BYTES, PARK_MIN, PARK_TTL};
+pub use senders::{Senders, INLINE_MAX_BYTES, MAX_QUEUED, MAX_QUEUED_BYTES};
 
 use std::collections::HashMap;
 
