@@ -65,6 +65,8 @@ pub fn bundled_main_parts() -> Vec<MainPart> {
         #[cfg(feature = "testing")]
         ferrolens_ext_bench::MAIN_PART,
         #[cfg(feature = "testing")]
+        ferrolens_ext_bench::PEER_MAIN_PART,
+        #[cfg(feature = "testing")]
         ferrolens_ext_probe::MAIN_PART,
     ]
 }
@@ -75,17 +77,18 @@ fn source_extensions_dir() -> PathBuf {
 }
 
 /// Ferrolens's invoke handler: the raw invoke, answered in place when it can be (see
-/// [`commands::dispatch_invoke_raw`]), and every other command through `generated`.
+/// [`commands::dispatch_invoke_raw`]), the raw broadcast, queued in its sender's fair share (see
+/// [`commands::dispatch_broadcast_raw`]), and every other command through `generated`.
 fn invoke_handler<R: Runtime>(
     generated: impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static,
 ) -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static {
     move |invoke| {
-        if invoke.message.command() == commands::INVOKE_RAW {
-            commands::dispatch_invoke_raw(invoke);
-            true
-        } else {
-            generated(invoke)
+        match invoke.message.command() {
+            commands::INVOKE_RAW => commands::dispatch_invoke_raw(invoke),
+            commands::BROADCAST_RAW => commands::dispatch_broadcast_raw(invoke),
+            _ => return generated(invoke),
         }
+        true
     }
 }
 
@@ -97,6 +100,7 @@ pub fn configure<R: Runtime>(base: tauri::Builder<R>) -> tauri::Builder<R> {
         .manage(Frames::default())
         .manage(InFlight::default())
         .manage(commands::Parked::default())
+        .manage(commands::Senders::default())
         .invoke_handler(invoke_handler(tauri::generate_handler![
             commands::ferrolens_frame_init,
             commands::ferrolens_frame_attach,
@@ -136,7 +140,6 @@ pub fn configure<R: Runtime>(base: tauri::Builder<R>) -> tauri::Builder<R> {
             commands::ferrolens_invoke,
             commands::ferrolens_cancel,
             commands::ferrolens_reply,
-            commands::ferrolens_broadcast_raw,
             commands::ferrolens_reply_raw,
             commands::ferrolens_take_answer,
             commands::ferrolens_inspector_entries,

@@ -36,6 +36,9 @@ export const expectedThroughput = [
   "broadcasts/s",
 ];
 
+/** Floods of the fair-shares case: broadcasts, then large invokes. */
+export const expectedFloods = 2;
+
 const positive = (/** @type {unknown} */ x) => typeof x === "number" && Number.isFinite(x) && x > 0;
 const count = (/** @type {unknown} */ x) => typeof x === "number" && Number.isInteger(x) && x >= 0;
 
@@ -67,6 +70,15 @@ export function problems(results, { quick }) {
       for (const k of ["ext", "raw", "ratio"])
         if (!positive(t[k])) found.push(`throughput "${t.name}": ${k} is ${t[k]}`);
   }
+  const fairness = results.fairness ?? [];
+  if (fairness.length !== expectedFloods)
+    found.push(`fairness has ${fairness.length} floods, not ${expectedFloods}`);
+  for (const x of fairness)
+    for (const side of ["idle", "ext", "raw"])
+      for (const who of ["shell", "peer"])
+        for (const q of ["p50", "p99"])
+          if (!positive(x[side]?.[who]?.[q]))
+            found.push(`fairness "${x.name}": ${side}.${who}.${q} is ${x[side]?.[who]?.[q]}`);
   const m = results.memory;
   if (!m) found.push("memory is missing");
   else {

@@ -22,6 +22,12 @@ function complete() {
       { name: "invokes/s, 4 frames busy at once", ext: 2000, raw: 3000 },
       { name: "broadcasts/s, 4 frames busy at once", ext: 1500, raw: 1600 },
     ].map((t) => ({ ...t, ratio: t.ext / t.raw })),
+    fairness: ["broadcasts", "invokes"].map((name) => ({
+      name,
+      idle: { shell: stat(1), peer: stat(0.5) },
+      ext: { shell: stat(3), peer: stat(0.6), sent: 100, refused: 2 },
+      raw: { shell: stat(40), peer: stat(9), sent: 80, refused: 0 },
+    })),
     memory: {
       cycles: 1000,
       invokes: 20000,
@@ -88,4 +94,14 @@ test("a run without memory figures is incomplete", () => {
   const r = complete();
   delete r.memory;
   assert.deepEqual(problems(r, { quick: true }), ["memory is missing"]);
+});
+
+test("a flood of the fair-shares case without numbers is named", () => {
+  const r = complete();
+  r.fairness[1].ext.peer = {};
+  r.fairness.pop();
+  assert.deepEqual(problems(r, { quick: true }), ["fairness has 1 floods, not 2"]);
+  const s = complete();
+  s.fairness[0].raw.shell.p99 = NaN;
+  assert.deepEqual(problems(s, { quick: true }), ['fairness "broadcasts": raw.shell.p99 is NaN']);
 });

@@ -255,7 +255,7 @@ describe("booting a frame", () => {
   test("while one extension is still activating, another's activation is followed at once", async () => {
     /** @type {string[]} */
     const log = [];
-    /** @type {() => void} */
+    /** @type {(value?: unknown) => void} */
     let release = () => {};
     const slow = logged(log, { activate: () => new Promise((resolve) => (release = resolve)) });
     const transport = new FakeTransport({ extensions: [loaded("slow")] });

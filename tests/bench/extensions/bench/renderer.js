@@ -302,6 +302,82 @@ export default class BenchExtension extends Renderer.LensExtension {
       );
     }
 
+    // Fair shares: this extension floods the core, many calls in flight, while the shell's own
+    // command and another extension's invoke are timed one at a time. Each is read against
+    // the same call with nothing else going on, and against the same flood sent through raw
+    // Tauri, which queues nothing per sender. Targets: the shell's p99 under the flood at most
+    // 100 ms, the peer's p50 at most twice its idle p50.
+    /** @type {any[]} */
+    const fairness = [];
+    {
+      const peer = /** @type {any} */ (window).__benchPeer;
+      const samples = quick ? 20 : 200;
+      /** @param {() => Promise<unknown>} op */
+      const timed = async (op) => {
+        const xs = [];
+        for (let i = 0; i < samples; i++) {
+          const t = performance.now();
+          await op();
+          xs.push(performance.now() - t);
+        }
+        return stats(xs);
+      };
+      const shellCall = () => invoke("ferrolens_extensions");
+      const peerCall = () => peer.invoke("echo", 1);
+      /** Times both while `inFlight` copies of `send` loop; counts what was sent and refused. */
+      const under = async (
+        /** @type {number} */ inFlight,
+        /** @type {() => Promise<unknown>} */ send,
+      ) => {
+        let on = true;
+        let sent = 0;
+        let refused = 0;
+        const loops = Array.from({ length: inFlight }, async () => {
+          while (on) {
+            try {
+              await send();
+              sent++;
+            } catch {
+              refused++;
+            }
+          }
+        });
+        // Let the flood build up before timing.
+        await new Promise((resolve) => setTimeout(resolve, quick ? 100 : 1000));
+        const shell = await timed(shellCall);
+        const peerInvoke = await timed(peerCall);
+        on = false;
+        await Promise.all(loops);
+        return { shell, peer: peerInvoke, sent, refused };
+      };
+      const idle = { shell: await timed(shellCall), peer: await timed(peerCall) };
+      const broadcastSize = quick ? 64 * 1024 : 1 << 20;
+      const invokeSize = quick ? 1 << 20 : 16 << 20;
+      const floods = [
+        {
+          name: `${sizeName(broadcastSize)} broadcasts, 32 in flight, to ${frames} frames`,
+          inFlight: 32,
+          ext: () => ipc.broadcast("flood", bytesOf(broadcastSize)),
+          raw: () =>
+            invoke("bench_raw_emit", { payload: { seq: -1, data: "x".repeat(broadcastSize) } }),
+        },
+        {
+          name: `${sizeName(invokeSize)} invoke echoes, 4 in flight`,
+          inFlight: 4,
+          ext: () => ipc.invoke("echo", bytesOf(invokeSize)),
+          raw: () => invoke("bench_raw_bytes", bytesOf(invokeSize)),
+        },
+      ];
+      for (const flood of floods) {
+        fairness.push({
+          name: flood.name,
+          idle,
+          ext: await under(flood.inFlight, flood.ext),
+          raw: await under(flood.inFlight, flood.raw),
+        });
+      }
+    }
+
     // Memory and registries around many listen/dispose cycles and invokes.
     const cycles = quick ? 1000 : 100_000;
     const invokes = cycles;
@@ -337,7 +413,7 @@ export default class BenchExtension extends Renderer.LensExtension {
       frameListeners: /** @type {any} */ (window).__ferrolens?.listenerCount(this.id),
     };
 
-    const json = { quick, frames, cases, throughput, memory };
+    const json = { quick, frames, cases, throughput, fairness, memory };
     await invoke("bench_finish", { json, markdown: markdown(json) });
   }
 }
@@ -359,6 +435,18 @@ function markdown(r) {
   lines.push("", "| throughput | Ferrolens | raw Tauri | ratio |", "|---|---|---|---|");
   for (const t of r.throughput)
     lines.push(`| ${t.name} | ${t.ext.toFixed(0)} | ${t.raw.toFixed(0)} | ${t.ratio.toFixed(2)} |`);
+  lines.push(
+    "",
+    "| flood from one extension | shell command p50 / p99: idle, under the flood, under the raw Tauri flood (ms) | peer's invoke p50: idle, under the flood, under the raw Tauri flood (ms) | targets |",
+    "|---|---|---|---|",
+  );
+  for (const x of r.fairness) {
+    const shellMet = x.ext.shell.p99 <= 100;
+    const peerRatio = x.ext.peer.p50 / x.idle.peer.p50;
+    lines.push(
+      `| ${x.name} (refused BUSY: ${x.ext.refused} of ${x.ext.sent + x.ext.refused}) | ${f(x.idle.shell.p50)} / ${f(x.idle.shell.p99)}, ${f(x.ext.shell.p50)} / ${f(x.ext.shell.p99)}, ${f(x.raw.shell.p50)} / ${f(x.raw.shell.p99)} | ${f(x.idle.peer.p50)}, ${f(x.ext.peer.p50)} (${peerRatio.toFixed(2)}x), ${f(x.raw.peer.p50)} | shell p99 <= 100 ms ${shellMet ? "met" : "**missed**"}; peer <= 2x ${peerRatio <= 2 ? "met" : "**missed**"} |`,
+    );
+  }
   const m = r.memory;
   lines.push(
     "",

@@ -41,3 +41,21 @@ impl ExtensionMain for BenchMain {
         Ok(())
     }
 }
+
+/// Registers the peer's main part under the peer manifest's `"main": "ferrolens-bench-peer"`.
+pub const PEER_MAIN_PART: MainPart = MainPart {
+    name: "ferrolens-bench-peer",
+    build: || Box::new(PeerMain),
+};
+
+/// The benchmark's second extension: while `ferrolens-bench` floods the core, the benchmark
+/// times this one's invokes, which must not wait on the flood.
+pub struct PeerMain;
+
+impl ExtensionMain for PeerMain {
+    fn on_activate(&self, ctx: &ExtensionContext) -> Result<(), HandlerError> {
+        ctx.ipc()
+            .handle("echo", |_, args| async move { Ok(args.into_arg(0)) })?;
+        Ok(())
+    }
+}
