@@ -1,14 +1,16 @@
 //! The `ferrolens-ext` URI scheme: serves each extension's renderer files to the webviews,
-//! reading only inside that extension's folder.
+//! reading only inside that extension's folder, on the shared host the shell imports from and
+//! on each extension's realm host (which files to whom: `scheme_hosts.rs`).
 
 use std::borrow::Cow;
 use std::path::{Component, Path, PathBuf};
 
 use ferrolens_ipc::ExtensionId;
-use tauri::http::{header, Request, Response, StatusCode};
+use tauri::http::{header, Request, Response};
 use tauri::{AppHandle, Manager, Runtime, UriSchemeContext, UriSchemeResponder};
 
-use crate::manager::{read_regular_file, ExtensionManager, MAX_SERVED_BYTES};
+use crate::manager::ExtensionManager;
+use crate::{realm, scheme_hosts};
 
 /// The scheme name.
 pub const SCHEME: &str = "ferrolens-ext";
@@ -57,7 +59,7 @@ pub fn confined(dir: &Path, relative: &str) -> Result<PathBuf, String> {
     Ok(full)
 }
 
-fn content_type(path: &Path) -> &'static str {
+pub(crate) fn content_type(path: &Path) -> &'static str {
     match path.extension().and_then(|e| e.to_str()) {
         Some("js" | "mjs") => "text/javascript; charset=utf-8",
         Some("css") => "text/css; charset=utf-8",
@@ -70,7 +72,7 @@ fn content_type(path: &Path) -> &'static str {
 }
 
 /// Answers one request of the scheme on a thread of the blocking pool, so reading an extension's
-/// file (up to [`MAX_SERVED_BYTES`]) never holds up the main thread and its windows.
+/// file (up to [`crate::manager::MAX_SERVED_BYTES`]) never holds up the main thread and its windows.
 pub fn handle<R: Runtime>(
     ctx: UriSchemeContext<'_, R>,
     request: Request<Vec<u8>>,
@@ -85,40 +87,23 @@ fn answer<R: Runtime>(
     request: &Request<Vec<u8>>,
 ) -> Response<Cow<'static, [u8]>> {
     let manager = app.state::<ExtensionManager>();
+    let origin = request
+        .headers()
+        .get(header::ORIGIN)
+        .and_then(|v| v.to_str().ok());
+    let host = request.uri().host().unwrap_or(realm::SHARED_HOST);
     let path = percent_decode(request.uri().path());
-    match serve(&manager, path.trim_start_matches('/')) {
-        Ok((file, bytes)) => Response::builder()
-            .header(header::CONTENT_TYPE, content_type(&file))
-            .header(header::ACCESS_CONTROL_ALLOW_ORIGIN, "*")
-            .header(header::CACHE_CONTROL, "no-cache")
-            .body(Cow::Owned(bytes))
-            .expect("static headers are valid"),
-        Err((status, why)) => {
-            log::warn!("{SCHEME}: refused {path}: {why}");
-            Response::builder()
-                .status(status)
-                .header(header::CONTENT_TYPE, "text/plain; charset=utf-8")
-                .header(header::ACCESS_CONTROL_ALLOW_ORIGIN, "*")
-                .body(Cow::Owned(why.into_bytes()))
-                .expect("static headers are valid")
-        }
-    }
-}
-
-fn serve(
-    manager: &ExtensionManager,
-    path: &str,
-) -> Result<(PathBuf, Vec<u8>), (StatusCode, String)> {
-    let dir = manager
-        .folder_for_url_path(path)
-        .ok_or((StatusCode::NOT_FOUND, format!("no extension serves {path}")))?;
-    let (dir, rest) = dir;
-    let file = confined(&dir, &rest).map_err(|why| (StatusCode::FORBIDDEN, why))?;
-    // Bounded and non-blocking: a file swapped for a FIFO or a device after `confined` checked
-    // it, or grown past the limit, is refused instead of stalling or exhausting the app.
-    let bytes = read_regular_file(&file, MAX_SERVED_BYTES)
-        .map_err(|why| (StatusCode::FORBIDDEN, format!("{rest}: {why}")))?;
-    Ok((file, bytes))
+    scheme_hosts::respond(
+        &manager,
+        |asset| {
+            app.asset_resolver()
+                .get_for_scheme(asset.to_string(), false)
+                .map(|a| (a.bytes, a.mime_type))
+        },
+        host,
+        &path,
+        origin,
+    )
 }
 
 fn percent_decode(path: &str) -> String {

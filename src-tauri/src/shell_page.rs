@@ -6,10 +6,20 @@
 //! for the frame's start-up answer with every extension's capability and draw a copy of the
 //! shell. So navigations are refused unless they lead to the shell, and the start-up commands
 //! check the calling page's URL.
+//!
+//! The one exception is an extension realm's page (`ferrolens-ext://<host>/`, see `realm.rs`),
+//! which a realm's iframe must be able to load. The navigation hook cannot tell an iframe from
+//! the top frame, so a realm page of an active extension is allowed in both; in a top frame it
+//! gets nothing: it runs only the SDK's realm bootstrap, which does nothing outside an iframe,
+//! the shell's commands refuse it ([`require_shell`]), and the page load reset the frame's
+//! capabilities.
 
 use ferrolens_ipc::{ErrorCode, IpcError};
 use tauri::plugin::{Builder, TauriPlugin};
-use tauri::{Runtime, Url, Webview};
+use tauri::{Manager, Runtime, Url, Webview};
+
+use crate::manager::ExtensionManager;
+use crate::realm;
 
 /// Paths of the app's own pages a webview may show: the shell (with or without a query; the
 /// origin's root, with or without its slash, serves it too) and the start-up benchmark's bare
@@ -36,8 +46,24 @@ pub fn is_shell(url: &Url) -> bool {
     is_app_page(url) && url.path() != "/bench-bare.html"
 }
 
+/// True when `url` is the realm page of an extension that is active and has a renderer part.
+pub fn is_active_realm<R: Runtime>(webview: &Webview<R>, url: &Url) -> bool {
+    let Some(id) = realm::root_of(url) else {
+        return false;
+    };
+    webview
+        .try_state::<ExtensionManager>()
+        .is_some_and(|manager| {
+            manager
+                .loadable()
+                .iter()
+                .any(|l| l.id == id && l.manifest.renderer.is_some())
+        })
+}
+
 /// Refuses a call from a webview that is not showing the shell: only the shell's own boot may
-/// receive a frame's capabilities.
+/// receive a frame's capabilities, and only the shell drives the app (extensions, frames,
+/// inspector, devtools).
 pub fn require_shell<R: Runtime>(webview: &Webview<R>) -> Result<(), IpcError> {
     let url = webview.url().map_err(|err| {
         IpcError::new(
@@ -49,26 +75,27 @@ pub fn require_shell<R: Runtime>(webview: &Webview<R>) -> Result<(), IpcError> {
         return Ok(());
     }
     log::warn!(
-        "refused a frame's start-up call from {url} in frame {:?}",
+        "refused a shell call from {url} in frame {:?}",
         webview.label()
     );
     Err(IpcError::new(
         ErrorCode::Forbidden,
         format!(
-            "frame {:?} shows {url}, not the Ferrolens shell: capabilities go to the shell only",
+            "frame {:?} shows {url}, not the Ferrolens shell: capabilities and the shell's commands are the shell's only",
             webview.label()
         ),
     ))
 }
 
-/// A plugin that refuses every navigation of every webview away from the app's own pages, so
-/// no extension can replace the shell with a page of its own. New windows (`window.open`) are
+/// A plugin that refuses every navigation of every webview (and of every iframe in it) away from
+/// the app's own pages and the realm pages of active extensions, so no extension can replace
+/// the shell or its own realm with a page of its own. New windows (`window.open`) are
 /// never created: no webview of Ferrolens sets a new-window handler, and WebKit creates none
 /// without one.
 pub fn guard<R: Runtime>() -> TauriPlugin<R> {
     Builder::new("ferrolens-navigation")
         .on_navigation(|webview, url| {
-            let allowed = is_app_page(url);
+            let allowed = is_app_page(url) || is_active_realm(webview, url);
             if !allowed {
                 log::warn!(
                     "refused a navigation of frame {:?} to {url}: frames show only the Ferrolens shell",

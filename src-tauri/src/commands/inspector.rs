@@ -1,9 +1,11 @@
 //! The IPC inspector's commands.
 
+use ferrolens_ipc::IpcError;
 use serde::Serialize;
-use tauri::{AppHandle, Manager, Runtime, State};
+use tauri::{AppHandle, Manager, Runtime, State, Webview};
 
 use crate::inspector::Entry;
+use crate::shell_page::require_shell;
 
 /// Payload bytes one answer of `ferrolens_inspector_entries` carries at most; the shell asks
 /// again from the last entry it got, so a full ring arrives over a few polls rather than as one
@@ -22,26 +24,41 @@ pub struct InspectorView {
     entries: Vec<crate::inspector::Entry>,
 }
 
+// The inspector sees every extension's traffic: its commands answer the shell page only.
+
 #[tauri::command]
-pub fn ferrolens_inspector_entries(
+pub fn ferrolens_inspector_entries<R: Runtime>(
+    webview: Webview<R>,
     inspector: State<'_, InspectorState>,
     since: u64,
-) -> InspectorView {
-    InspectorView {
+) -> Result<InspectorView, IpcError> {
+    require_shell(&webview)?;
+    Ok(InspectorView {
         recording: inspector.0.is_recording(),
         capacity: inspector.0.capacity(),
         entries: inspector.0.entries_within(since, MAX_ENTRIES_ANSWER),
-    }
+    })
 }
 
 #[tauri::command]
-pub fn ferrolens_inspector_record(inspector: State<'_, InspectorState>, recording: bool) {
+pub fn ferrolens_inspector_record<R: Runtime>(
+    webview: Webview<R>,
+    inspector: State<'_, InspectorState>,
+    recording: bool,
+) -> Result<(), IpcError> {
+    require_shell(&webview)?;
     inspector.0.set_recording(recording);
+    Ok(())
 }
 
 #[tauri::command]
-pub fn ferrolens_inspector_clear(inspector: State<'_, InspectorState>) {
+pub fn ferrolens_inspector_clear<R: Runtime>(
+    webview: Webview<R>,
+    inspector: State<'_, InspectorState>,
+) -> Result<(), IpcError> {
+    require_shell(&webview)?;
     inspector.0.clear();
+    Ok(())
 }
 
 /// What an export wrote.
@@ -89,8 +106,10 @@ pub fn export_json(entries: &[Entry], max_bytes: usize) -> serde_json::Result<(V
 #[tauri::command]
 pub fn ferrolens_inspector_export<R: Runtime>(
     app: AppHandle<R>,
+    webview: Webview<R>,
     inspector: State<'_, InspectorState>,
 ) -> Result<Exported, String> {
+    require_shell(&webview).map_err(|err| err.to_string())?;
     let dir = app
         .path()
         .app_data_dir()

@@ -23,7 +23,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::frames::{FrameInfo, Frames};
 use crate::manager::{ExtensionInfo, ExtensionManager, Loadable};
-use crate::{lifecycle, scheme, shell_page, transport};
+use crate::{lifecycle, realm, scheme, shell_page, transport};
 
 /// What a frame loads, with its capabilities.
 #[derive(Debug, Serialize)]
@@ -39,15 +39,23 @@ pub struct LoadedExtension {
     name: String,
     version: String,
     description: String,
+    /// The renderer entry on the shared host, for the shell to import.
     renderer: String,
     token: String,
     event: String,
+    /// The extension's realm page (`ferrolens-ext://<host>/`), for an iframe of its own.
+    realm: String,
+    /// The renderer entry on the realm's host, for the realm to import.
+    realm_renderer: String,
 }
 
 impl LoadedExtension {
     fn new(l: Loadable, token: String) -> Self {
+        let entry = l.manifest.renderer.as_deref().unwrap_or_default();
         Self {
-            renderer: scheme::url_for(&l.id, l.manifest.renderer.as_deref().unwrap_or_default()),
+            renderer: scheme::url_for(&l.id, entry),
+            realm: realm::root_url(&l.id),
+            realm_renderer: realm::file_url(&l.id, entry),
             event: transport::event_name(&l.id),
             id: l.id.to_string(),
             name: l.id.to_string(),
@@ -149,22 +157,39 @@ pub fn ferrolens_frame_ready<R: Runtime>(
     Ok(())
 }
 
-#[tauri::command]
-pub fn ferrolens_extensions(manager: State<'_, ExtensionManager>) -> Vec<ExtensionInfo> {
-    manager.infos()
+/// The shell's own commands (the ones below and the inspector's) answer the shell page only: no
+/// other page a frame may show (an extension realm's, see `shell_page.rs`) drives the app.
+/// The error is the text of a `FORBIDDEN` IpcError, for the commands that answer with text.
+fn shell_only<R: Runtime>(webview: &Webview<R>) -> Result<(), String> {
+    shell_page::require_shell(webview).map_err(|err| err.to_string())
 }
 
 #[tauri::command]
-pub fn ferrolens_frames(frames: State<'_, Frames>) -> Vec<FrameInfo> {
-    frames.frames()
+pub fn ferrolens_extensions<R: Runtime>(
+    webview: Webview<R>,
+    manager: State<'_, ExtensionManager>,
+) -> Result<Vec<ExtensionInfo>, IpcError> {
+    shell_page::require_shell(&webview)?;
+    Ok(manager.infos())
+}
+
+#[tauri::command]
+pub fn ferrolens_frames<R: Runtime>(
+    webview: Webview<R>,
+    frames: State<'_, Frames>,
+) -> Result<Vec<FrameInfo>, IpcError> {
+    shell_page::require_shell(&webview)?;
+    Ok(frames.frames())
 }
 
 /// Main-side listener and handler counts of an extension.
 #[tauri::command]
-pub fn ferrolens_counts(
+pub fn ferrolens_counts<R: Runtime>(
+    webview: Webview<R>,
     manager: State<'_, ExtensionManager>,
     extension: String,
 ) -> Result<Counts, IpcError> {
+    shell_page::require_shell(&webview)?;
     let id = manager.require_known(&extension)?;
     Ok(manager.router().counts(&id))
 }
@@ -172,9 +197,11 @@ pub fn ferrolens_counts(
 #[tauri::command]
 pub fn ferrolens_set_enabled<R: Runtime>(
     app: AppHandle<R>,
+    webview: Webview<R>,
     extension: String,
     enabled: bool,
 ) -> Result<(), IpcError> {
+    shell_page::require_shell(&webview)?;
     let id = app.state::<ExtensionManager>().require_known(&extension)?;
     lifecycle::set_enabled(&app, &id, enabled)
 }
@@ -182,15 +209,22 @@ pub fn ferrolens_set_enabled<R: Runtime>(
 #[tauri::command]
 pub fn ferrolens_uninstall<R: Runtime>(
     app: AppHandle<R>,
+    webview: Webview<R>,
     extension: String,
 ) -> Result<(), IpcError> {
+    shell_page::require_shell(&webview)?;
     let id = app.state::<ExtensionManager>().require_known(&extension)?;
     lifecycle::uninstall(&app, &id)
 }
 
 /// Installs the extension in folder `path` into the user extensions folder and enables it.
 #[tauri::command]
-pub fn ferrolens_install<R: Runtime>(app: AppHandle<R>, path: String) -> Result<String, IpcError> {
+pub fn ferrolens_install<R: Runtime>(
+    app: AppHandle<R>,
+    webview: Webview<R>,
+    path: String,
+) -> Result<String, IpcError> {
+    shell_page::require_shell(&webview)?;
     lifecycle::install(&app, std::path::Path::new(&path)).map(|id| id.to_string())
 }
 
@@ -203,7 +237,11 @@ static OPENING: Mutex<()> = Mutex::new(());
 
 /// Opens another renderer frame (a window loading the shell) and returns its label.
 #[tauri::command]
-pub async fn ferrolens_open_frame<R: Runtime>(app: AppHandle<R>) -> Result<String, String> {
+pub async fn ferrolens_open_frame<R: Runtime>(
+    app: AppHandle<R>,
+    webview: Webview<R>,
+) -> Result<String, String> {
+    shell_only(&webview)?;
     let _opening = OPENING.lock();
     let open = app.webview_windows().len();
     if open >= MAX_FRAMES {
@@ -226,7 +264,12 @@ pub async fn ferrolens_open_frame<R: Runtime>(app: AppHandle<R>) -> Result<Strin
 
 /// Closes a renderer frame.
 #[tauri::command]
-pub fn ferrolens_close_frame<R: Runtime>(app: AppHandle<R>, label: String) -> Result<(), String> {
+pub fn ferrolens_close_frame<R: Runtime>(
+    app: AppHandle<R>,
+    webview: Webview<R>,
+    label: String,
+) -> Result<(), String> {
+    shell_only(&webview)?;
     let window = app
         .get_webview_window(&label)
         .ok_or_else(|| format!("no frame {label:?} is open"))?;
@@ -235,6 +278,8 @@ pub fn ferrolens_close_frame<R: Runtime>(app: AppHandle<R>, label: String) -> Re
 
 /// Opens the calling frame's devtools.
 #[tauri::command]
-pub fn ferrolens_open_devtools<R: Runtime>(webview: Webview<R>) {
+pub fn ferrolens_open_devtools<R: Runtime>(webview: Webview<R>) -> Result<(), IpcError> {
+    shell_page::require_shell(&webview)?;
     webview.open_devtools();
+    Ok(())
 }
