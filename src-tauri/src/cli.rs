@@ -27,6 +27,11 @@ pub struct Cli {
     #[arg(long)]
     pub devtools: bool,
 
+    /// The largest extension IPC message accepted, in bytes (default 64 MiB); a larger one is
+    /// refused with PAYLOAD_TOO_LARGE before it is decoded.
+    #[arg(long, value_name = "BYTES")]
+    pub max_message_bytes: Option<usize>,
+
     /// Options of test and benchmark builds only.
     #[cfg(feature = "testing")]
     #[command(flatten)]

@@ -7,6 +7,7 @@ pub mod commands;
 pub mod frames;
 pub mod inspector;
 pub mod lifecycle;
+pub mod limits;
 pub mod manager;
 pub mod realm;
 pub mod scheme;
@@ -101,6 +102,7 @@ pub fn configure<R: Runtime>(base: tauri::Builder<R>) -> tauri::Builder<R> {
         .manage(InFlight::default())
         .manage(commands::Parked::default())
         .manage(commands::Senders::default())
+        .manage(limits::MessageLimit::default())
         .invoke_handler(invoke_handler(tauri::generate_handler![
             commands::ferrolens_frame_init,
             commands::ferrolens_frame_attach,
@@ -238,6 +240,7 @@ pub fn run() {
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
     let cli = cli::Cli::from_env();
     let devtools = cli.devtools;
+    let max_message_bytes = cli.max_message_bytes;
     let config = HostConfig {
         bundled_dir: cli.bundled_dir,
         user_dir: cli.extensions_dir,
@@ -276,6 +279,9 @@ pub fn run() {
             };
             #[cfg(not(feature = "testing"))]
             let page = "index.html";
+            if let Some(max) = max_message_bytes {
+                app.state::<limits::MessageLimit>().set(max);
+            }
             start(app.handle(), config, bundled_main_parts())?;
             Ok(open_main_window(app.handle(), page, devtools)?)
         })

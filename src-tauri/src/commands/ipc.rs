@@ -23,6 +23,7 @@ use super::parked::Parked;
 use super::senders::Senders;
 use super::InFlight;
 use crate::frames::Frames;
+use crate::limits::MessageLimit;
 use crate::manager::{in_runtime, ExtensionManager};
 
 /// Header names of the raw commands.
@@ -256,10 +257,11 @@ pub fn dispatch_broadcast_raw<R: Runtime>(invoke: Invoke<R>) {
         message, resolver, ..
     } = invoke;
     let webview = message.webview();
-    let (Some(manager), Some(frames), Some(senders)) = (
+    let (Some(manager), Some(frames), Some(senders), Some(limit)) = (
         webview.try_state::<ExtensionManager>(),
         webview.try_state::<Frames>(),
         webview.try_state::<Senders>(),
+        webview.try_state::<MessageLimit>(),
     ) else {
         return resolver.reject("Ferrolens's extension manager is not running");
     };
@@ -270,6 +272,10 @@ pub fn dispatch_broadcast_raw<R: Runtime>(invoke: Invoke<R>) {
         Err(err) => return resolver.respond(Err::<(), _>(InvokeError::from(err))),
     };
     let size = body_len(message.payload());
+    // Before it is queued, let alone decoded.
+    if let Err(err) = limit.check(size) {
+        return resolver.respond(Err::<(), _>(InvokeError::from(err.at(&id, &channel))));
+    }
     let frame = webview.label().to_string();
     let sender = id.clone();
     let app = webview.app_handle().clone();
@@ -345,19 +351,28 @@ pub fn dispatch_invoke_raw<R: Runtime>(invoke: Invoke<R>) {
     } = invoke;
     let call = async move {
         let webview = message.webview();
-        let (Some(manager), Some(frames), Some(in_flight), Some(parked), Some(senders)) = (
+        let (
+            Some(manager),
+            Some(frames),
+            Some(in_flight),
+            Some(parked),
+            Some(senders),
+            Some(limit),
+        ) = (
             webview.try_state::<ExtensionManager>(),
             webview.try_state::<Frames>(),
             webview.try_state::<InFlight>(),
             webview.try_state::<Parked>(),
             webview.try_state::<Senders>(),
-        ) else {
+            webview.try_state::<MessageLimit>(),
+        )
+        else {
             return Err(InvokeError::from(
                 "Ferrolens's extension manager is not running",
             ));
         };
         let answer = invoke_raw(
-            &webview, &manager, &frames, &in_flight, &parked, &senders, message,
+            &webview, &manager, &frames, &in_flight, &parked, &senders, &limit, message,
         )
         .await;
         answer.map_err(InvokeError::from)
@@ -370,6 +385,7 @@ pub fn dispatch_invoke_raw<R: Runtime>(invoke: Invoke<R>) {
     }
 }
 
+#[allow(clippy::too_many_arguments)] // the app's states, and the call
 async fn invoke_raw<R: Runtime>(
     webview: &Webview<R>,
     manager: &ExtensionManager,
@@ -377,6 +393,7 @@ async fn invoke_raw<R: Runtime>(
     in_flight: &InFlight,
     parked: &Parked,
     senders: &Senders,
+    limit: &MessageLimit,
     message: InvokeMessage<R>,
 ) -> Result<Response, IpcError> {
     let headers = message.headers();
@@ -389,7 +406,7 @@ async fn invoke_raw<R: Runtime>(
         frames,
         in_flight,
         call,
-        |id| decoded_fairly(senders, webview.label(), id, message),
+        |id| decoded_fairly(senders, limit, webview.label(), id, message),
         timeout_ms,
         call_id,
     )
@@ -402,24 +419,30 @@ async fn invoke_raw<R: Runtime>(
 
 /// An invoke's arguments, decoded in the sender's fair share: here and now when the body is
 /// small and the sender idle, else off the receiving thread (the body moves there with its
-/// message, uncopied).
+/// message, uncopied). A body over `limit` is refused before it is queued.
 fn decoded_fairly<R: Runtime>(
     senders: &Senders,
+    limit: &MessageLimit,
     frame: &str,
     id: &ExtensionId,
     message: InvokeMessage<R>,
 ) -> impl Future<Output = Result<Args, IpcError>> {
     let (tx, rx) = tokio::sync::oneshot::channel();
-    senders.run(
-        frame,
-        id,
-        body_len(message.payload()),
-        Box::new(move |accepted| {
-            let args = accepted.and_then(|()| raw_args(message.headers(), message.payload()));
-            // The caller may be gone (cancelled, timed out): nothing to answer then.
-            let _ = tx.send(args);
-        }),
-    );
+    let size = body_len(message.payload());
+    if let Err(err) = limit.check(size) {
+        let _ = tx.send(Err(err));
+    } else {
+        senders.run(
+            frame,
+            id,
+            size,
+            Box::new(move |accepted| {
+                let args = accepted.and_then(|()| raw_args(message.headers(), message.payload()));
+                // The caller may be gone (cancelled, timed out): nothing to answer then.
+                let _ = tx.send(args);
+            }),
+        );
+    }
     async move {
         rx.await.unwrap_or_else(|_| {
             Err(IpcError::new(
@@ -528,6 +551,7 @@ pub fn ferrolens_reply_raw<R: Runtime>(
     webview: Webview<R>,
     manager: State<'_, ExtensionManager>,
     frames: State<'_, Frames>,
+    limit: State<'_, MessageLimit>,
     request: Request<'_>,
 ) -> Result<(), IpcError> {
     let [extension, token, id] = call_fields(request.headers(), "request")?;
@@ -541,11 +565,13 @@ pub fn ferrolens_reply_raw<R: Runtime>(
         )
     })?;
     let answer = match request.body() {
-        InvokeBody::Raw(bytes) => ferrolens_ipc::value::decode(bytes).map_err(|err| {
-            IpcError::new(
-                ErrorCode::BadPayload,
-                format!("the reply could not be decoded: {err}"),
-            )
+        InvokeBody::Raw(bytes) => limit.check(bytes.len()).and_then(|()| {
+            ferrolens_ipc::value::decode(bytes).map_err(|err| {
+                IpcError::new(
+                    ErrorCode::BadPayload,
+                    format!("the reply could not be decoded: {err}"),
+                )
+            })
         }),
         InvokeBody::Json(json) => Ok(Graph::from(json.clone())),
     };

@@ -2,8 +2,10 @@
 //!
 //! It never recurses: open containers live on an explicit stack (at most
 //! [`MAX_DEPTH`](crate::MAX_DEPTH) of them), so no input can overflow the thread's stack. No
-//! length prefix is trusted for an allocation beyond what the remaining input could hold, so
-//! memory stays proportional to the input. Every refusal names the byte offset.
+//! length prefix is trusted for an allocation beyond what the remaining input could hold, and
+//! what the graph's objects, elements and entries take is bounded by the input's size
+//! ([`STRUCTURE_BYTES_PER_INPUT_BYTE`]), so memory stays a small multiple of the input. Every
+//! refusal names the byte offset.
 //!
 //! Shapes (`0x1D`, or `0xC0 | id`): each `0x10` object defines the next shape when its body
 //! completes, and a shape is simply that object's node, whose keys a shaped object then copies.
@@ -35,11 +37,27 @@ pub fn decode(bytes: &[u8]) -> Result<Graph, DecodeError> {
         .len()
         .saturating_mul(KEY_BYTES_PER_INPUT_BYTE)
         .saturating_add(KEY_BYTES_BASE);
-    decode_with_budget(bytes, key_budget)
+    decode_with_budgets(bytes, key_budget, structure_budget(bytes.len()))
+}
+
+/// The bytes of objects, elements and entries a message of `len` bytes may decode to.
+fn structure_budget(len: usize) -> usize {
+    len.saturating_mul(STRUCTURE_BYTES_PER_INPUT_BYTE)
+        .saturating_add(STRUCTURE_BYTES_BASE)
 }
 
 /// [`decode`] with a given budget of copied key and string bytes (tests use small ones).
+#[cfg(test)]
 fn decode_with_budget(bytes: &[u8], key_budget: usize) -> Result<Graph, DecodeError> {
+    decode_with_budgets(bytes, key_budget, structure_budget(bytes.len()))
+}
+
+/// [`decode`] with given budgets of copied key and string bytes and of structure bytes.
+fn decode_with_budgets(
+    bytes: &[u8],
+    key_budget: usize,
+    structure_budget: usize,
+) -> Result<Graph, DecodeError> {
     let mut decoder = Decoder {
         r: Reader { bytes, pos: 0 },
         nodes: Vec::new(),
@@ -47,6 +65,8 @@ fn decode_with_budget(bytes: &[u8], key_budget: usize) -> Result<Graph, DecodeEr
         strings: Vec::new(),
         built: Vec::new(),
         key_budget,
+        structure_limit: structure_budget,
+        structure_budget,
     };
     let version = decoder.r.u8("the version byte")?;
     if version != VERSION {
@@ -163,6 +183,25 @@ const KEY_BYTES_PER_INPUT_BYTE: usize = 64;
 
 /// See [`KEY_BYTES_PER_INPUT_BYTE`]: small messages may still repeat long keys.
 const KEY_BYTES_BASE: usize = 64 << 20;
+
+/// How many bytes of nodes, elements, entries and items (the graph's structure) a message may
+/// decode to: [`STRUCTURE_BYTES_BASE`] plus this many per byte of input; past it the message is
+/// refused ([`StructureTooLarge`](crate::DecodeErrorKind::StructureTooLarge)). Each element
+/// takes 32 bytes and each node 56 whatever its wire size, so a one-byte hole is 32 bytes and an
+/// empty object's two bytes more than 100: without a bound, 64 MB of holes took 2 GB. Trees of
+/// small objects take 15 to 30 bytes per input byte, so any such tree up to about 5 MB of wire
+/// format (20 MB as JSON) fits; strings and binary data are copies of the input and are not
+/// counted.
+pub const STRUCTURE_BYTES_PER_INPUT_BYTE: usize = 16;
+
+/// See [`STRUCTURE_BYTES_PER_INPUT_BYTE`]: what any message may take, whatever its size.
+pub const STRUCTURE_BYTES_BASE: usize = 64 << 20;
+
+const NODE_BYTES: usize = std::mem::size_of::<Node>();
+const ENTRY_BYTES: usize = std::mem::size_of::<(JsString, Value)>();
+const ELEMENT_BYTES: usize = std::mem::size_of::<Option<Value>>();
+const PAIR_BYTES: usize = std::mem::size_of::<(Value, Value)>();
+const ITEM_BYTES: usize = std::mem::size_of::<Value>();
 
 /// A shape: the completed `0x10` object whose keys it lists, and their total length in bytes
 /// (what each use copies).
@@ -327,6 +366,10 @@ struct Decoder<'a> {
     /// Key and string bytes shaped objects and `0x21` values may still copy (see
     /// [`KEY_BYTES_PER_INPUT_BYTE`]).
     key_budget: usize,
+    /// Structure bytes the graph may take in all, and may still take (see
+    /// [`STRUCTURE_BYTES_PER_INPUT_BYTE`]).
+    structure_limit: usize,
+    structure_budget: usize,
 }
 
 impl Decoder<'_> {
@@ -352,6 +395,27 @@ impl Decoder<'_> {
 
     fn too_deep(&self) -> DecodeError {
         self.r.error_at(self.r.pos, Kind::TooDeep)
+    }
+
+    /// Takes `count` items of `size` bytes from the structure budget (the value at `offset`
+    /// asked for them), before anything is reserved for them.
+    #[inline]
+    fn charge(&mut self, offset: usize, count: usize, size: usize) -> Result<(), DecodeError> {
+        match count
+            .checked_mul(size)
+            .and_then(|bytes| self.structure_budget.checked_sub(bytes))
+        {
+            Some(left) => {
+                self.structure_budget = left;
+                Ok(())
+            }
+            None => Err(self.r.error_at(
+                offset,
+                Kind::StructureTooLarge {
+                    limit: self.structure_limit,
+                },
+            )),
+        }
     }
 
     /// Reads values into `frame` until its body is done (`None`) or one of them opens a
@@ -431,7 +495,9 @@ impl Decoder<'_> {
                     if props.is_some() || *bare {
                         break;
                     }
+                    let at = self.r.pos;
                     let m = self.r.count(3, "array property count")?;
+                    self.charge(at, m, ENTRY_BYTES)?;
                     *props = Some(Vec::with_capacity(m));
                     (frame.read, frame.count) = (0, m);
                     continue;
@@ -598,6 +664,7 @@ impl Decoder<'_> {
         let id = NodeId::from_index(self.nodes.len())
             .filter(|id| id.0 != u32::MAX)
             .ok_or_else(|| self.r.error_at(offset, Kind::TooManyObjects))?;
+        self.charge(offset, 1, NODE_BYTES)?;
         push_in_place(&mut self.nodes, placeholder);
         Ok(id)
     }
@@ -665,6 +732,7 @@ impl Decoder<'_> {
             OBJECT => {
                 let id = self.define(offset)?;
                 let left = self.r.count(3, "object property count")?;
+                self.charge(offset, left, ENTRY_BYTES)?;
                 open(id, left, OpenKind::Object)
             }
             SHAPED_OBJECT | SHORT_SHAPED_OBJECT.. => {
@@ -674,6 +742,7 @@ impl Decoder<'_> {
                     short => u64::from(short - SHORT_SHAPED_OBJECT),
                 };
                 let (shape, count) = self.shape(offset, shape_id)?;
+                self.charge(offset, count, ENTRY_BYTES)?;
                 open(id, count, OpenKind::Shaped(shape))
             }
             ARRAY | BARE_ARRAY => {
@@ -682,17 +751,20 @@ impl Decoder<'_> {
                 if length as u64 > u64::from(u32::MAX) {
                     return Err(self.r.error_at(offset, Kind::ArrayTooLong(length as u64)));
                 }
+                self.charge(offset, length, ELEMENT_BYTES)?;
                 let bare = tag == BARE_ARRAY;
                 open(id, length, OpenKind::Array { bare })
             }
             MAP => {
                 let id = self.define(offset)?;
                 let left = self.r.count(2, "Map size")?;
+                self.charge(offset, left, PAIR_BYTES)?;
                 open(id, left, OpenKind::Map)
             }
             SET => {
                 let id = self.define(offset)?;
                 let left = self.r.count(1, "Set size")?;
+                self.charge(offset, left, ITEM_BYTES)?;
                 open(id, left, OpenKind::Set)
             }
             ERROR => {
@@ -1166,6 +1238,117 @@ mod tests {
             err("01 18 07 01 45 04 00000000 00 0e").kind,
             Kind::ExpectedStringOrUndefined(0x04)
         );
+    }
+
+    /// A message of one `0x22` array of `length` elements, each the byte `element`.
+    fn array_of(length: usize, element: u8) -> Vec<u8> {
+        let mut bytes = vec![VERSION, BARE_ARRAY];
+        let mut n = length;
+        while n >= 0x80 {
+            bytes.push((n as u8) | 0x80);
+            n >>= 7;
+        }
+        bytes.push(n as u8);
+        bytes.resize(bytes.len() + length, element);
+        bytes
+    }
+
+    #[test]
+    fn a_claim_of_64_million_holes_in_a_few_bytes_is_refused_before_allocating() {
+        let claim = &array_of(64 << 20, HOLE)[..6];
+        assert_eq!(
+            decode(claim).unwrap_err(),
+            DecodeError {
+                offset: 2,
+                kind: Kind::CountExceedsInput {
+                    what: "array length",
+                    count: 64 << 20,
+                    left: 0
+                }
+            }
+        );
+    }
+
+    #[test]
+    fn a_message_of_64_million_holes_is_refused_before_its_elements_are_reserved() {
+        // Each one-byte hole takes a 32-byte element: 2 GiB for these 64 MiB.
+        let bytes = array_of(64 << 20, HOLE);
+        let err = decode(&bytes).unwrap_err();
+        let limit = STRUCTURE_BYTES_BASE + STRUCTURE_BYTES_PER_INPUT_BYTE * bytes.len();
+        assert_eq!(
+            err,
+            DecodeError {
+                offset: 1,
+                kind: Kind::StructureTooLarge { limit }
+            }
+        );
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "at byte 1: decoded, the message's objects and elements would take more than \
+                 {limit} bytes (64 MiB plus 16 per byte of input); send bulk data as an \
+                 ArrayBuffer or typed array"
+            )
+        );
+        // Within the bound, holes decode as before.
+        let fits = array_of(1 << 20, HOLE);
+        assert!(decode(&fits)
+            .unwrap()
+            .resolve(&Value::Ref(NodeId(0)))
+            .is_some());
+    }
+
+    #[test]
+    fn the_structure_budget_counts_nodes_elements_entries_and_items() {
+        // One array node and ten elements.
+        let ten = array_of(10, TRUE);
+        let need = NODE_BYTES + 10 * ELEMENT_BYTES;
+        assert!(decode_with_budgets(&ten, usize::MAX, need).is_ok());
+        let short = decode_with_budgets(&ten, usize::MAX, need - 1).unwrap_err();
+        assert_eq!(short.kind, Kind::StructureTooLarge { limit: need - 1 });
+        // An empty object inside: one more node, refused at its tag.
+        let nested = unhex("01 22 01 10 00");
+        let need = 2 * NODE_BYTES + ELEMENT_BYTES;
+        assert!(decode_with_budgets(&nested, usize::MAX, need).is_ok());
+        let short = decode_with_budgets(&nested, usize::MAX, need - 1).unwrap_err();
+        assert_eq!(short.offset, 3);
+        // Map pairs, Set items and object entries.
+        let map = unhex("01 14 01 00 00");
+        assert!(decode_with_budgets(&map, usize::MAX, NODE_BYTES + PAIR_BYTES).is_ok());
+        assert!(decode_with_budgets(&map, usize::MAX, NODE_BYTES + PAIR_BYTES - 1).is_err());
+        let set = unhex("01 15 02 00 01");
+        assert!(decode_with_budgets(&set, usize::MAX, NODE_BYTES + 2 * ITEM_BYTES).is_ok());
+        assert!(decode_with_budgets(&set, usize::MAX, NODE_BYTES + 2 * ITEM_BYTES - 1).is_err());
+        let object = unhex("01 10 01 07 01 61 00");
+        assert!(decode_with_budgets(&object, usize::MAX, NODE_BYTES + ENTRY_BYTES).is_ok());
+        assert!(decode_with_budgets(&object, usize::MAX, NODE_BYTES + ENTRY_BYTES - 1).is_err());
+    }
+
+    #[test]
+    fn a_tree_of_small_objects_of_a_few_megabytes_decodes_within_the_budget() {
+        // The benchmark's leaves, 16 to a group: about 29 structure bytes per input byte.
+        let mut g = Graph::new();
+        let groups: Vec<Value> = (0..10_000)
+            .map(|_| {
+                let leaves = (0..16)
+                    .map(|_| {
+                        let tags = g.array(vec!["a".into(), "bc".into()]);
+                        g.object(vec![
+                            ("id", 12345.into()),
+                            ("name", "node-name".into()),
+                            ("ok", true.into()),
+                            ("ratio", 0.5.into()),
+                            ("tags", tags),
+                        ])
+                    })
+                    .collect();
+                g.array(leaves)
+            })
+            .collect();
+        let root = g.array(groups);
+        let bytes = crate::encode(&g.with_root(root));
+        assert!(bytes.len() > 2 << 20, "{} bytes", bytes.len());
+        assert!(decode(&bytes).is_ok());
     }
 
     #[test]

@@ -96,6 +96,15 @@ pub enum DecodeErrorKind {
     ArrayTooLong(u64),
     /// An array's non-index property whose key is an index or `length`.
     IndexPropertyKey(String),
+    /// Decoded, the message's objects, elements and entries would take more memory than its
+    /// size allows: [`STRUCTURE_BYTES_BASE`](crate::STRUCTURE_BYTES_BASE) plus
+    /// [`STRUCTURE_BYTES_PER_INPUT_BYTE`](crate::STRUCTURE_BYTES_PER_INPUT_BYTE) per input
+    /// byte. A one-byte hole or `true` takes a 32-byte element, so without a bound a message of
+    /// 64 MB would take gigabytes.
+    StructureTooLarge {
+        /// The bytes the message may take decoded.
+        limit: usize,
+    },
     /// A value inside 10,000 containers.
     TooDeep,
     /// More objects than a graph can index (2^32).
@@ -165,6 +174,13 @@ impl fmt::Display for DecodeErrorKind {
             Self::IndexPropertyKey(key) => {
                 write!(f, "array property key {key:?} is an index or length")
             }
+            Self::StructureTooLarge { limit } => write!(
+                f,
+                "decoded, the message's objects and elements would take more than {limit} bytes \
+                 ({} MiB plus {} per byte of input); send bulk data as an ArrayBuffer or typed array",
+                crate::STRUCTURE_BYTES_BASE >> 20,
+                crate::STRUCTURE_BYTES_PER_INPUT_BYTE
+            ),
             Self::TooDeep => write!(f, "nesting deeper than {} levels", crate::MAX_DEPTH),
             Self::TooManyObjects => f.write_str("more objects than a graph can hold"),
             Self::TrailingBytes(n) => write!(f, "{n} trailing bytes after the value"),

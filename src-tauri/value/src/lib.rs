@@ -46,7 +46,7 @@ mod tags;
 pub use bigint::{BigInt, OutOfRange, ParseBigIntError};
 pub use date::{system_time, Date};
 pub use de::{from_graph, from_value, DeserializeError, MAX_TYPED_DEPTH};
-pub use decode::decode;
+pub use decode::{decode, STRUCTURE_BYTES_BASE, STRUCTURE_BYTES_PER_INPUT_BYTE};
 pub use encode::{encode, try_encode};
 pub use error::{DecodeError, DecodeErrorKind, EncodeError};
 pub use graph::Graph;
