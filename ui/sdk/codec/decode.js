@@ -1,7 +1,9 @@
 // @ts-check
 // Decoder of the structured-clone wire format (docs/wire-format.md). Iterative, so that deep
 // input cannot overflow the JavaScript stack; every count is checked against the bytes left, so
-// that a short message cannot make it allocate much.
+// that a short message cannot make it allocate much; and what the decoded objects, elements and
+// entries may take is bounded by the message's size, counted as the Rust decoder counts it
+// (src-tauri/value/src/decode.rs), so both refuse the same messages.
 import { isIndex } from "./encode.js";
 import {
   DATA_VIEW_KIND,
@@ -25,6 +27,21 @@ const errorConstructors = new Map(
 const viewConstructors = VIEW_KINDS.map((name) => /** @type {any} */ (globalThis)[name]);
 
 const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
+/**
+ * The structure budget: what a message's objects, elements and entries may take decoded, in the
+ * Rust value model's bytes, is 64 MiB plus 16 per byte of input. A one-byte hole or `true` is a
+ * 32-byte element there, so 64 MB of holes would take 2 GB; here a message main sends is held
+ * to the same bound as the core holds a frame's.
+ */
+export const STRUCTURE_BYTES_BASE = 64 * 1024 * 1024;
+export const STRUCTURE_BYTES_PER_INPUT_BYTE = 16;
+/** Sizes in the Rust model: a node, an array element, an object entry, a Map pair, a Set item. */
+const NODE_BYTES = 56;
+const ELEMENT_BYTES = 32;
+const ENTRY_BYTES = 56;
+const PAIR_BYTES = 64;
+const ITEM_BYTES = 32;
 
 // Recently decoded short ASCII strings (keys, and values such as names and enum-like words), by
 // a hash of their bytes. Keys and values repeat: a hit allocates nothing, and gives keys that are
@@ -139,6 +156,24 @@ class Decoder {
     this.shapes = [];
     /** @type {string[]} short string values by string id, in the order they were read */
     this.strings = [];
+    /** structure bytes the message may take decoded, and may still take */
+    this.limit = STRUCTURE_BYTES_BASE + STRUCTURE_BYTES_PER_INPUT_BYTE * bytes.length;
+    this.budget = this.limit;
+  }
+
+  /**
+   * Takes `count` items of `size` bytes from the structure budget (nodes are counted at the
+   * end, from the object ids given).
+   * @param {number} count @param {number} size @param {number} at
+   */
+  charge(count, size, at) {
+    this.budget -= count * size;
+    if (this.budget < 0) {
+      throw this.fail(
+        `decoded, the message's objects and elements would take more than ${this.limit} bytes (64 MiB plus 16 per byte of input); send bulk data as an ArrayBuffer or typed array`,
+        at,
+      );
+    }
   }
 
   /** @param {string} message @param {number} [offset] @param {unknown} [cause] */
@@ -469,6 +504,7 @@ class Decoder {
         const object = {};
         this.ids.push(object);
         const n = this.count(3, "object property count");
+        this.charge(n, ENTRY_BYTES, at);
         if (n > 0) this.push(F_OBJECT, object, n).keys = [];
         else this.shapes.push(NO_KEYS);
         return object;
@@ -487,6 +523,7 @@ class Decoder {
         const map = new Map();
         this.ids.push(map);
         const n = this.count(2, "Map size");
+        this.charge(n, PAIR_BYTES, at);
         if (n > 0) this.push(F_MAP, map, n);
         return map;
       }
@@ -494,6 +531,7 @@ class Decoder {
         const set = new Set();
         this.ids.push(set);
         const n = this.count(1, "Set size");
+        this.charge(n, ITEM_BYTES, at);
         if (n > 0) this.push(F_SET, set, n);
         return set;
       }
@@ -565,6 +603,7 @@ class Decoder {
     if (keys.length > this.end - this.pos) {
       throw this.fail(`shape ${id} has ${keys.length} keys, more than the bytes left`, at);
     }
+    this.charge(keys.length, ENTRY_BYTES, at);
     if (keys.length > 0) this.push(F_SHAPED, object, keys.length).keys = keys;
     return object;
   }
@@ -579,6 +618,7 @@ class Decoder {
     this.ids.push(array);
     const length = this.count(1, "array length");
     if (length > 0xffffffff) throw this.fail(`array length ${length} too large`, at);
+    this.charge(length, ELEMENT_BYTES, at);
     this.push(type, array, length);
     return array;
   }
@@ -663,7 +703,9 @@ class Decoder {
             }
           }
           if (pushed || frame.type === F_BARE_ARRAY) break;
+          const propsAt = this.pos;
           const n = this.count(3, "array property count");
+          this.charge(n, ENTRY_BYTES, propsAt);
           if (n > 0) {
             frame.type = F_ARRAY_PROPS;
             frame.left = n;
@@ -808,6 +850,7 @@ export function decode(input) {
   decoder.pos = 1;
   const value = decoder.value();
   decoder.run();
+  decoder.charge(decoder.ids.length, NODE_BYTES, decoder.pos);
   if (decoder.pos !== bytes.length) {
     throw decoder.fail(`${bytes.length - decoder.pos} trailing bytes after the value`);
   }
