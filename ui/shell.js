@@ -22,21 +22,27 @@ const transport = tauriTransport();
 const api = shellApi(transport);
 // Benchmark pages measure IPC: no periodic refreshes there.
 const bench = new URLSearchParams(location.search).get("bench");
+// Which extensions run in a realm of their own (an iframe on their own origin, see
+// docs/realms.md): `?realms=*` for all, `?realms=a,b` for those. Opt-in for now.
+const realms = new URLSearchParams(location.search).get("realms");
+const realmIds = new Set((realms ?? "").split(",").filter(Boolean));
+/** @param {{ id: string }} extension */
+const inRealm = ({ id }) => realms === "*" || realmIds.has(id);
 
 /**
  * Keeps extension panels in the frame's extension order: extensions load independently, so
- * they draw in the order they finish.
+ * they draw in the order they finish. The order is CSS `order`, not moves in the DOM: moving a
+ * realm's iframe would reload it.
  * @param {readonly { id: string }[]} extensions
  */
 function orderPanels(extensions) {
   const container = document.getElementById("extension-panels");
   if (!container) return;
   const rank = new Map(extensions.map(({ id }, index) => [id, index]));
-  const of = (/** @type {Element} */ panel) =>
-    rank.get(/** @type {HTMLElement} */ (panel).dataset.extensionPanel ?? "") ?? rank.size;
-  const panels = [...container.children];
-  const sorted = [...panels].sort((a, b) => of(a) - of(b));
-  if (sorted.some((panel, i) => panel !== panels[i])) container.append(...sorted);
+  for (const panel of container.children) {
+    const element = /** @type {HTMLElement} */ (panel);
+    element.style.order = String(rank.get(element.dataset.extensionPanel ?? "") ?? rank.size);
+  }
 }
 
 /** @param {unknown} error */
@@ -97,6 +103,7 @@ async function main() {
   try {
     frameHandle = await bootFrame({
       transport,
+      inRealm,
       onError: (extension, error) =>
         showFault({ extension, message: error instanceof Error ? error.message : String(error) }),
       onChange: () => {

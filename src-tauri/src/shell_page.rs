@@ -12,10 +12,12 @@
 //! the top frame, so a realm page of an active extension is allowed in both; in a top frame it
 //! gets nothing: it runs only the SDK's realm bootstrap, which does nothing outside an iframe,
 //! the shell's commands refuse it ([`require_shell`]), and the page load reset the frame's
-//! capabilities.
+//! capabilities. And a top frame that starts loading one is sent back to the shell at once, so
+//! an extension running in the shell's page cannot blank the frame with a realm page.
 
 use ferrolens_ipc::{ErrorCode, IpcError};
 use tauri::plugin::{Builder, TauriPlugin};
+use tauri::webview::PageLoadEvent;
 use tauri::{Manager, Runtime, Url, Webview};
 
 use crate::manager::ExtensionManager;
@@ -44,6 +46,16 @@ pub fn is_app_page(url: &Url) -> bool {
 /// True when `url` is the shell page itself, the one page that boots a frame.
 pub fn is_shell(url: &Url) -> bool {
     is_app_page(url) && url.path() != "/bench-bare.html"
+}
+
+/// The shell page's URL, where a top frame that started loading anything else is sent back.
+pub fn shell_url() -> Url {
+    let url = if cfg!(any(windows, target_os = "android")) {
+        "http://tauri.localhost/index.html"
+    } else {
+        "tauri://localhost/index.html"
+    };
+    Url::parse(url).expect("the shell's URL is valid")
 }
 
 /// True when `url` is the realm page of an extension that is active and has a renderer part.
@@ -103,6 +115,27 @@ pub fn guard<R: Runtime>() -> TauriPlugin<R> {
                 );
             }
             allowed
+        })
+        .on_page_load(|webview, payload| {
+            // Page loads are the top frame's: a realm page there is never wanted.
+            if payload.event() != PageLoadEvent::Started || is_app_page(payload.url()) {
+                return;
+            }
+            log::warn!(
+                "frame {:?} started loading {} as its page: back to the shell",
+                webview.label(),
+                payload.url()
+            );
+            let back = webview.clone();
+            // Not from inside the page-load signal: on the next turn of the event loop.
+            let sent = webview.run_on_main_thread(move || {
+                if let Err(err) = back.navigate(shell_url()) {
+                    log::error!("frame {:?} could not go back to the shell: {err}", back.label());
+                }
+            });
+            if let Err(err) = sent {
+                log::error!("could not send frame {:?} back to the shell: {err}", webview.label());
+            }
         })
         .build()
 }

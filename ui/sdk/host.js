@@ -5,6 +5,7 @@ import { claimCapability, grantCapability } from "./capability.js";
 import { toIpcError } from "./errors.js";
 import { LensExtension } from "./extension.js";
 import { ListenerHub } from "./hub.js";
+import { startRealm } from "./realm-host.js";
 import { tauriTransport } from "./transport.js";
 
 /** Event on which the core announces activations and deactivations to every frame. */
@@ -27,6 +28,8 @@ export const ACTIVATION_TIMEOUT_MS = 10_000;
  * @property {string} token  this frame's capability for this activation
  * @property {string} event  the Tauri event carrying this extension's broadcasts and main's
  *   requests to this frame
+ * @property {string} realm  the extension's realm page, `ferrolens-ext://<host>/`
+ * @property {string} realm_renderer  URL of the renderer entry on the realm's host
  */
 
 /**
@@ -54,6 +57,11 @@ export const ACTIVATION_TIMEOUT_MS = 10_000;
  * @property {() => void} [onChange]  called after an extension was loaded or removed after boot
  * @property {number} [activationTimeoutMs]  how long one extension may take to load and
  *   activate; defaults to {@link ACTIVATION_TIMEOUT_MS}
+ * @property {(extension: LoadedExtension) => boolean} [inRealm]  true for an extension that
+ *   runs in a realm of its own (a cross-origin iframe, realm-host.js) instead of this page;
+ *   defaults to none
+ * @property {() => Element | null} [realmContainer]  where realms' iframes go; defaults to
+ *   `#extension-panels`
  */
 
 /**
@@ -75,6 +83,7 @@ export const ACTIVATION_TIMEOUT_MS = 10_000;
  * @property {ListenerHub} hub
  * @property {LensExtension} [instance]
  * @property {() => unknown} [unlisten]
+ * @property {import("./realm-host.js").Realm} [realm]  for an extension in a realm of its own
  */
 
 /** @param {unknown} error @returns {string} */
@@ -162,6 +171,8 @@ export async function bootFrame(options = {}) {
     onError = reportToConsole,
     onChange = () => {},
     activationTimeoutMs = ACTIVATION_TIMEOUT_MS,
+    inRealm = () => false,
+    realmContainer = () => document.getElementById("extension-panels"),
   } = options;
 
   /** @type {(extension: string | undefined, error: unknown) => void} */
@@ -206,14 +217,79 @@ export async function bootFrame(options = {}) {
   /** @param {Loaded} entry */
   const dispose = (entry) => {
     entry.hub.dispose();
+    entry.realm?.dispose();
     stop(entry.unlisten, (error) =>
       report(entry.state.id, failure("could not stop its listener", error)),
     );
     entry.unlisten = undefined;
   };
 
+  /**
+   * Tells the core this frame is ready for the extension's broadcasts, even when it failed, so
+   * the broadcasts the core held for it here are released.
+   * @param {string} id
+   * @param {string} token
+   */
+  const ready = async (id, token) => {
+    try {
+      await transport.invoke("ferrolens_frame_ready", { extension: id, token });
+    } catch (error) {
+      report(
+        id,
+        failure(
+          "could not tell the core this frame is ready",
+          toIpcError(error, { extension: id }),
+        ),
+      );
+    }
+  };
+
+  /**
+   * Loads an extension into a realm of its own: the realm runs its code and its SDK; this page
+   * keeps its token and relays its calls.
+   * @param {LoadedExtension} extension
+   */
+  const attachRealm = async (extension) => {
+    const { id } = extension;
+    /** @type {Loaded} */
+    const entry = {
+      state: { id, name: extension.name, version: extension.version, state: "active" },
+      // Holds nothing here (the realm has the listeners); marks the entry disposed.
+      hub: new ListenerHub(id, (error) => report(id, error), { frame }),
+    };
+    loaded.set(id, entry);
+    let step = "its realm could not be started";
+    const activate = async () => {
+      const container = realmContainer();
+      if (!container) throw new Error("this frame has no #extension-panels for its iframe");
+      const realm = await startRealm({
+        extension,
+        frame,
+        transport,
+        container,
+        report: (error) => report(id, error),
+      });
+      entry.realm = realm;
+      // Past the deadline the entry was disposed already.
+      if (entry.hub.disposed) return realm.dispose();
+      step = "its realm";
+      await realm.activated;
+    };
+    try {
+      await withDeadline(activate(), activationTimeoutMs);
+    } catch (error) {
+      if (error instanceof DeadlineExceeded) step = "its realm did not finish activating";
+      entry.state.state = "failed";
+      entry.state.error = `${step}: ${messageOf(error)}`;
+      dispose(entry);
+      report(id, failure(step, error));
+    }
+    await ready(id, extension.token);
+  };
+
   /** @param {LoadedExtension} extension */
   const attach = async (extension) => {
+    if (inRealm(extension)) return attachRealm(extension);
     const { id, token } = extension;
     const hub = new ListenerHub(id, (error) => report(id, error), {
       frame,
@@ -297,18 +373,7 @@ export async function bootFrame(options = {}) {
       report(id, failure(step, error));
     }
 
-    // Ready even when it failed, so the broadcasts the core held for it here are released.
-    try {
-      await transport.invoke("ferrolens_frame_ready", { extension: id, token });
-    } catch (error) {
-      report(
-        id,
-        failure(
-          "could not tell the core this frame is ready",
-          toIpcError(error, { extension: id }),
-        ),
-      );
-    }
+    await ready(id, token);
   };
 
   /** @param {string} id */
@@ -317,7 +382,8 @@ export async function bootFrame(options = {}) {
     if (entry === undefined) return;
     loaded.delete(id);
     try {
-      if (entry.state.state === "active") await entry.instance?.onDeactivate();
+      if (entry.realm !== undefined) await entry.realm.deactivate(activationTimeoutMs);
+      else if (entry.state.state === "active") await entry.instance?.onDeactivate();
     } catch (error) {
       report(id, failure("onDeactivate failed", error));
     } finally {

@@ -1,0 +1,224 @@
+// The shell's side of an extension realm: a cross-origin, sandboxed iframe on the extension's
+// own host (`ferrolens-ext://<host>/`), handed a MessagePort once, on its first load, and fed
+// by the shell's listener of the extension's Tauri event. The realm reaches the core only
+// through the relay (relay.js); it never sees a token. See docs/realms.md.
+import { REALM_HANDOFF } from "./port-transport.js";
+import { createRelay } from "./relay.js";
+
+/** The shell's theme variables a realm gets, so its panel looks native. */
+export const THEME_VARIABLES = Object.freeze([
+  "--bg",
+  "--fg",
+  "--muted",
+  "--card",
+  "--border",
+  "--accent",
+  "--accent-fg",
+  "--ok",
+  "--warn",
+  "--bad",
+  "--bad-fg",
+  "--hover",
+  "--selected",
+  "--input",
+  "--code",
+  "--mono",
+]);
+
+/** The tallest a realm may make its iframe, in CSS pixels. */
+export const MAX_REALM_HEIGHT = 4000;
+/** Faults one realm may report; later ones are dropped (a realm could flood the shell). */
+const MAX_FAULTS = 50;
+/** The longest fault message kept from a realm. */
+const MAX_FAULT_LENGTH = 2000;
+
+/**
+ * @typedef {object} RealmOptions
+ * @property {import("./host.js").LoadedExtension} extension
+ * @property {string} frame  this webview's label
+ * @property {import("./transport.js").Transport} transport  the shell's (Tauri's)
+ * @property {Element} container  where the iframe goes
+ * @property {(error: Error) => void} report  this extension's faults
+ */
+
+/**
+ * @typedef {object} Realm
+ * @property {Promise<void>} activated  settles once the realm ran onActivate: rejects with why
+ *   it failed (its module, its class, its onActivate, a second load)
+ * @property {(timeoutMs: number) => Promise<void>} deactivate  asks the realm to run
+ *   onDeactivate, waits for it (at most `timeoutMs`), then tears the realm down
+ * @property {() => void} dispose  tears the realm down now: iframe, port and listener
+ * @property {HTMLIFrameElement} iframe
+ */
+
+/** The shell's theme as the realm applies it: CSS variables on its root. */
+function theme() {
+  const style = getComputedStyle(document.documentElement);
+  /** @type {Record<string, string>} */
+  const values = {};
+  for (const name of THEME_VARIABLES) values[name] = style.getPropertyValue(name).trim();
+  values["--font"] = style.fontFamily;
+  return values;
+}
+
+/** `ferrolens-ext://<host>/` → `ferrolens-ext://<host>`, the realm's origin. */
+function originOf(/** @type {string} */ root) {
+  return root.endsWith("/") ? root.slice(0, -1) : root;
+}
+
+/**
+ * Starts one extension's realm in this frame.
+ * @param {RealmOptions} options
+ * @returns {Promise<Realm>}
+ */
+export async function startRealm({ extension, frame, transport, container, report }) {
+  const { id } = extension;
+  const channel = new MessageChannel();
+  const port = channel.port1;
+  let disposed = false;
+  /** @type {(() => unknown) | undefined} */
+  let unlisten;
+  /** @type {(value?: void) => void} */
+  let activatedOk = () => {};
+  /** @type {(error: Error) => void} */
+  let activatedFailed = () => {};
+  const activated = new Promise((resolve, reject) => {
+    activatedOk = resolve;
+    activatedFailed = reject;
+  });
+  // Settled by the realm's answer; a failure is also reported by the host that awaits it.
+  activated.catch(() => undefined);
+  /** @type {(() => void) | undefined} */
+  let deactivated;
+  let faults = 0;
+
+  const iframe = document.createElement("iframe");
+  // Scripts, and an origin of its own (not opaque), which is safe only because it is not the
+  // shell's: no top navigation, no popups, no forms, no modals.
+  iframe.setAttribute("sandbox", "allow-scripts allow-same-origin");
+  iframe.setAttribute("referrerpolicy", "no-referrer");
+  iframe.className = "realm-panel";
+  iframe.dataset.extensionPanel = id;
+  iframe.dataset.realm = id;
+  iframe.title = `${extension.name} panel`;
+  iframe.style.height = "0px";
+
+  const dispose = () => {
+    if (disposed) return;
+    disposed = true;
+    iframe.remove();
+    port.onmessage = null;
+    port.close();
+    try {
+      Promise.resolve(unlisten?.()).catch(() => undefined);
+    } catch {
+      // Stopping a listener of a page that is going away.
+    }
+    deactivated?.();
+  };
+
+  const relay = createRelay({
+    extension: id,
+    token: extension.token,
+    transport,
+    onRefused: (reason) => report(new Error(reason)),
+  });
+
+  port.onmessage = (/** @type {MessageEvent} */ event) => {
+    const message = event.data;
+    if (typeof message !== "object" || message === null) return;
+    switch (message.op) {
+      case "invoke":
+        relay(message).then((result) => {
+          if (result === undefined || disposed) return;
+          const value = result.ok ? result.value : undefined;
+          // A raw answer is handed over, not copied.
+          port.postMessage(result, value instanceof ArrayBuffer ? [value] : []);
+        });
+        break;
+      case "state":
+        if (message.state === "active") activatedOk();
+        else activatedFailed(new Error(String(message.error ?? "the realm failed")));
+        break;
+      case "height": {
+        const px = Number(message.px);
+        if (Number.isFinite(px) && px >= 0) {
+          iframe.style.height = `${Math.min(Math.ceil(px), MAX_REALM_HEIGHT)}px`;
+        }
+        break;
+      }
+      case "fault":
+        if (faults++ < MAX_FAULTS)
+          report(new Error(String(message.message).slice(0, MAX_FAULT_LENGTH)));
+        break;
+      case "deactivated":
+        deactivated?.();
+        break;
+      default:
+    }
+  };
+
+  unlisten = await transport.listen(
+    extension.event,
+    (payload) => {
+      if (!disposed) port.postMessage({ op: "event", event: extension.event, payload });
+    },
+    { kind: "WebviewWindow", label: frame },
+  );
+
+  let loads = 0;
+  iframe.addEventListener("load", () => {
+    loads += 1;
+    if (loads === 1) {
+      // Once, to the realm's own origin: if the iframe shows anything else by now, the browser
+      // drops the message and the port goes nowhere.
+      iframe.contentWindow?.postMessage(
+        {
+          type: REALM_HANDOFF,
+          frame,
+          theme: theme(),
+          extension: {
+            id,
+            name: extension.name,
+            version: extension.version,
+            description: extension.description,
+            renderer: extension.realm_renderer,
+            event: extension.event,
+          },
+        },
+        originOf(extension.realm),
+        [channel.port2],
+      );
+      return;
+    }
+    // A realm navigated itself (to another realm's page, or reloaded): what runs there now
+    // is not what was handed the port. Nothing more of it runs.
+    const error = new Error(`its realm loaded a second page (load ${loads}) and was shut down`);
+    report(error);
+    activatedFailed(error);
+    dispose();
+  });
+  iframe.src = extension.realm;
+  container.append(iframe);
+
+  return {
+    activated,
+    iframe,
+    dispose,
+    async deactivate(timeoutMs) {
+      if (disposed) return;
+      const done = new Promise((resolve) => {
+        deactivated = () => resolve(undefined);
+      });
+      port.postMessage({ op: "deactivate" });
+      /** @type {ReturnType<typeof setTimeout> | undefined} */
+      let timer;
+      const late = new Promise((resolve) => {
+        timer = setTimeout(resolve, timeoutMs);
+      });
+      await Promise.race([done, late]);
+      clearTimeout(timer);
+      dispose();
+    },
+  };
+}
