@@ -73,7 +73,8 @@ export default class extends Renderer.LensExtension {
     panel.dataset.extensionPanel = this.id;
     panel.textContent = "hostile";
     document.getElementById("extension-panels").append(panel);
-    ipc.listen("ping", () => {});
+    const heard = [];
+    ipc.listen("ping", (event, ...args) => heard.push({ args, origin: event.origin.kind }));
     await ipc.broadcast("warm-up");
     await attempt("parent.document", () => parent.document.title);
     await attempt("top.document", () => top.document.title);
@@ -89,14 +90,37 @@ export default class extends Renderer.LensExtension {
     for (const command of ["ferrolens_set_enabled", "ferrolens_frame_init", "ferrolens_uninstall", "ferrolens_broadcast", "ferrolens_inspector_entries", "plugin:event|listen", "ferrolens_frame_attach"]) {
       await attempt("relay " + command, () => raw({ command, args: { extension: "friendly", enabled: false } }).then((r) => JSON.stringify(r)));
     }
+    // Another extension's id and a made-up token in the call: the relay writes in its own.
+    const { encode } = await import("/.ferrolens/sdk/codec.js");
     await attempt("relay forged broadcast", () => raw({
       command: "ferrolens_broadcast_raw",
-      args: new Uint8Array([1, 0x22, 1, 0x0c]),
+      args: encode(["forged"]),
       headers: { "ferrolens-call": "friendly 00000000 ping" },
+    }).then((r) => JSON.stringify(r)));
+    await attempt("relay forged invoke", () => raw({
+      command: "ferrolens_invoke_raw",
+      args: encode([]),
+      headers: { "ferrolens-call": "notes 00000000 list" },
     }).then((r) => JSON.stringify(r)));
     await attempt("relay malformed", () => { post.call(port, "junk"); post.call(port, { op: "invoke" }); post.call(port, { op: "invoke", id: "x", command: "ferrolens_set_enabled" }); return "sent"; });
     await attempt("relay after malformed", () => raw({ command: "ferrolens_frame_init", args: {} }).then((r) => JSON.stringify(r)));
-    window.__hostile = { results, done: true };
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    window.__hostile = { results, heard, done: true };
+  }
+}
+`;
+
+// Navigates its own realm: to one of its files (refused), then, when told, to another realm.
+const wanderer = `
+import { Renderer } from "@ferrolens/extensions";
+export default class extends Renderer.LensExtension {
+  onActivate() {
+    if (window.top === window) return;
+    const panel = document.createElement("section");
+    panel.textContent = "wanderer";
+    document.getElementById("extension-panels").append(panel);
+    try { location.href = "/renderer.js"; } catch (e) { window.__refused = String(e); }
+    window.__goTo = (url) => { location.href = url; };
   }
 }
 `;
@@ -111,14 +135,16 @@ before(async () => {
       "friendly/renderer.js": friendly,
       "hostile/package.json": manifest("hostile"),
       "hostile/renderer.js": hostile,
+      "wanderer/package.json": manifest("wanderer"),
+      "wanderer/renderer.js": wanderer,
     },
   });
   const { driver } = app;
   await driver.executeScript(() => {
-    location.search = "?realms=friendly,hostile";
+    location.search = "?realms=friendly,hostile,wanderer";
   });
   await driver.wait(
-    () => driver.executeScript(() => location.search === "?realms=friendly,hostile"),
+    () => driver.executeScript(() => location.search === "?realms=friendly,hostile,wanderer"),
     20_000,
   );
   await waitForShell(driver);
@@ -170,7 +196,6 @@ check(
         "friendly heard its broadcast",
       ),
     );
-    console.log("friendly", JSON.stringify(inside));
     assert.deepEqual(inside.received, [{ n: 1, size: 100000, origin: "frame" }]);
     assert.equal(inside.tauri, "undefined");
     const iframeHeight = await driver.executeScript(
@@ -181,17 +206,125 @@ check(
   },
 );
 
+/** What the hostile realm's attempt `what` came to. */
+const outcome = (/** @type {any} */ results, /** @type {string} */ what) => {
+  assert.ok(results[what], `${what} was tried`);
+  return results[what];
+};
+
 check(
   "a hostile realm reaches neither the shell, nor Tauri, nor other files or commands",
   async (driver) => {
-    const hostileResults = await inRealm(driver, "hostile", (d) =>
-      waitInPage(d, () => window.__hostile?.done && window.__hostile.results, [], "hostile ran"),
+    const hostile = await inRealm(driver, "hostile", (d) =>
+      waitInPage(d, () => window.__hostile?.done && window.__hostile, [], "hostile ran"),
     );
-    console.log(JSON.stringify(hostileResults, null, 1));
-    // Round trips from the friendly realm: its forged ping must not have arrived.
-    const friendly = await inRealm(driver, "friendly", (d) =>
+    const { results } = hostile;
+    for (const what of [
+      "parent.document",
+      "top.document",
+      "parent.__TAURI__",
+      "parent.__ferrolens",
+    ]) {
+      assert.match(outcome(results, what).error, /^SecurityError/, what);
+    }
+    assert.equal(outcome(results, "frameElement").value, "null");
+    assert.equal(outcome(results, "own __TAURI__").value, "undefined undefined");
+    // Its own files load; another realm's and the shared host's do not.
+    assert.equal(outcome(results, "fetch own file").value, "200");
+    for (const what of ["fetch other realm", "fetch shared host"]) {
+      assert.equal(outcome(results, what).ok, false, `${what}: ${JSON.stringify(results[what])}`);
+      assert.match(outcome(results, what).error, /^TypeError/);
+    }
+    assert.equal(outcome(results, "window.open").value, "null");
+    assert.match(outcome(results, "top navigation").error, /^SecurityError/);
+    for (const command of [
+      "ferrolens_set_enabled",
+      "ferrolens_frame_init",
+      "ferrolens_uninstall",
+      "ferrolens_broadcast",
+      "ferrolens_inspector_entries",
+      "plugin:event|listen",
+      "ferrolens_frame_attach",
+    ]) {
+      const result = JSON.parse(outcome(results, `relay ${command}`).value);
+      assert.equal(result.ok, false, command);
+      assert.equal(result.error.code, "FORBIDDEN", command);
+    }
+    const afterJunk = JSON.parse(outcome(results, "relay after malformed").value);
+    assert.equal(afterJunk.error.code, "FORBIDDEN", "the relay still answers after junk");
+    // Naming friendly in the call broadcast in hostile's own namespace: hostile heard it,
+    // friendly did not.
+    assert.equal(JSON.parse(outcome(results, "relay forged broadcast").value).ok, true);
+    assert.deepEqual(hostile.heard, [{ args: ["forged"], origin: "frame" }]);
+    const friendlyHeard = await inRealm(driver, "friendly", (d) =>
       d.executeScript(() => window.__friendly.received.length),
     );
-    assert.equal(friendly, 1, "the hostile realm's forged ping reached friendly");
+    assert.equal(friendlyHeard, 1, "the forged ping reached friendly");
+    // Naming notes reached hostile's own (absent) handler, not notes'.
+    const forgedInvoke = JSON.parse(outcome(results, "relay forged invoke").value);
+    assert.equal(forgedInvoke.ok, false);
+    assert.equal(forgedInvoke.error.extension, "hostile", JSON.stringify(forgedInvoke));
+    // The shell is untouched: every extension still active.
+    const states = await driver.executeScript(() =>
+      Object.fromEntries(window.__ferrolens.extensions.map(({ id, state }) => [id, state])),
+    );
+    for (const id of ["friendly", "hostile", "notes", "example"]) {
+      assert.equal(states[id], "active", `${id}: ${JSON.stringify(states)}`);
+    }
+  },
+);
+
+check("a realm that navigates elsewhere is refused, and shut down if it leaves", async (driver) => {
+  await inRealm(driver, "wanderer", (d) =>
+    waitInPage(d, () => window.__goTo && location.href, [], "wanderer ran"),
+  );
+  await driver.sleep(500);
+  const still = await inRealm(driver, "wanderer", (d) => d.executeScript(() => location.href));
+  assert.equal(still, "ferrolens-ext://wanderer/", "a navigation to its own file was refused");
+  // To another extension's realm page: a second load, so the shell shuts it down.
+  await inRealm(driver, "wanderer", (d) =>
+    d.executeScript(() => window.__goTo("ferrolens-ext://friendly/")),
+  );
+  await waitInPage(
+    driver,
+    () => !document.querySelector('iframe[data-realm="wanderer"]'),
+    [],
+    "the wanderer's iframe removed",
+  );
+  await waitInPage(
+    driver,
+    () =>
+      document
+        .querySelector("#faults")
+        ?.textContent?.includes("wanderer: its realm loaded a second page"),
+    [],
+    "the fault shown",
+  );
+  // Friendly's realm goes on: a broadcast comes back to it.
+  const heard = await inRealm(driver, "friendly", (d) =>
+    d.executeAsyncScript((/** @type {(n: number) => void} */ done) => {
+      const before = window.__friendly.received.length;
+      window.__friendly.ipc
+        .broadcast("ping", 2, new Uint8Array(3))
+        .then(() => setTimeout(() => done(window.__friendly.received.length - before), 200));
+    }),
+  );
+  assert.equal(heard, 1);
+});
+
+check(
+  "the frame never shows a realm page as its own: it goes back to the shell",
+  async (driver) => {
+    await driver.executeScript(() => {
+      location.href = "ferrolens-ext://friendly/";
+    });
+    await driver.sleep(1000);
+    await waitForShell(driver);
+    const page = await driver.executeScript(() => ({
+      href: location.href,
+      shell: Boolean(window.__ferrolens),
+    }));
+    assert.match(page.href, /^tauri:\/\/localhost\/index\.html$/);
+    assert.ok(page.shell);
   },
 );
