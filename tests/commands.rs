@@ -624,6 +624,18 @@ fn main_asks_a_frame_and_the_frames_reply_answers_it() {
             body,
         )
     };
+    // A reply with a forged capability is refused, whatever its body holds.
+    let forged = raw_call(
+        &host,
+        "ferrolens_reply_raw",
+        &[(
+            "ferrolens-call",
+            &format!("misbehaving {} {}", "0".repeat(32), request["id"]),
+        )],
+        vec![0xff; 16],
+    )
+    .unwrap_err();
+    assert_eq!(code(&forged), "FORBIDDEN", "{forged}");
     let bad = raw_reply("twelve").unwrap_err();
     assert_eq!(code(&bad), "BAD_PAYLOAD");
     assert!(

@@ -499,6 +499,8 @@ pub fn ferrolens_cancel<R: Runtime>(
     Ok(())
 }
 
+/// Checks the replying frame's capability, and only then takes the reply from `reply` (which
+/// may decode a body) and hands it to the waiting request.
 fn reply<R: Runtime>(
     webview: &Webview<R>,
     manager: &ExtensionManager,
@@ -506,12 +508,12 @@ fn reply<R: Runtime>(
     extension: &str,
     token: &str,
     request: u64,
-    reply: Result<Graph, IpcError>,
+    reply: impl FnOnce() -> Result<Graph, IpcError>,
 ) -> Result<(), IpcError> {
     let id = manager.require_known(extension)?;
     let frame = webview.label();
     frames.check(frame, &id, token, manager.activation(&id))?;
-    manager.router().reply(request, &id, frame, reply)
+    manager.router().reply(request, &id, frame, reply())
 }
 
 /// A frame's answer to a main-to-frame request: `value`, or `error` (an IpcError-shaped
@@ -541,7 +543,13 @@ pub fn ferrolens_reply<R: Runtime>(
         ),
     };
     reply(
-        &webview, &manager, &frames, &extension, &token, request, answer,
+        &webview,
+        &manager,
+        &frames,
+        &extension,
+        &token,
+        request,
+        || answer,
     )
 }
 
@@ -564,7 +572,7 @@ pub fn ferrolens_reply_raw<R: Runtime>(
             ),
         )
     })?;
-    let answer = match request.body() {
+    let answer = || match request.body() {
         InvokeBody::Raw(bytes) => limit.check(bytes.len()).and_then(|()| {
             ferrolens_ipc::value::decode(bytes).map_err(|err| {
                 IpcError::new(
