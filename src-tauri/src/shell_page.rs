@@ -23,10 +23,16 @@ use tauri::{Manager, Runtime, Url, Webview};
 use crate::manager::ExtensionManager;
 use crate::realm;
 
-/// Paths of the app's own pages a webview may show: the shell (with or without a query; the
-/// origin's root, with or without its slash, serves it too) and the start-up benchmark's bare
-/// page, which loads no extension and receives no capability.
-const PAGES: &[&str] = &["", "/", "/index.html", "/bench-bare.html"];
+/// Paths of the shell page (with or without a query; the origin's root, with or without its
+/// slash, serves it too).
+const SHELL_PAGES: &[&str] = &["", "/", "/index.html"];
+
+/// The start-up benchmark's bare page, in test builds only: it loads no extension and receives
+/// no capability.
+#[cfg(feature = "testing")]
+const BARE_PAGE: Option<&str> = Some("/bench-bare.html");
+#[cfg(not(feature = "testing"))]
+const BARE_PAGE: Option<&str> = None;
 
 /// True when `url` is one of the app's own pages on the app's own origin (`tauri://localhost`,
 /// or `http(s)://tauri.localhost` where wry serves it that way).
@@ -40,12 +46,12 @@ pub fn is_app_page(url: &Url) -> bool {
         && url.port().is_none()
         && url.username().is_empty()
         && url.password().is_none()
-        && PAGES.contains(&url.path())
+        && (SHELL_PAGES.contains(&url.path()) || BARE_PAGE == Some(url.path()))
 }
 
 /// True when `url` is the shell page itself, the one page that boots a frame.
 pub fn is_shell(url: &Url) -> bool {
-    is_app_page(url) && url.path() != "/bench-bare.html"
+    is_app_page(url) && SHELL_PAGES.contains(&url.path())
 }
 
 /// The shell page's URL, where a top frame that started loading anything else is sent back.
@@ -149,7 +155,7 @@ mod tests {
     }
 
     #[test]
-    fn the_shell_and_the_bare_page_are_the_app_pages() {
+    fn the_shell_is_an_app_page_and_the_bare_page_one_in_test_builds_only() {
         for ok in [
             "tauri://localhost/index.html",
             "tauri://localhost/index.html?bench=run",
@@ -157,12 +163,12 @@ mod tests {
             "tauri://localhost",
             "http://tauri.localhost/index.html",
             "https://tauri.localhost/index.html#x",
-            "tauri://localhost/bench-bare.html",
         ] {
-            assert!(is_app_page(&url(ok)), "{ok}");
+            assert!(is_app_page(&url(ok)) && is_shell(&url(ok)), "{ok}");
         }
-        assert!(is_shell(&url("tauri://localhost/index.html?bench=startup")));
-        assert!(!is_shell(&url("tauri://localhost/bench-bare.html")));
+        let bare = url("tauri://localhost/bench-bare.html");
+        assert_eq!(is_app_page(&bare), cfg!(feature = "testing"));
+        assert!(!is_shell(&bare));
     }
 
     #[test]
