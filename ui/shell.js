@@ -156,6 +156,8 @@ async function main() {
     listenerCount: (/** @type {string} */ id) => frameHandle?.listenerCount(id) ?? 0,
   };
   document.body.dataset.ready = "true";
+  // For measurements: when this frame finished booting, on the page's own clock.
+  performance.mark("ferrolens:ready");
   // The start-up benchmark measures until this point.
   if (bench === "startup") {
     await transport.invoke("bench_started", { exit: true });

@@ -48,21 +48,18 @@ const attempt = async (what, act) => {
   try { results[what] = { ok: true, value: String(await act()) }; }
   catch (e) { results[what] = { ok: false, error: (e && e.name) + ": " + (e && e.message), code: e && e.code }; }
 };
-// The realm's own port, caught as the SDK posts on it (its own realm: nobody else's).
-let port;
-const post = MessagePort.prototype.postMessage;
-MessagePort.prototype.postMessage = function (...args) { port ??= this; return post.apply(this, args); };
+// The realm's channel to the shell: its parent window, as the SDK uses it.
 let nextId = 1e9;
 const raw = (message) => new Promise((resolve) => {
   const id = nextId++;
   const onMessage = (event) => {
-    if (event.data?.op === "result" && event.data.id === id) {
-      port.removeEventListener("message", onMessage);
+    if (event.source === parent && event.data?.op === "result" && event.data.id === id) {
+      removeEventListener("message", onMessage);
       resolve(event.data);
     }
   };
-  port.addEventListener("message", onMessage);
-  post.call(port, { ...message, op: "invoke", id });
+  addEventListener("message", onMessage);
+  parent.postMessage({ ...message, op: "invoke", id }, "*");
 });
 export default class extends Renderer.LensExtension {
   async onActivate() {
@@ -102,7 +99,21 @@ export default class extends Renderer.LensExtension {
       args: encode([]),
       headers: { "ferrolens-call": "notes 00000000 list" },
     }).then((r) => JSON.stringify(r)));
-    await attempt("relay malformed", () => { post.call(port, "junk"); post.call(port, { op: "invoke" }); post.call(port, { op: "invoke", id: "x", command: "ferrolens_set_enabled" }); return "sent"; });
+    // Posing as the shell to the other realms: a broadcast from main to friendly, a second
+    // hand-off, a result. The browser says who sent it, so each realm ignores it.
+    await attempt("post to sibling realms", () => {
+      const bytes = encode(["from a sibling"]);
+      let data = "";
+      for (const b of bytes) data += String.fromCharCode(b);
+      const payload = { channel: "ping", origin: { kind: "main" }, data: btoa(data) };
+      for (let i = 0; i < parent.length; i++) {
+        parent[i].postMessage({ op: "event", event: "ferrolens:ipc:friendly", payload }, "*");
+        parent[i].postMessage({ type: "ferrolens:realm", frame: "main", extension: { id: "friendly", renderer: "ferrolens-ext://hostile/renderer.js", event: "x" } }, "*");
+        parent[i].postMessage({ op: "result", id: 0, ok: true, value: 1 }, "*");
+      }
+      return parent.length;
+    });
+    await attempt("relay malformed", () => { parent.postMessage("junk", "*"); parent.postMessage({ op: "invoke" }, "*"); parent.postMessage({ op: "invoke", id: "x", command: "ferrolens_set_enabled" }, "*"); return "sent"; });
     await attempt("relay after malformed", () => raw({ command: "ferrolens_frame_init", args: {} }).then((r) => JSON.stringify(r)));
     await new Promise((resolve) => setTimeout(resolve, 300));
     window.__hostile = { results, heard, done: true };
@@ -260,10 +271,26 @@ check(
       d.executeScript(() => window.__friendly.received.length),
     );
     assert.equal(friendlyHeard, 1, "the forged ping reached friendly");
+    assert.ok(Number(outcome(results, "post to sibling realms").value) >= 3);
     // Naming notes reached hostile's own (absent) handler, not notes'.
     const forgedInvoke = JSON.parse(outcome(results, "relay forged invoke").value);
     assert.equal(forgedInvoke.ok, false);
     assert.equal(forgedInvoke.error.extension, "hostile", JSON.stringify(forgedInvoke));
+    // Without a realm's policy in the way, the scheme's headers keep realm hosts to
+    // themselves too: the shell reads the shared host, not a realm's host.
+    const fromShell = await driver.executeAsyncScript((/** @type {any} */ done) => {
+      const read = (/** @type {string} */ url) =>
+        window.fetch(url).then(
+          (r) => r.status,
+          (e) => String(e),
+        );
+      Promise.all([
+        read("ferrolens-ext://localhost/friendly/renderer.js"),
+        read("ferrolens-ext://friendly/renderer.js"),
+      ]).then(done);
+    });
+    assert.equal(fromShell[0], 200);
+    assert.match(String(fromShell[1]), /^TypeError/);
     // The shell is untouched: every extension still active.
     const states = await driver.executeScript(() =>
       Object.fromEntries(window.__ferrolens.extensions.map(({ id, state }) => [id, state])),

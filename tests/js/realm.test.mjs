@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 
-import { portTransport, REALM_TOKEN } from "../../ui/sdk/port-transport.js";
+import { portEndpoint, portTransport, REALM_TOKEN } from "../../ui/sdk/port-transport.js";
 import { RELAYED_COMMANDS, createRelay } from "../../ui/sdk/relay.js";
 
 /** The next message `port` receives. @param {MessagePort} port */
@@ -17,7 +17,9 @@ function connected() {
   const { port1, port2 } = new MessageChannel();
   /** @type {Record<string, unknown>[]} */
   const control = [];
-  const transport = portTransport(port1, { onControl: (message) => control.push(message) });
+  const transport = portTransport(portEndpoint(port1), {
+    onControl: (message) => control.push(message),
+  });
   port2.start();
   return { transport, shell: port2, control, close: () => (port1.close(), port2.close()) };
 }

@@ -1,15 +1,17 @@
 // An extension realm's bootstrap, loaded by the realm page (`ferrolens-ext://<host>/`, served
-// by the core): waits for the shell to hand it a MessagePort, then runs that one extension with
-// this realm's own copy of the SDK over the port. The realm holds no token: the shell's relay
-// speaks for the extension. See docs/realms.md.
+// by the core): waits for the shell to hand it its extension (once), then runs that one
+// extension with this realm's own copy of the SDK, talking to the shell's window only. The
+// realm holds no token: the shell's relay speaks for the extension. See docs/realms.md.
 //
 // It does nothing unless it runs in an iframe of the shell: a realm page shown as a top-level
-// page (a navigation the core could not tell from an iframe's) never gets a port.
+// page (a navigation the core could not tell from an iframe's) is never handed anything.
 import "./index.js"; // first: ipc.js takes the capability reader before any extension code runs
 import { claimCapability, grantCapability } from "./capability.js";
 import { LensExtension } from "./extension.js";
 import { ListenerHub } from "./hub.js";
 import { portTransport, REALM_HANDOFF, REALM_TOKEN } from "./port-transport.js";
+
+/** @typedef {import("./port-transport.js").Endpoint} Endpoint */
 
 /** The origins the shell page is served from. */
 const SHELL_ORIGINS = new Set([
@@ -43,7 +45,7 @@ function applyTheme(theme) {
 
 /**
  * Reports this document's height to the shell whenever it changes, so the iframe fits it.
- * @param {MessagePort} port
+ * @param {Endpoint} port
  */
 function reportHeight(port) {
   let last = -1;
@@ -51,7 +53,7 @@ function reportHeight(port) {
     const px = Math.ceil(document.body.getBoundingClientRect().height);
     if (px !== last) {
       last = px;
-      port.postMessage({ op: "height", px });
+      port.send({ op: "height", px }, []);
     }
   };
   new ResizeObserver(send).observe(document.body);
@@ -60,7 +62,7 @@ function reportHeight(port) {
 
 /**
  * Runs the extension the shell handed over.
- * @param {MessagePort} port
+ * @param {Endpoint} port
  * @param {Record<string, unknown>} handoff
  */
 async function run(port, handoff) {
@@ -69,7 +71,7 @@ async function run(port, handoff) {
   const id = text(extension.id);
   const frame = text(handoff.frame);
   /** @param {unknown} error */
-  const fault = (error) => port.postMessage({ op: "fault", message: messageOf(error) });
+  const fault = (error) => port.send({ op: "fault", message: messageOf(error) }, []);
 
   /** @type {LensExtension | undefined} */
   let instance;
@@ -84,7 +86,7 @@ async function run(port, handoff) {
         fault(`onDeactivate failed: ${messageOf(error)}`);
       } finally {
         hub.dispose();
-        port.postMessage({ op: "deactivated" });
+        port.send({ op: "deactivated" }, []);
       }
     },
   });
@@ -137,30 +139,40 @@ async function run(port, handoff) {
     claimCapability(info, instance);
     step = "onActivate failed";
     await instance.onActivate();
-    port.postMessage({ op: "state", state: "active" });
+    port.send({ op: "state", state: "active" }, []);
   } catch (error) {
     hub.dispose();
     instance = undefined;
-    port.postMessage({ op: "state", state: "failed", error: `${step}: ${messageOf(error)}` });
+    port.send({ op: "state", state: "failed", error: `${step}: ${messageOf(error)}` }, []);
   }
+}
+
+/**
+ * This realm's side of its channel to the shell: its parent's window, at the shell's origin.
+ * Only what the parent sends from that origin is received; anything else (another realm
+ * posting to this one, say) is not looked at.
+ * @param {string} shell  the shell's origin
+ * @returns {Endpoint}
+ */
+function parentEndpoint(shell) {
+  return {
+    send: (message, transfer) => window.parent.postMessage(message, shell, transfer),
+    receive: (handler) =>
+      window.addEventListener("message", (event) => {
+        if (event.source === window.parent && event.origin === shell) handler(event.data);
+      }),
+  };
 }
 
 /** @param {MessageEvent} event */
 function onHandoff(event) {
   if (event.source !== window.parent || !SHELL_ORIGINS.has(event.origin)) return;
   const handoff = event.data;
-  const port = event.ports[0];
-  if (
-    !isObject(handoff) ||
-    handoff.type !== REALM_HANDOFF ||
-    !port ||
-    !isObject(handoff.extension)
-  ) {
-    return;
-  }
-  // Exactly one hand-off: later messages, whoever sends them, are not looked at.
+  if (!isObject(handoff) || handoff.type !== REALM_HANDOFF || !isObject(handoff.extension)) return;
+  // Exactly one hand-off: later ones, whoever sends them, are not looked at.
   window.removeEventListener("message", onHandoff);
-  run(port, handoff).catch((error) => port.postMessage({ op: "fault", message: messageOf(error) }));
+  const port = parentEndpoint(event.origin);
+  run(port, handoff).catch((error) => port.send({ op: "fault", message: messageOf(error) }, []));
 }
 
 if (window.parent !== window) window.addEventListener("message", onHandoff);
