@@ -340,6 +340,41 @@ check("a realm that navigates elsewhere is refused, and shut down if it leaves",
 });
 
 check(
+  "a realm follows its extension's lifecycle: gone when disabled, fresh when enabled",
+  async (driver) => {
+    const setEnabled = (/** @type {boolean} */ on) =>
+      driver.executeScript(
+        (enabled) =>
+          window.__TAURI__.core.invoke("ferrolens_set_enabled", { extension: "friendly", enabled }),
+        on,
+      );
+    await setEnabled(false);
+    await waitInPage(
+      driver,
+      () => !document.querySelector('iframe[data-realm="friendly"]'),
+      [],
+      "friendly's realm removed",
+    );
+    await setEnabled(true);
+    await waitInPage(
+      driver,
+      () => document.querySelector('iframe[data-realm="friendly"]'),
+      [],
+      "friendly's realm back",
+    );
+    const received = await inRealm(driver, "friendly", (d) =>
+      waitInPage(
+        d,
+        () => window.__friendly?.received.length >= 1 && window.__friendly.received,
+        [],
+        "the new realm heard its broadcast",
+      ),
+    );
+    assert.deepEqual(received, [{ n: 1, size: 100000, origin: "frame" }]);
+  },
+);
+
+check(
   "the frame never shows a realm page as its own: it goes back to the shell",
   async (driver) => {
     await driver.executeScript(() => {
