@@ -213,6 +213,13 @@ check(
       () => document.querySelector('iframe[data-realm="friendly"]').getBoundingClientRect().height,
     );
     assert.ok(inside.height > 20, `the panel has a height (${inside.height})`);
+    // The shell's counts of a realm's listeners are the realm's own report.
+    await waitInPage(
+      driver,
+      () => window.__ferrolens.listenerCount("friendly") === 1,
+      [],
+      "the shell counts friendly's one listener",
+    );
     assert.equal(Math.round(iframeHeight), inside.height, "the iframe is sized to its content");
   },
 );

@@ -467,8 +467,14 @@ export async function bootFrame(options = {}) {
         await detach(id);
         onChange();
       }),
-    listenerCount: (id) => loaded.get(id)?.hub.size ?? 0,
-    handlerCount: (id) => loaded.get(id)?.hub.handlerCount ?? 0,
+    listenerCount: (id) => {
+      const entry = loaded.get(id);
+      return entry?.realm?.counts().listeners ?? entry?.hub.size ?? 0;
+    },
+    handlerCount: (id) => {
+      const entry = loaded.get(id);
+      return entry?.realm?.counts().handlers ?? entry?.hub.handlerCount ?? 0;
+    },
     close() {
       closed = true;
       stop(unlistenLifecycle, (error) => report(undefined, error));

@@ -52,6 +52,8 @@ const MAX_FAULT_LENGTH = 2000;
  *   onDeactivate, waits for it (at most `timeoutMs`), then tears the realm down
  * @property {() => void} dispose  tears the realm down now: iframe, port and listener
  * @property {HTMLIFrameElement} iframe
+ * @property {() => { listeners: number, handlers: number }} counts  as the realm last reported
+ *   them (for display only: a realm could report anything)
  */
 
 /** The shell's theme as the realm applies it: CSS variables on its root. */
@@ -93,6 +95,9 @@ export async function startRealm({ extension, frame, transport, container, repor
   /** @type {(() => void) | undefined} */
   let deactivated;
   let faults = 0;
+  let counts = { listeners: 0, handlers: 0 };
+  /** @param {unknown} n */
+  const count = (n) => (Number.isSafeInteger(n) && Number(n) >= 0 ? Number(n) : 0);
 
   const iframe = document.createElement("iframe");
   // Scripts, and an origin of its own (not opaque), which is safe only because it is not the
@@ -164,6 +169,9 @@ export async function startRealm({ extension, frame, transport, container, repor
         if (faults++ < MAX_FAULTS)
           report(new Error(String(message.message).slice(0, MAX_FAULT_LENGTH)));
         break;
+      case "counts":
+        counts = { listeners: count(message.listeners), handlers: count(message.handlers) };
+        break;
       case "deactivated":
         deactivated?.();
         break;
@@ -214,6 +222,7 @@ export async function startRealm({ extension, frame, transport, container, repor
     activated,
     iframe,
     dispose,
+    counts: () => counts,
     async deactivate(timeoutMs) {
       if (disposed) return;
       const done = new Promise((resolve) => {

@@ -60,6 +60,32 @@ function reportHeight(port) {
   send();
 }
 
+/** How often a realm tells the shell its listener and handler counts, when they changed. */
+const COUNTS_MS = 1000;
+
+/**
+ * Tells the shell this realm's listener and handler counts (for its Extensions view), now and
+ * whenever they change.
+ * @param {Endpoint} port
+ * @param {ListenerHub} hub
+ */
+function reportCounts(port, hub) {
+  let last = "";
+  const send = () => {
+    const counts = { listeners: hub.size, handlers: hub.handlerCount };
+    const key = `${counts.listeners}/${counts.handlers}`;
+    if (key === last) return;
+    last = key;
+    port.send({ op: "counts", ...counts }, []);
+  };
+  send();
+  const timer = setInterval(send, COUNTS_MS);
+  hub.onDispose(() => {
+    clearInterval(timer);
+    send();
+  });
+}
+
 /**
  * Runs the extension the shell handed over.
  * @param {Endpoint} port
@@ -140,6 +166,7 @@ async function run(port, handoff) {
     step = "onActivate failed";
     await instance.onActivate();
     port.send({ op: "state", state: "active" }, []);
+    reportCounts(port, hub);
   } catch (error) {
     hub.dispose();
     instance = undefined;
