@@ -87,8 +87,14 @@ export default class extends Renderer.LensExtension {
     for (const command of ["ferrolens_set_enabled", "ferrolens_frame_init", "ferrolens_uninstall", "ferrolens_broadcast", "ferrolens_inspector_entries", "plugin:event|listen", "ferrolens_frame_attach"]) {
       await attempt("relay " + command, () => raw({ command, args: { extension: "friendly", enabled: false } }).then((r) => JSON.stringify(r)));
     }
-    // Another extension's id and a made-up token in the call: the relay writes in its own.
+    // Another extension's id in the call: refused. Its own id with a made-up token: the relay
+    // writes in the real one, and the broadcast comes back to its own listener.
     const { encode } = await import("/.ferrolens/sdk/codec.js");
+    await attempt("relay own id, made-up token", () => raw({
+      command: "ferrolens_broadcast_raw",
+      args: encode(["own"]),
+      headers: { "ferrolens-call": "hostile 00000000 ping" },
+    }).then((r) => JSON.stringify(r)));
     await attempt("relay forged broadcast", () => raw({
       command: "ferrolens_broadcast_raw",
       args: encode(["forged"]),
@@ -270,19 +276,19 @@ check(
     }
     const afterJunk = JSON.parse(outcome(results, "relay after malformed").value);
     assert.equal(afterJunk.error.code, "FORBIDDEN", "the relay still answers after junk");
-    // Naming friendly in the call broadcast in hostile's own namespace: hostile heard it,
-    // friendly did not.
-    assert.equal(JSON.parse(outcome(results, "relay forged broadcast").value).ok, true);
-    assert.deepEqual(hostile.heard, [{ args: ["forged"], origin: "frame" }]);
+    // Naming friendly or notes is refused; its own id with any token reaches its own listener.
+    for (const what of ["relay forged broadcast", "relay forged invoke"]) {
+      const result = JSON.parse(outcome(results, what).value);
+      assert.equal(result.error?.code, "FORBIDDEN", `${what}: ${JSON.stringify(result)}`);
+      assert.match(result.error.message, /speaks for its own extension only/);
+    }
+    assert.equal(JSON.parse(outcome(results, "relay own id, made-up token").value).ok, true);
+    assert.deepEqual(hostile.heard, [{ args: ["own"], origin: "frame" }]);
     const friendlyHeard = await inRealm(driver, "friendly", (d) =>
       d.executeScript(() => window.__friendly.received.length),
     );
     assert.equal(friendlyHeard, 1, "the forged ping reached friendly");
     assert.ok(Number(outcome(results, "post to sibling realms").value) >= 3);
-    // Naming notes reached hostile's own (absent) handler, not notes'.
-    const forgedInvoke = JSON.parse(outcome(results, "relay forged invoke").value);
-    assert.equal(forgedInvoke.ok, false);
-    assert.equal(forgedInvoke.error.extension, "hostile", JSON.stringify(forgedInvoke));
     // Without a realm's policy in the way, the scheme's headers keep realm hosts to
     // themselves too: the shell reads the shared host, not a realm's host.
     const fromShell = await driver.executeAsyncScript((/** @type {any} */ done) => {

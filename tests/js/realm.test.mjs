@@ -130,7 +130,7 @@ function relayOf(answer = () => "answered") {
 }
 
 describe("the shell's relay", () => {
-  test("passes a raw call on with the extension's own id and token in place of the realm's", async () => {
+  test("passes a raw call on with the extension's own token in place of the realm's", async () => {
     const { relay, calls } = relayOf();
     const body = new Uint8Array([1, 2]);
     const result = await relay({
@@ -139,7 +139,7 @@ describe("the shell's relay", () => {
       command: "ferrolens_broadcast_raw",
       args: body,
       headers: {
-        "ferrolens-call": "victim 0123456789abcdef status",
+        "ferrolens-call": "ext 0123456789abcdef status",
         "ferrolens-timeout-ms": "100",
         "x-evil": "1",
         "tauri-invoke-key": "guess",
@@ -154,26 +154,26 @@ describe("the shell's relay", () => {
     });
   });
 
-  test("writes the extension's id and token into JSON calls and keeps only their own fields", async () => {
+  test("writes the extension's token into JSON calls and keeps only their own fields", async () => {
     const { relay, calls } = relayOf();
     const error = { name: "IpcError", code: "HANDLER_FAILED", message: "x" };
     await relay({
       op: "invoke",
       id: 1,
       command: "ferrolens_reply",
-      args: { extension: "victim", token: "forged", request: 3, error, channel: "evil" },
+      args: { extension: "ext", token: "forged", request: 3, error, channel: "evil" },
     });
     await relay({
       op: "invoke",
       id: 2,
       command: "ferrolens_cancel",
-      args: { callId: "c", token: "t" },
+      args: { extension: "ext", callId: "c", token: "t" },
     });
     await relay({
       op: "invoke",
       id: 3,
       command: "ferrolens_frame_ready",
-      args: { extension: "v" },
+      args: { extension: "ext" },
     });
     assert.deepEqual(
       calls.map(({ command, args }) => [command, args]),
@@ -183,6 +183,34 @@ describe("the shell's relay", () => {
         ["ferrolens_frame_ready", { extension: "ext", token: TOKEN }],
       ],
     );
+  });
+
+  test("refuses a call naming another extension with FORBIDDEN, raw or JSON", async () => {
+    const { relay, calls, refused } = relayOf();
+    /** @type {[string, Record<string, string>, Uint8Array?][]} */
+    const named = [
+      ["ferrolens_broadcast_raw", { "ferrolens-call": "notes 00 status" }, new Uint8Array(1)],
+      ["ferrolens_invoke_raw", { "ferrolens-call": "exte 00 status" }, new Uint8Array(1)],
+      ["ferrolens_reply_raw", { "ferrolens-call": "@x/ext 00 7" }, new Uint8Array(1)],
+      ["ferrolens_take_answer", { "ferrolens-call": "notes 00 c", "ferrolens-answer": "1" }],
+    ];
+    for (const [command, headers, args] of named) {
+      const result = /** @type {any} */ (
+        await relay({ op: "invoke", id: 1, command, headers, args })
+      );
+      assert.equal(result.error.code, "FORBIDDEN", command);
+      assert.match(result.error.message, /speaks for its own extension only/);
+    }
+    for (const command of ["ferrolens_reply", "ferrolens_cancel", "ferrolens_frame_ready"]) {
+      for (const extension of ["notes", undefined, ["ext"]]) {
+        const result = /** @type {any} */ (
+          await relay({ op: "invoke", id: 2, command, args: { extension, token: "x" } })
+        );
+        assert.equal(result.error.code, "FORBIDDEN", `${command} ${extension}`);
+      }
+    }
+    assert.equal(calls.length, 0, "nothing reached the core");
+    assert.ok(refused.some((r) => r.includes('named extension "notes"')));
   });
 
   test("refuses every other command with FORBIDDEN, telling the shell once per command", async () => {
@@ -241,7 +269,7 @@ describe("the shell's relay", () => {
         {
           command: "ferrolens_invoke_raw",
           args: { not: "bytes" },
-          headers: { "ferrolens-call": "a b c" },
+          headers: { "ferrolens-call": "ext b c" },
         },
         "FORBIDDEN",
       ],
@@ -270,7 +298,7 @@ describe("the shell's relay", () => {
       op: "invoke",
       id: 4,
       command: "ferrolens_take_answer",
-      headers: { "ferrolens-call": "a b c", "ferrolens-answer": "9" },
+      headers: { "ferrolens-call": "ext b c", "ferrolens-answer": "9" },
     };
     const result = await relay(call);
     assert.deepEqual(result, { op: "result", id: 4, ok: false, error: { ...core } });

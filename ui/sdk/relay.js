@@ -1,7 +1,7 @@
 // The shell's relay for one extension realm: the only way a realm reaches the core. It passes on
-// the extension's own IPC commands only, with the extension's id and capability written in by
-// the shell (whatever the realm wrote there is replaced), so a realm never holds a token and
-// can speak for no one but its extension. Everything else is refused with FORBIDDEN.
+// the extension's own IPC commands only, with the extension's capability written in by the shell
+// (whatever token the realm wrote is replaced), so a realm never holds a token. A call naming
+// another extension, and every other command, is refused with FORBIDDEN.
 import { ErrorCode, IpcError, toIpcError } from "./errors.js";
 
 /** Raw commands: the call's fields in the `ferrolens-call` header, `<id> <token> <third>`. */
@@ -80,6 +80,13 @@ export function createRelay({ extension, token, transport, onRefused = () => {} 
     return new IpcError(ErrorCode.FORBIDDEN, message, { extension });
   };
 
+  /** @param {unknown} named  the extension a call named, not the realm's */
+  const speaksFor = (named) =>
+    refuse(
+      `names:${String(named)}`,
+      `extension ${extension}'s realm named extension ${quoted(named)} in a call: a realm speaks for its own extension only`,
+    );
+
   /**
    * The command as the core must get it, or an IpcError saying why it is refused.
    * @param {Record<string, unknown>} message
@@ -102,7 +109,7 @@ export function createRelay({ extension, token, transport, onRefused = () => {} 
       }
       const call = headers?.["ferrolens-call"];
       const fields = typeof call === "string" ? call.split(" ") : [];
-      const third = fields[2];
+      const [named, , third] = fields;
       if (fields.length !== 3 || !third) {
         return new IpcError(
           ErrorCode.BAD_PAYLOAD,
@@ -110,6 +117,7 @@ export function createRelay({ extension, token, transport, onRefused = () => {} 
           { extension },
         );
       }
+      if (named !== extension) return speaksFor(named);
       /** @type {Record<string, string>} */
       const passed = { "ferrolens-call": `${extension} ${token} ${third}` };
       for (const name of PASSED_HEADERS) {
@@ -131,6 +139,7 @@ export function createRelay({ extension, token, transport, onRefused = () => {} 
         `extension ${extension}'s realm sent ${command} arguments that are not an object`,
       );
     }
+    if (args.extension !== extension) return speaksFor(args.extension);
     /** @type {Record<string, unknown>} */
     const passed = { extension, token };
     for (const name of JSON_FIELDS.get(command) ?? []) {
