@@ -5,11 +5,6 @@ import { Renderer } from "@ferrolens/extensions";
 /** The extension's renderer IPC, as in the guide's `helpers/renderer.ts`. */
 export class IpcRenderer extends Renderer.Ipc {}
 
-/** This frame's webview label, from Tauri's globals (Ferrolens sets `withGlobalTauri`). */
-function frameLabel() {
-  return /** @type {any} */ (globalThis).__TAURI__?.webview?.getCurrentWebview?.().label ?? null;
-}
-
 /** @param {string} testId @param {string} label */
 function fact(testId, label) {
   const dt = document.createElement("dt");
@@ -53,7 +48,7 @@ export default class ExampleExtensionRenderer extends Renderer.LensExtension {
 
     // Main asks this frame (its `ipc.request(frame, "frame-info", ...)`); the answer is the
     // returned value. Registered in onActivate: the core holds main's requests until it resolves.
-    ipc.handle("frame-info", () => ({ frame: frameLabel(), listeners: listeners.length }));
+    ipc.handle("frame-info", () => ({ frame: this.frame, listeners: listeners.length }));
     facts.handle.dd.textContent = "frame-info (handler registered)";
 
     const id = `id-${crypto.randomUUID().slice(0, 8)}`;

@@ -34,7 +34,7 @@ export default class extends Renderer.LensExtension {
       got.textContent = "got " + received.length;
     });
     await ipc.broadcast("ping", 1, new Uint8Array(100000));
-    window.__friendly = { ipc, received };
+    window.__friendly = { ipc, received, frame: this.frame };
   }
 }
 `;
@@ -208,6 +208,7 @@ check(
             text: document.getElementById("got")?.textContent,
             height: Math.ceil(document.body.getBoundingClientRect().height),
             tauri: typeof window.__TAURI__,
+            frame: window.__friendly.frame,
           },
         [],
         "friendly heard its broadcast",
@@ -215,6 +216,8 @@ check(
     );
     assert.deepEqual(inside.received, [{ n: 1, size: 100000, origin: "frame" }]);
     assert.equal(inside.tauri, "undefined");
+    assert.equal(inside.frame, "main", "the realm knows its frame without Tauri");
+    assert.equal(inside.origin, "ferrolens-ext://friendly");
     const iframeHeight = await driver.executeScript(
       () => document.querySelector('iframe[data-realm="friendly"]').getBoundingClientRect().height,
     );

@@ -76,7 +76,7 @@ describe("booting a frame", () => {
     transport = new FakeTransport({ extensions: [loaded("one")] });
     await boot({ one: One }, { transport });
     const { id, name, version, description } = loaded("one");
-    assert.deepEqual(seen, [{ id, name, version, description }, 0]);
+    assert.deepEqual(seen, [{ id, name, version, description, frame: "main" }, 0]);
     assert.deepEqual(transport.argsOf("ferrolens_frame_ready"), [
       { extension: "one", token: loaded("one").token },
     ]);

@@ -653,7 +653,13 @@ describe("capabilities", () => {
       assert.deepEqual(Object.getOwnPropertySymbols(object), []);
       assert.ok(!ownStrings(object).some((s) => s.includes(TOKEN)));
     }
-    assert.deepEqual(Object.keys(extension).sort(), ["description", "id", "name", "version"]);
+    assert.deepEqual(Object.keys(extension).sort(), [
+      "description",
+      "frame",
+      "id",
+      "name",
+      "version",
+    ]);
     assert.deepEqual(Object.getOwnPropertyNames(ipc), []);
   });
 

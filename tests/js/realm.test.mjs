@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 
+import { LensExtension } from "../../ui/sdk/index.js";
 import { portEndpoint, portTransport, REALM_TOKEN } from "../../ui/sdk/port-transport.js";
 import { RELAYED_COMMANDS, createRelay } from "../../ui/sdk/relay.js";
 
@@ -308,5 +309,13 @@ describe("the shell's relay", () => {
     const failed = /** @type {any} */ (await broken.relay(call));
     assert.equal(failed?.error.code, "TRANSPORT_FAILED");
     assert.equal(failed.error.message, "gone");
+  });
+});
+
+describe("an extension's info", () => {
+  test("names the frame it runs in, where Tauri's globals may not be", () => {
+    const info = { id: "x", name: "x", version: "1.0.0", description: "", frame: "frame-2" };
+    assert.equal(new LensExtension(info).frame, "frame-2");
+    assert.equal(new LensExtension(/** @type {any} */ ({ id: "x" })).frame, "");
   });
 });

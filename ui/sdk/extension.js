@@ -26,6 +26,8 @@ export class LensExtension {
     this.version = text(given?.version);
     /** @type {string} Manifest description. */
     this.description = text(given?.description);
+    /** @type {string} The label of the frame (window) this instance runs in. */
+    this.frame = text(given?.frame);
     // The capability the host granted on `info` now belongs to this object, so IPC works from
     // the subclass constructor on.
     if (given !== undefined) claimCapability(given, this);

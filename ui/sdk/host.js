@@ -319,6 +319,7 @@ export async function bootFrame(options = {}) {
       name: extension.name,
       version: extension.version,
       description: extension.description,
+      frame,
     });
     grantCapability(info, { extension: id, token, transport, hub, queue: Promise.resolve() });
 

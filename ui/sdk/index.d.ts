@@ -168,6 +168,8 @@ export interface ExtensionInfo {
   version: string;
   /** Manifest description. */
   description: string;
+  /** The label of the frame (window) the extension is loaded into, e.g. `main`. */
+  frame?: string;
 }
 
 /**
@@ -187,6 +189,12 @@ export declare class LensExtension {
   readonly version: string;
   /** Manifest description. */
   readonly description: string;
+  /**
+   * The label of the frame (window) this instance runs in, e.g. `main` or `frame-1`: what main
+   * names in `ipc.request(frame, ...)` and sees as a broadcast's origin. Also in a realm of its
+   * own, where Tauri's globals are not.
+   */
+  readonly frame: string;
   /**
    * Called once the extension is loaded into this frame; the place for
    * `YourIpc.createInstance(this)`. The host waits for it before it lets held broadcasts

@@ -139,6 +139,7 @@ async function run(port, handoff) {
     name: text(extension.name),
     version: text(extension.version),
     description: text(extension.description),
+    frame,
   });
   grantCapability(info, {
     extension: id,
