@@ -346,3 +346,32 @@ fn the_frames_start_up_answer_names_each_extensions_realm() {
         "ferrolens-ext://localhost/a_db/renderer.js"
     );
 }
+
+#[test]
+fn a_frame_opened_from_a_frame_with_realms_runs_its_extensions_in_realms_too() {
+    let host = host();
+    let plain = WebviewWindowBuilder::new(&host.app, "main", Default::default())
+        .build()
+        .unwrap();
+    let opened = call(&plain, "ferrolens_open_frame", json!({})).unwrap();
+    let first = host
+        .app
+        .get_webview_window(opened.as_str().unwrap())
+        .unwrap();
+    assert_eq!(first.url().unwrap().query(), None);
+    let with_realms = WebviewWindowBuilder::new(
+        &host.app,
+        "with-realms",
+        WebviewUrl::App("index.html?realms=mine,a.b&x=1".into()),
+    )
+    .build()
+    .unwrap();
+    let opened = call(&with_realms, "ferrolens_open_frame", json!({})).unwrap();
+    let second = host
+        .app
+        .get_webview_window(opened.as_str().unwrap())
+        .unwrap();
+    let url = second.url().unwrap();
+    assert_eq!(url.path(), "/index.html");
+    assert_eq!(url.query(), Some("realms=mine%2Ca.b"));
+}

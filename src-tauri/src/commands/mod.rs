@@ -254,12 +254,30 @@ pub async fn ferrolens_open_frame<R: Runtime>(
         .find(|n| app.get_webview_window(&format!("frame-{n}")).is_none())
         .unwrap_or(1);
     let label = format!("frame-{n}");
-    WebviewWindowBuilder::new(&app, &label, WebviewUrl::App("index.html".into()))
+    let page = shell_page_like(&webview);
+    WebviewWindowBuilder::new(&app, &label, WebviewUrl::App(page.into()))
         .title(format!("Ferrolens — {label}"))
         .inner_size(900.0, 640.0)
         .build()
         .map_err(|err| format!("could not open a frame: {err}"))?;
     Ok(label)
+}
+
+/// The shell page a new frame opens: `index.html`, with the opening frame's choice of which
+/// extensions run in realms of their own (`?realms=`, see `docs/realms.md`), so every frame
+/// runs them alike.
+fn shell_page_like<R: Runtime>(opener: &Webview<R>) -> String {
+    let realms = opener.url().ok().and_then(|url| {
+        url.query_pairs()
+            .find(|(key, _)| key == "realms")
+            .map(|(_, value)| value.into_owned())
+    });
+    let Some(realms) = realms else {
+        return "index.html".into();
+    };
+    let mut query = tauri::Url::parse("tauri://localhost/").expect("a valid URL");
+    query.query_pairs_mut().append_pair("realms", &realms);
+    format!("index.html?{}", query.query().unwrap_or_default())
 }
 
 /// Closes a renderer frame.
