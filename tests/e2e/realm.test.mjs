@@ -142,6 +142,20 @@ export default class extends Renderer.LensExtension {
 }
 `;
 
+// In a realm: one whose onActivate never settles, one whose onActivate throws.
+const stalled = `
+import { Renderer } from "@ferrolens/extensions";
+export default class extends Renderer.LensExtension {
+  onActivate() { return window.top === window ? undefined : new Promise(() => {}); }
+}
+`;
+const throwing = `
+import { Renderer } from "@ferrolens/extensions";
+export default class extends Renderer.LensExtension {
+  onActivate() { if (window.top !== window) throw new RangeError("no realm for me"); }
+}
+`;
+
 /** @type {import("./driver.mjs").App | undefined} */
 let app;
 
@@ -154,14 +168,21 @@ before(async () => {
       "hostile/renderer.js": hostile,
       "wanderer/package.json": manifest("wanderer"),
       "wanderer/renderer.js": wanderer,
+      "stalled/package.json": manifest("stalled"),
+      "stalled/renderer.js": stalled,
+      "throwing/package.json": manifest("throwing"),
+      "throwing/renderer.js": throwing,
     },
   });
   const { driver } = app;
   await driver.executeScript(() => {
-    location.search = "?realms=friendly,hostile,wanderer";
+    location.search = "?realms=friendly,hostile,wanderer,stalled,throwing";
   });
   await driver.wait(
-    () => driver.executeScript(() => location.search === "?realms=friendly,hostile,wanderer"),
+    () =>
+      driver.executeScript(
+        () => location.search === "?realms=friendly,hostile,wanderer,stalled,throwing",
+      ),
     20_000,
   );
   await waitForShell(driver);
@@ -314,6 +335,25 @@ check(
     for (const id of ["friendly", "hostile", "notes", "example"]) {
       assert.equal(states[id], "active", `${id}: ${JSON.stringify(states)}`);
     }
+  },
+);
+
+check(
+  "a realm that fails or never finishes activating fails alone, its iframe gone",
+  async (driver) => {
+    const states = await driver.executeScript(() =>
+      Object.fromEntries(window.__ferrolens.extensions.map(({ id, state }) => [id, state])),
+    );
+    assert.equal(states.stalled, "failed", JSON.stringify(states));
+    assert.equal(states.throwing, "failed", JSON.stringify(states));
+    assert.equal(states.friendly, "active");
+    const left = await driver.executeScript(() =>
+      [...document.querySelectorAll("iframe[data-realm]")].map((f) => f.dataset.realm),
+    );
+    assert.ok(!left.includes("stalled") && !left.includes("throwing"), JSON.stringify(left));
+    const faults = await driver.executeScript(() => document.querySelector("#faults")?.textContent);
+    assert.match(faults, /stalled: its realm did not finish activating/);
+    assert.match(faults, /throwing: its realm: onActivate failed: no realm for me/);
   },
 );
 
