@@ -642,7 +642,7 @@ describe("malformed input", () => {
     assertWireError(
       () => decode(unhex("01 17 01 20 00 00 00")),
       3,
-      /id 0, whose body is being read/,
+      /not to an ArrayBuffer/,
     );
     assertWireError(
       () => decode(unhex("01 11 02 10 00 17 01 20 01 00 00 00")),
@@ -659,12 +659,13 @@ describe("malformed input", () => {
   });
 
   test("invalid UTF-8", () => {
-    assertWireError(() => decode(unhex("01 07 02 c3 28")), 1, /invalid UTF-8/);
-    assertWireError(() => decode(unhex("01 07 02 c0 80")), 1, /invalid UTF-8/);
-    assertWireError(() => decode(unhex("01 07 03 ed a0 80")), 1, /invalid UTF-8/);
-    assertWireError(() => decode(unhex("01 07 01 ff")), 1, /invalid UTF-8/);
-    assertWireError(() => decode(unhex(`01 07 28 ${"61".repeat(39)} 80`)), 1, /invalid UTF-8/);
-    assertWireError(() => decode(unhex("01 10 01 07 01 80 00")), 3, /invalid UTF-8/);
+    // The offset is the first byte of the first ill-formed sequence.
+    assertWireError(() => decode(unhex("01 07 02 c3 28")), 3, /invalid UTF-8/);
+    assertWireError(() => decode(unhex("01 07 02 c0 80")), 3, /invalid UTF-8/);
+    assertWireError(() => decode(unhex("01 07 03 ed a0 80")), 3, /invalid UTF-8/);
+    assertWireError(() => decode(unhex("01 07 01 ff")), 3, /invalid UTF-8/);
+    assertWireError(() => decode(unhex(`01 07 28 ${"61".repeat(39)} 80`)), 42, /invalid UTF-8/);
+    assertWireError(() => decode(unhex("01 10 01 07 01 80 00")), 5, /invalid UTF-8/);
   });
 
   test("views out of range or misaligned, unknown kinds", () => {

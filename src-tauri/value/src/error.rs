@@ -113,6 +113,41 @@ pub enum DecodeErrorKind {
     TrailingBytes(usize),
 }
 
+impl DecodeErrorKind {
+    /// The kind's name in the vocabulary both codecs share: the JavaScript decoder's
+    /// `WireFormatError.kind` says the same word for the same refusal, and the refusal vectors
+    /// (`tests/vectors/refusals.json`) name it.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::UnsupportedVersion(_) => "unsupported-version",
+            Self::Truncated(_) => "truncated",
+            Self::UnknownTag(_) => "unknown-tag",
+            Self::ExpectedString(_) | Self::ExpectedStringOrUndefined(_) => "expected-string",
+            Self::ExpectedArrayBuffer(_) | Self::NotAnArrayBuffer(_) => "expected-array-buffer",
+            Self::BadBackReference { .. } => "bad-back-reference",
+            Self::UnknownViewKind(_) => "unknown-view-kind",
+            Self::ViewOutOfRange { .. } => "view-out-of-range",
+            Self::MisalignedView { .. } => "misaligned-view",
+            Self::MisplacedHole => "misplaced-hole",
+            Self::MisplacedAbsent => "misplaced-absent",
+            Self::UndefinedShape(_) => "undefined-shape",
+            Self::ShapeKeysTooLarge | Self::StringCopiesTooLarge => "copies-too-large",
+            Self::UndefinedString(_) => "undefined-string",
+            Self::InvalidUtf8 => "invalid-utf8",
+            Self::BadSign(_) => "bad-bigint-sign",
+            Self::BadBoolean(_) => "bad-boolean",
+            Self::VarintOverflow => "varint-overflow",
+            Self::CountExceedsInput { .. } => "count-exceeds-input",
+            Self::ArrayTooLong(_) => "array-too-long",
+            Self::IndexPropertyKey(_) => "index-property-key",
+            Self::StructureTooLarge { .. } => "structure-too-large",
+            Self::TooDeep => "too-deep",
+            Self::TooManyObjects => "too-many-objects",
+            Self::TrailingBytes(_) => "trailing-bytes",
+        }
+    }
+}
+
 impl fmt::Display for DecodeErrorKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

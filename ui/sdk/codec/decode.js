@@ -54,6 +54,39 @@ const stringCache = /** @type {string[]} */ (new Array(STRING_CACHE_SIZE).fill("
 const stringCacheBytes = new Uint8Array(STRING_CACHE_SIZE * SHORT_STRING);
 
 /**
+ * Where the valid UTF-8 in `bytes[start..end)` ends: the offset of the first byte of the first
+ * ill-formed sequence (Unicode's well-formed byte sequences table), or `end`. A refusal names it.
+ * @param {Uint8Array} bytes @param {number} start @param {number} end
+ */
+function validUtf8End(bytes, start, end) {
+  let i = start;
+  while (i < end) {
+    const b = bytes[i];
+    let n = 0;
+    let lo = 0x80;
+    let hi = 0xbf;
+    if (b < 0x80) n = 0;
+    else if (b >= 0xc2 && b <= 0xdf) n = 1;
+    else if (b >= 0xe0 && b <= 0xef) {
+      n = 2;
+      if (b === 0xe0) lo = 0xa0;
+      if (b === 0xed) hi = 0x9f;
+    } else if (b >= 0xf0 && b <= 0xf4) {
+      n = 3;
+      if (b === 0xf0) lo = 0x90;
+      if (b === 0xf4) hi = 0x8f;
+    } else return i;
+    if (i + n >= end && n > 0) return i;
+    for (let k = 1; k <= n; k++) {
+      const c = bytes[i + k];
+      if (c < (k === 1 ? lo : 0x80) || c > (k === 1 ? hi : 0xbf)) return i;
+    }
+    i += n + 1;
+  }
+  return end;
+}
+
+/**
  * The string of `bytes[start..end)` if they are all ASCII, else null.
  * @param {Uint8Array} bytes @param {number} start @param {number} end
  * @returns {string | null}
@@ -170,27 +203,36 @@ class Decoder {
     this.budget -= count * size;
     if (this.budget < 0) {
       throw this.fail(
+        "structure-too-large",
         `decoded, the message's objects and elements would take more than ${this.limit} bytes (64 MiB plus 16 per byte of input); send bulk data as an ArrayBuffer or typed array`,
         at,
       );
     }
   }
 
-  /** @param {string} message @param {number} [offset] @param {unknown} [cause] */
-  fail(message, offset = this.pos, cause) {
-    return new WireFormatError(message, offset, cause);
+  /**
+   * @param {import("./format.js").WireErrorKind} kind
+   * @param {string} message @param {number} [offset] @param {unknown} [cause]
+   */
+  fail(kind, message, offset = this.pos, cause) {
+    return new WireFormatError(message, offset, cause, kind);
   }
 
   /** Throws unless `n` more bytes are there. @param {number} n @param {string} what */
   need(n, what) {
     if (n > this.end - this.pos) {
-      throw this.fail(`truncated ${what}: needs ${n} bytes, ${this.end - this.pos} left`, this.pos);
+      throw this.fail(
+        "truncated",
+        `truncated ${what}: needs ${n} bytes, ${this.end - this.pos} left`,
+        this.pos,
+      );
     }
   }
 
   /** @param {string} what */
   byte(what) {
-    if (this.pos >= this.end) throw this.fail(`truncated: expected ${what}, found the end`);
+    if (this.pos >= this.end)
+      throw this.fail("truncated", `truncated: expected ${what}, found the end`);
     return this.bytes[this.pos++];
   }
 
@@ -198,7 +240,8 @@ class Decoder {
   varint(what) {
     const bytes = this.bytes;
     const start = this.pos;
-    if (start >= this.end) throw this.fail(`truncated: expected ${what}, found the end`);
+    if (start >= this.end)
+      throw this.fail("truncated", `truncated: expected ${what}, found the end`);
     let b = bytes[start];
     if (b < 0x80) {
       this.pos = start + 1;
@@ -208,11 +251,15 @@ class Decoder {
     let scale = 0x80;
     for (let i = 1; ; i++) {
       if (start + i >= this.end) {
-        throw this.fail(`truncated varint (${what}): found the end`, start);
+        throw this.fail("truncated", `truncated varint (${what}): found the end`, start);
       }
       b = bytes[start + i];
       if (i === 9 && b > 1) {
-        throw this.fail(`varint (${what}) longer than 10 bytes or beyond 64 bits`, start);
+        throw this.fail(
+          "varint-overflow",
+          `varint (${what}) longer than 10 bytes or beyond 64 bits`,
+          start,
+        );
       }
       value += (b & 0x7f) * scale;
       if (b < 0x80) {
@@ -232,6 +279,7 @@ class Decoder {
     const n = this.varint(what);
     if (n * min > this.end - this.pos) {
       throw this.fail(
+        "count-exceeds-input",
         `${what} ${n} is more than the ${this.end - this.pos} bytes left can hold`,
         at,
       );
@@ -239,8 +287,7 @@ class Decoder {
     return n;
   }
 
-  /** @param {number} at offset of the tag */
-  utf8Body(at) {
+  utf8Body() {
     const length = this.count(1, "string byte length");
     const start = this.pos;
     const end = start + length;
@@ -252,7 +299,12 @@ class Decoder {
     try {
       return utf8.decode(this.bytes.subarray(start, end));
     } catch (e) {
-      throw this.fail("invalid UTF-8 in the string", at, e);
+      throw this.fail(
+        "invalid-utf8",
+        "invalid UTF-8 in the string",
+        validUtf8End(this.bytes, start, end),
+        e,
+      );
     }
   }
 
@@ -278,9 +330,13 @@ class Decoder {
   string(what) {
     const at = this.pos;
     const tag = this.byte(what);
-    if (tag === Tag.STRING) return this.utf8Body(at);
+    if (tag === Tag.STRING) return this.utf8Body();
     if (tag === Tag.STRING_UTF16) return this.utf16Body();
-    throw this.fail(`expected a string for ${what}, found tag ${tagText(tag)}`, at);
+    throw this.fail(
+      "expected-string",
+      `expected a string for ${what}, found tag ${tagText(tag)}`,
+      at,
+    );
   }
 
   /** A string value or 0x00. @param {string} what */
@@ -302,7 +358,7 @@ class Decoder {
   /** @param {number} at */
   bigIntBody(at) {
     const sign = this.byte("BigInt sign");
-    if (sign > 1) throw this.fail(`bad BigInt sign byte ${sign}`, this.pos - 1);
+    if (sign > 1) throw this.fail("bad-bigint-sign", `bad BigInt sign byte ${sign}`, this.pos - 1);
     const size = this.count(1, "BigInt byte length");
     const bytes = this.bytes;
     const start = this.pos;
@@ -318,7 +374,7 @@ class Decoder {
       try {
         magnitude = BigInt(`0x${hex}`);
       } catch (e) {
-        throw this.fail("BigInt too large for this engine", at, e);
+        throw this.fail("unsupported-by-engine", "BigInt too large for this engine", at, e);
       }
     }
     return sign === 1 ? -magnitude : magnitude;
@@ -339,7 +395,8 @@ class Decoder {
     this.ids.push(PENDING);
     const kindAt = this.pos;
     const kind = this.byte("view kind");
-    if (kind >= VIEW_KINDS.length) throw this.fail(`unknown view kind ${kind}`, kindAt);
+    if (kind >= VIEW_KINDS.length)
+      throw this.fail("unknown-view-kind", `unknown view kind ${kind}`, kindAt);
     const bufferAt = this.pos;
     const tag = this.byte("the view's buffer");
     /** @type {ArrayBuffer} */
@@ -347,28 +404,46 @@ class Decoder {
     if (tag === Tag.ARRAY_BUFFER) {
       buffer = this.arrayBufferBody();
     } else if (tag === Tag.BACKREF) {
-      const ref = this.backReference(bufferAt);
+      const ref = this.backReference(bufferAt, true);
       if (!(ref instanceof ArrayBuffer)) {
-        throw this.fail("a view's buffer back-reference is not to an ArrayBuffer", bufferAt);
+        throw this.fail(
+          "expected-array-buffer",
+          "a view's buffer back-reference is not to an ArrayBuffer",
+          bufferAt,
+        );
       }
       buffer = ref;
     } else {
-      throw this.fail(`expected an ArrayBuffer for a view, found tag ${tagText(tag)}`, bufferAt);
+      throw this.fail(
+        "expected-array-buffer",
+        `expected an ArrayBuffer for a view, found tag ${tagText(tag)}`,
+        bufferAt,
+      );
     }
     const offset = this.varint("view byte offset");
     const length = this.varint("view length");
     const Constructor = viewConstructors[kind];
     if (Constructor === undefined) {
-      throw this.fail(`${VIEW_KINDS[kind]} is not supported by this JavaScript engine`, kindAt);
+      throw this.fail(
+        "unsupported-by-engine",
+        `${VIEW_KINDS[kind]} is not supported by this JavaScript engine`,
+        kindAt,
+      );
     }
     const size =
       kind === DATA_VIEW_KIND ? 1 : /** @type {number} */ (Constructor.BYTES_PER_ELEMENT);
-    if (offset % size !== 0) {
-      throw this.fail(`${VIEW_KINDS[kind]} byte offset ${offset} is not a multiple of ${size}`, at);
-    }
+    // The range first, then the alignment: tests/vectors/refusals.json pins the order.
     if (offset + length * size > buffer.byteLength) {
       throw this.fail(
+        "view-out-of-range",
         `${VIEW_KINDS[kind]} range (offset ${offset}, ${length * size} bytes) exceeds its ${buffer.byteLength}-byte buffer`,
+        at,
+      );
+    }
+    if (offset % size !== 0) {
+      throw this.fail(
+        "misaligned-view",
+        `${VIEW_KINDS[kind]} byte offset ${offset} is not a multiple of ${size}`,
         at,
       );
     }
@@ -377,15 +452,29 @@ class Decoder {
     return view;
   }
 
-  /** @param {number} at the tag offset @returns {unknown} */
-  backReference(at) {
+  /**
+   * @param {number} at the tag offset
+   * @param {boolean} [pendingOk] give an object whose body is being read (a view's buffer
+   *   naming the view itself, which the caller refuses as not an ArrayBuffer: the refusal
+   *   vectors pin that kind)
+   * @returns {unknown}
+   */
+  backReference(at, pendingOk = false) {
     const id = this.varint("object id");
     if (id >= this.ids.length) {
-      throw this.fail(`back-reference to object id ${id}, not yet defined`, at);
+      throw this.fail(
+        "bad-back-reference",
+        `back-reference to object id ${id}, not yet defined`,
+        at,
+      );
     }
     const object = this.ids[id];
-    if (object === PENDING) {
-      throw this.fail(`back-reference to object id ${id}, whose body is being read`, at);
+    if (object === PENDING && !pendingOk) {
+      throw this.fail(
+        "bad-back-reference",
+        `back-reference to object id ${id}, whose body is being read`,
+        at,
+      );
     }
     return object;
   }
@@ -402,7 +491,7 @@ class Decoder {
     try {
       error = new Constructor();
     } catch (e) {
-      throw this.fail("cannot create the Error", at, e);
+      throw this.fail("unsupported-by-engine", "cannot create the Error", at, e);
     }
     if (message !== undefined) setHidden(error, "message", message);
     setHidden(error, "stack", stack);
@@ -425,7 +514,7 @@ class Decoder {
     try {
       regExp = new RegExp(source, flags);
     } catch (e) {
-      throw this.fail(`invalid RegExp /${source}/${flags}`, at, e);
+      throw this.fail("invalid-regexp", `invalid RegExp /${source}/${flags}`, at, e);
     }
     this.ids[id] = regExp;
     return regExp;
@@ -459,7 +548,7 @@ class Decoder {
    */
   value() {
     const at = this.pos;
-    if (at >= this.end) throw this.fail("truncated: expected a value, found the end");
+    if (at >= this.end) throw this.fail("truncated", "truncated: expected a value, found the end");
     const tag = this.bytes[at];
     this.pos = at + 1;
     // Literal cases: engines compile them to a jump table.
@@ -489,7 +578,7 @@ class Decoder {
       case 0x06 /* BIGINT */:
         return this.bigIntBody(at);
       case 0x07 /* STRING */: {
-        const s = this.utf8Body(at);
+        const s = this.utf8Body();
         if (s.length <= MAX_ID_STRING) this.strings.push(s);
         return s;
       }
@@ -559,7 +648,7 @@ class Decoder {
         const id = this.ids.length;
         this.ids.push(PENDING);
         const b = this.byte("a Boolean object's byte");
-        if (b > 1) throw this.fail(`bad Boolean object byte ${b}`, this.pos - 1);
+        if (b > 1) throw this.fail("bad-boolean", `bad Boolean object byte ${b}`, this.pos - 1);
         const object = Object(b === 1);
         this.ids[id] = object;
         return object;
@@ -574,20 +663,21 @@ class Decoder {
       case 0x20 /* BACKREF */:
         return this.backReference(at);
       case 0x0f /* HOLE */:
-        throw this.fail("array hole outside an array's elements", at);
+        throw this.fail("misplaced-hole", "array hole outside an array's elements", at);
       case 0x0e /* ABSENT */:
-        throw this.fail("absent marker outside an Error's cause", at);
+        throw this.fail("misplaced-absent", "absent marker outside an Error's cause", at);
       default:
         if (tag >= Tag.SHORT_SHAPED_OBJECT)
           return this.shapedObject(tag - Tag.SHORT_SHAPED_OBJECT, at);
         if (tag >= Tag.SHORT_STRING_REF) return this.stringRef(tag - Tag.SHORT_STRING_REF, at);
-        throw this.fail(`unknown tag ${tagText(tag)}`, at);
+        throw this.fail("unknown-tag", `unknown tag ${tagText(tag)}`, at);
     }
   }
 
   /** String value `id`, of a string ref at `at`. @param {number} id @param {number} at */
   stringRef(id, at) {
-    if (id >= this.strings.length) throw this.fail(`string id ${id} is not defined`, at);
+    if (id >= this.strings.length)
+      throw this.fail("undefined-string", `string id ${id} is not defined`, at);
     return this.strings[id];
   }
 
@@ -598,10 +688,15 @@ class Decoder {
   shapedObject(id, at) {
     const object = {};
     this.ids.push(object);
-    if (id >= this.shapes.length) throw this.fail(`shape ${id} is not defined`, at);
+    if (id >= this.shapes.length)
+      throw this.fail("undefined-shape", `shape ${id} is not defined`, at);
     const keys = this.shapes[id];
     if (keys.length > this.end - this.pos) {
-      throw this.fail(`shape ${id} has ${keys.length} keys, more than the bytes left`, at);
+      throw this.fail(
+        "count-exceeds-input",
+        `shape ${id} has ${keys.length} keys, more than the bytes left`,
+        at,
+      );
     }
     this.charge(keys.length, ENTRY_BYTES, at);
     if (keys.length > 0) this.push(F_SHAPED, object, keys.length).keys = keys;
@@ -617,7 +712,8 @@ class Decoder {
     const array = [];
     this.ids.push(array);
     const length = this.count(1, "array length");
-    if (length > 0xffffffff) throw this.fail(`array length ${length} too large`, at);
+    if (length > 0xffffffff)
+      throw this.fail("array-too-long", `array length ${length} too large`, at);
     this.charge(length, ELEMENT_BYTES, at);
     this.push(type, array, length);
     return array;
@@ -632,16 +728,16 @@ class Decoder {
   /** @param {string} what */
   key(what) {
     const at = this.pos;
-    if (at >= this.end) throw this.fail(`truncated: expected ${what}, found the end`);
+    if (at >= this.end) throw this.fail("truncated", `truncated: expected ${what}, found the end`);
     const tag = this.bytes[at];
     this.pos = at + 1;
-    if (tag === Tag.STRING) return this.utf8Body(at);
+    if (tag === Tag.STRING) return this.utf8Body();
     if (tag === Tag.STRING_UTF16) return this.utf16Body();
-    throw this.fail(`${what} is not a string (tag ${tagText(tag)})`, at);
+    throw this.fail("expected-string", `${what} is not a string (tag ${tagText(tag)})`, at);
   }
 
   tooDeep() {
-    return this.fail(`nesting deeper than ${MAX_DEPTH} levels`);
+    return this.fail("too-deep", `nesting deeper than ${MAX_DEPTH} levels`);
   }
 
   /** Reads the bodies of the containers on the stack until it is empty. */
@@ -721,6 +817,7 @@ class Decoder {
             const key = this.key("an array property key");
             if (key === "length" || isIndex(key)) {
               throw this.fail(
+                "index-property-key",
                 `array property key ${JSON.stringify(key)} is an index or length`,
                 at,
               );
@@ -843,16 +940,24 @@ export function decode(input) {
     if (value !== NOT_PRIMITIVE) return value;
   }
   const decoder = new Decoder(bytes);
-  if (bytes.length === 0) throw decoder.fail("empty message: expected the format version", 0);
+  if (bytes.length === 0)
+    throw decoder.fail("truncated", "empty message: expected the format version", 0);
   if (bytes[0] !== FORMAT_VERSION) {
-    throw decoder.fail(`unsupported format version ${bytes[0]} (expected ${FORMAT_VERSION})`, 0);
+    throw decoder.fail(
+      "unsupported-version",
+      `unsupported format version ${bytes[0]} (expected ${FORMAT_VERSION})`,
+      0,
+    );
   }
   decoder.pos = 1;
   const value = decoder.value();
   decoder.run();
   decoder.charge(decoder.ids.length, NODE_BYTES, decoder.pos);
   if (decoder.pos !== bytes.length) {
-    throw decoder.fail(`${bytes.length - decoder.pos} trailing bytes after the value`);
+    throw decoder.fail(
+      "trailing-bytes",
+      `${bytes.length - decoder.pos} trailing bytes after the value`,
+    );
   }
   return value;
 }

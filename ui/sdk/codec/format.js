@@ -92,17 +92,34 @@ export function dataCloneError(message) {
   return error;
 }
 
+/**
+ * What was wrong with a message, in the vocabulary both codecs share: the Rust decoder's
+ * `DecodeErrorKind::code()` says the same word for the same refusal, and the refusal vectors
+ * (tests/vectors/refusals.json) pin both. `unsupported-by-engine` and `invalid-regexp` are this
+ * side's alone (what the engine cannot build); `copies-too-large` is the Rust side's alone.
+ * @typedef {"unsupported-version" | "truncated" | "unknown-tag" | "expected-string"
+ *   | "expected-array-buffer" | "bad-back-reference" | "unknown-view-kind" | "view-out-of-range"
+ *   | "misaligned-view" | "misplaced-hole" | "misplaced-absent" | "undefined-shape"
+ *   | "undefined-string" | "invalid-utf8" | "bad-bigint-sign" | "bad-boolean" | "varint-overflow"
+ *   | "count-exceeds-input" | "array-too-long" | "index-property-key" | "structure-too-large"
+ *   | "too-deep" | "trailing-bytes" | "unsupported-by-engine" | "invalid-regexp" | "malformed"
+ * } WireErrorKind
+ */
+
 /** What `decode` throws for bytes that are not a valid message; `offset` is where it went wrong. */
 export class WireFormatError extends Error {
   /**
    * @param {string} message what is wrong, without the offset
    * @param {number} offset byte offset in the message
    * @param {unknown} [cause]
+   * @param {WireErrorKind} [kind] what was wrong, as a word both codecs use
    */
-  constructor(message, offset, cause) {
+  constructor(message, offset, cause, kind = "malformed") {
     super(`${message} at byte offset ${offset}`, cause === undefined ? undefined : { cause });
     this.name = "WireFormatError";
     /** @readonly */
     this.offset = offset;
+    /** @readonly */
+    this.kind = kind;
   }
 }
