@@ -10,11 +10,13 @@ pub mod lifecycle;
 pub mod limits;
 pub mod manager;
 pub mod realm;
+pub mod runtime;
 pub mod scheme;
 pub mod scheme_hosts;
 pub mod settings;
 pub mod shell_page;
 pub mod transport;
+pub mod urls;
 
 use std::path::PathBuf;
 
@@ -97,7 +99,7 @@ fn invoke_handler<R: Runtime>(
 /// `run` passes the real runtime's builder; tests pass `tauri::test::mock_builder()`.
 pub fn configure<R: Runtime>(base: tauri::Builder<R>) -> tauri::Builder<R> {
     base.plugin(shell_page::guard())
-        .register_asynchronous_uri_scheme_protocol(scheme::SCHEME, scheme::handle)
+        .register_asynchronous_uri_scheme_protocol(urls::SCHEME, scheme::handle)
         .manage(Frames::default())
         .manage(InFlight::default())
         .manage(commands::Parked::default())

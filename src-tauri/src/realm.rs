@@ -15,7 +15,7 @@ use tauri::Url;
 
 use ferrolens_ipc::ExtensionId;
 
-use crate::scheme::SCHEME;
+use crate::urls::SCHEME;
 
 /// The host of the URLs the shell itself loads renderer modules from
 /// (`ferrolens-ext://localhost/<segment>/<file>`), for extensions that do not run in a realm.

@@ -2,12 +2,13 @@
 //! shell imports renderer modules from, and each extension's realm host (see `realm.rs`).
 
 use std::borrow::Cow;
+use std::path::Path;
 
 use tauri::http::{header, Response, StatusCode};
 
-use crate::manager::{read_regular_file, ExtensionManager, MAX_SERVED_BYTES};
+use crate::manager::{confined, read_regular_file, ExtensionManager, MAX_SERVED_BYTES};
 use crate::realm;
-use crate::scheme::{confined, content_type, url_segment, SCHEME};
+use crate::urls::{url_segment, SCHEME};
 
 /// An answer of the scheme before its headers: a file or a refusal.
 struct Served {
@@ -157,4 +158,17 @@ fn serve_file(manager: &ExtensionManager, path: &str) -> Result<Served, (StatusC
         content_type: content_type(&file).into(),
         body: Cow::Owned(bytes),
     })
+}
+
+/// The `Content-Type` a served file is sent with, by its extension.
+fn content_type(path: &Path) -> &'static str {
+    match path.extension().and_then(|e| e.to_str()) {
+        Some("js" | "mjs") => "text/javascript; charset=utf-8",
+        Some("css") => "text/css; charset=utf-8",
+        Some("json") => "application/json",
+        Some("html") => "text/html; charset=utf-8",
+        Some("svg") => "image/svg+xml",
+        Some("png") => "image/png",
+        _ => "application/octet-stream",
+    }
 }

@@ -1,12 +1,16 @@
-//! The context an extension's main part is activated with: its id, its IPC, its disposers.
+//! The context an extension's main part is activated with: its id, its activation, its
+//! disposers; and the router's side of an activation (open a namespace, close it). The context's
+//! [`Ipc`](crate::Ipc) is built in `ipc.rs`, so imports run one way: ipc → context → router.
 
 use std::sync::Arc;
 
 use parking_lot::Mutex;
 
-use crate::ipc::Ipc;
+use crate::error::IpcError;
 use crate::names::ExtensionId;
-use crate::router::{panic_message, Router};
+use crate::panic::panic_message;
+use crate::registry::Counts;
+use crate::router::Router;
 
 type DisposeFn = Box<dyn FnOnce() + Send>;
 
@@ -38,11 +42,6 @@ impl ExtensionContext {
     /// The extension this context belongs to.
     pub fn id(&self) -> &ExtensionId {
         &self.inner.id
-    }
-
-    /// The extension's IPC, bound to this activation.
-    pub fn ipc(&self) -> Ipc {
-        Ipc::new(self.clone())
     }
 
     /// True until the extension is deactivated.
@@ -85,6 +84,26 @@ impl ExtensionContext {
                     .map(|panic| format!("a disposer panicked: {}", panic_message(&*panic)))
             })
             .collect()
+    }
+}
+
+/// Activation, on the router: kept here, with the context it makes and ends, so the router does
+/// not depend on the context.
+impl Router {
+    /// Opens a fresh namespace for `id` and returns the context its main part activates with.
+    pub fn activate(self: &Arc<Self>, id: &ExtensionId) -> Result<ExtensionContext, IpcError> {
+        let generation = self.next_generation();
+        self.registry().open(id, generation)?;
+        Ok(ExtensionContext::new(id.clone(), generation, self.clone()))
+    }
+
+    /// Runs the context's disposers (each isolated, in the order they were added), then drops
+    /// every listener and handler left in the namespace. Returns what the namespace still held.
+    pub fn deactivate(&self, ctx: &ExtensionContext) -> Counts {
+        for fault in ctx.dispose() {
+            self.report(ctx.id(), &fault);
+        }
+        self.registry().close(ctx.id()).unwrap_or_default()
     }
 }
 

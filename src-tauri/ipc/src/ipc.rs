@@ -13,6 +13,7 @@ use crate::error::{ErrorCode, HandlerError, IpcError};
 use crate::event::{IpcEvent, Origin};
 use crate::names::Channel;
 use crate::registry::Counts;
+use crate::router::InvokeOptions;
 
 /// A handler's answer as a graph. A [`Graph`] (an echo, a forward) is taken as it is: through
 /// serde it would be copied node by node, which costs more than encoding it.
@@ -45,6 +46,14 @@ impl std::fmt::Debug for Disposer {
     }
 }
 
+impl ExtensionContext {
+    /// The extension's IPC, bound to this activation. Defined here rather than in `context.rs`
+    /// so that the context does not depend on the IPC built on it.
+    pub fn ipc(&self) -> Ipc {
+        Ipc::new(self.clone())
+    }
+}
+
 /// One extension's main-side IPC, namespaced by its id. Cheap to clone.
 #[derive(Clone, Debug)]
 pub struct Ipc {
@@ -52,7 +61,7 @@ pub struct Ipc {
 }
 
 impl Ipc {
-    pub(crate) fn new(ctx: ExtensionContext) -> Self {
+    fn new(ctx: ExtensionContext) -> Self {
         Self { ctx }
     }
 
@@ -151,7 +160,7 @@ impl Ipc {
         frame: &str,
         channel: &str,
         args: impl IntoArgs,
-        options: crate::InvokeOptions,
+        options: InvokeOptions,
     ) -> Result<ferrolens_value::Graph, IpcError> {
         let channel = Channel::new(channel)?;
         let args = args.into_args()?;

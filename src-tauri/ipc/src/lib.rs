@@ -29,6 +29,7 @@ mod instance;
 mod ipc;
 mod names;
 mod observe;
+mod panic;
 mod registry;
 mod request;
 mod router;
@@ -45,8 +46,7 @@ pub use instance::MainIpc;
 pub use ipc::{Disposer, Ipc};
 pub use names::{Channel, ExtensionId, MAX_CHANNEL_LEN, MAX_EXTENSION_ID_LEN};
 pub use observe::{Kind, Observation, Observer, Payload};
+pub use panic::panic_message;
 pub use registry::{Counts, HandlerFuture};
 pub use request::RequestMessage;
-pub use router::{
-    panic_message, FrameMessage, InvokeOptions, Router, Transport, DEFAULT_DEACTIVATION_GRACE,
-};
+pub use router::{FrameMessage, InvokeOptions, Router, Transport, DEFAULT_DEACTIVATION_GRACE};

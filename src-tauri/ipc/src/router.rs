@@ -13,11 +13,11 @@ use futures_util::FutureExt;
 use tokio_util::sync::CancellationToken;
 
 use crate::args::Args;
-use crate::context::ExtensionContext;
 use crate::error::{ErrorCode, IpcError};
 use crate::event::{IpcEvent, Origin};
 use crate::names::{Channel, ExtensionId};
 use crate::observe::{Kind, Observation, Observer, Payload};
+use crate::panic::panic_message;
 use crate::registry::{Counts, Registry};
 use crate::request::{Pending, RequestMessage};
 use crate::settle::{settle, Limits};
@@ -119,22 +119,6 @@ impl Router {
             .is_some_and(|observer| observer.observing())
     }
 
-    /// Opens a fresh namespace for `id` and returns the context its main part activates with.
-    pub fn activate(self: &Arc<Self>, id: &ExtensionId) -> Result<ExtensionContext, IpcError> {
-        let generation = self.next_generation.fetch_add(1, Ordering::Relaxed);
-        self.registry.open(id, generation)?;
-        Ok(ExtensionContext::new(id.clone(), generation, self.clone()))
-    }
-
-    /// Runs the context's disposers (each isolated, in the order they were added), then drops
-    /// every listener and handler left in the namespace. Returns what the namespace still held.
-    pub fn deactivate(&self, ctx: &ExtensionContext) -> Counts {
-        for fault in ctx.dispose() {
-            self.transport.fault(ctx.id(), &fault);
-        }
-        self.registry.close(ctx.id()).unwrap_or_default()
-    }
-
     /// True while `id` has an open namespace.
     pub fn is_active(&self, id: &ExtensionId) -> bool {
         self.registry.is_open(id)
@@ -147,6 +131,11 @@ impl Router {
 
     pub(crate) fn registry(&self) -> &Registry {
         &self.registry
+    }
+
+    /// A generation number no activation has had yet.
+    pub(crate) fn next_generation(&self) -> u64 {
+        self.next_generation.fetch_add(1, Ordering::Relaxed)
     }
 
     pub(crate) fn next_listener_id(&self) -> u64 {
@@ -390,16 +379,5 @@ impl Router {
         );
         self.report(id, &message);
         IpcError::new(ErrorCode::HandlerPanicked, message).at(id, channel)
-    }
-}
-
-/// The text of a panic payload, when it has one.
-pub fn panic_message(panic: &(dyn Any + Send)) -> String {
-    if let Some(s) = panic.downcast_ref::<&str>() {
-        (*s).to_string()
-    } else if let Some(s) = panic.downcast_ref::<String>() {
-        s.clone()
-    } else {
-        "(no message)".to_string()
     }
 }

@@ -1,17 +1,44 @@
-//! Reading the files an extension folder holds, bounded: only regular files, opened so that a
-//! FIFO or a device can never block the thread, and never more bytes than a limit. A hostile
+//! Reading the files an extension folder holds, confined and bounded: only paths that stay
+//! inside the folder, only regular files, opened so that a FIFO or a device can never block the
+//! thread, and never more bytes than a limit. A hostile
 //! folder (a `package.json` that is a named pipe, a symlink to `/dev/zero`, a huge file) then
 //! fails that one extension with a reason instead of hanging or exhausting the app.
 
 use std::fs::{File, Metadata};
 use std::io::Read;
-use std::path::Path;
+use std::path::{Component, Path, PathBuf};
 
 /// The most a `package.json` may hold.
 pub const MAX_MANIFEST_BYTES: u64 = 256 * 1024;
 
 /// The most one file the `ferrolens-ext` scheme serves may hold.
 pub const MAX_SERVED_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Resolves `relative` inside `dir`, refusing anything that escapes it (`..`, absolute paths,
+/// symlinks pointing outside). The file must exist.
+pub fn confined(dir: &Path, relative: &str) -> Result<PathBuf, String> {
+    let rel = Path::new(relative);
+    if rel
+        .components()
+        .any(|c| !matches!(c, Component::Normal(_) | Component::CurDir))
+    {
+        return Err("the path leads outside the extension folder".into());
+    }
+    let root = dir
+        .canonicalize()
+        .map_err(|err| format!("extension folder unreadable: {err}"))?;
+    let full = root
+        .join(rel)
+        .canonicalize()
+        .map_err(|_| format!("{relative} does not exist in the extension folder"))?;
+    if !full.starts_with(&root) {
+        return Err("the path leads outside the extension folder".into());
+    }
+    if !full.is_file() {
+        return Err(format!("{relative} is not a file"));
+    }
+    Ok(full)
+}
 
 /// Reads the regular file at `path` (a symlink is followed), refusing anything else and
 /// anything larger than `limit` bytes. The error says what was wrong, without the path.
@@ -184,5 +211,37 @@ mod tests {
         assert_eq!(human_size(MAX_MANIFEST_BYTES), "256 KiB");
         assert_eq!(human_size(MAX_SERVED_BYTES), "64 MiB");
         assert_eq!(human_size(1000), "1000 bytes");
+    }
+
+    #[test]
+    fn confined_serves_files_inside_and_refuses_escapes() {
+        let outer = tempfile::tempdir().unwrap();
+        let dir = outer.path().join("ext");
+        std::fs::create_dir_all(dir.join("lib")).unwrap();
+        std::fs::write(dir.join("lib/a.js"), "1").unwrap();
+        std::fs::write(outer.path().join("secret.txt"), "s").unwrap();
+        assert!(confined(&dir, "lib/a.js").is_ok());
+        assert!(confined(&dir, "./lib/a.js").is_ok());
+        for bad in ["../secret.txt", "lib/../../secret.txt", "/etc/passwd"] {
+            assert!(
+                confined(&dir, bad).unwrap_err().contains("outside"),
+                "{bad}"
+            );
+        }
+        assert!(confined(&dir, "lib").unwrap_err().contains("not a file"));
+        assert!(confined(&dir, "nope.js")
+            .unwrap_err()
+            .contains("does not exist"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn confined_refuses_symlinks_that_leave_the_folder() {
+        let outer = tempfile::tempdir().unwrap();
+        let dir = outer.path().join("ext");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(outer.path().join("secret.txt"), "s").unwrap();
+        std::os::unix::fs::symlink(outer.path().join("secret.txt"), dir.join("link.js")).unwrap();
+        assert!(confined(&dir, "link.js").unwrap_err().contains("outside"));
     }
 }

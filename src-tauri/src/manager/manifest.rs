@@ -7,7 +7,7 @@ use semver::{Version, VersionReq};
 use serde::Deserialize;
 
 use super::files::{
-    human_size, read_regular_file, require_regular, MAX_MANIFEST_BYTES, MAX_SERVED_BYTES,
+    confined, human_size, read_regular_file, require_regular, MAX_MANIFEST_BYTES, MAX_SERVED_BYTES,
 };
 
 /// The manifest file in every extension folder.
@@ -104,7 +104,7 @@ impl Manifest {
         let meta =
             std::fs::metadata(&path).map_err(|err| fail(format!("cannot read it: {err}")))?;
         require_regular(&meta).map_err(fail)?;
-        let file = crate::scheme::confined(dir, MANIFEST_FILE).map_err(fail)?;
+        let file = confined(dir, MANIFEST_FILE).map_err(fail)?;
         let bytes = read_regular_file(&file, MAX_MANIFEST_BYTES).map_err(fail)?;
         let text = String::from_utf8(bytes).map_err(|_| fail("it is not UTF-8 text".into()))?;
         Self::parse(&text, dir, host).map_err(fail)
@@ -136,7 +136,7 @@ impl Manifest {
             return Err("it has neither \"main\" nor \"renderer\": nothing to load".into());
         }
         if let Some(renderer) = &raw.renderer {
-            let entry = crate::scheme::confined(dir, renderer)
+            let entry = confined(dir, renderer)
                 .map_err(|why| format!("\"renderer\" {renderer:?}: {why}"))?;
             // The scheme would refuse to serve it; say so now, in the Extensions list.
             let meta = std::fs::metadata(&entry)

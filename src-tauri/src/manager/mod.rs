@@ -19,8 +19,12 @@ use parking_lot::{Mutex, RwLock};
 use semver::Version;
 use serde::Serialize;
 
+use crate::urls::url_segment;
+
+/// Where the commands found [`in_runtime`] before it moved to [`crate::runtime`].
+pub use crate::runtime::in_runtime;
 pub use discovery::{discover, Discovered, Source};
-pub use files::{read_regular_file, MAX_MANIFEST_BYTES, MAX_SERVED_BYTES};
+pub use files::{confined, read_regular_file, MAX_MANIFEST_BYTES, MAX_SERVED_BYTES};
 pub use manifest::{Manifest, ManifestError, MANIFEST_FILE};
 
 /// Where an extension stands.
@@ -428,7 +432,7 @@ impl ExtensionManager {
     }
 
     /// For the URI scheme: the folder of the active extension whose URL segment
-    /// ([`crate::scheme::url_segment`]) is the first segment of `path`, and the rest of the path.
+    /// ([`url_segment`]) is the first segment of `path`, and the rest of the path.
     /// Segments are compared whole, so one extension's URLs never resolve into another's folder.
     pub fn folder_for_url_path(&self, path: &str) -> Option<(PathBuf, String)> {
         let (segment, rest) = path.split_once('/')?;
@@ -438,18 +442,9 @@ impl ExtensionManager {
             .filter(|r| r.state == State::Active)
             .find_map(|r| {
                 let id = &r.found.manifest.as_ref().ok()?.id;
-                (crate::scheme::url_segment(id) == segment)
-                    .then(|| (r.found.dir.clone(), rest.to_string()))
+                (url_segment(id) == segment).then(|| (r.found.dir.clone(), rest.to_string()))
             })
     }
-}
-
-/// Runs `f` inside the app's async runtime, so extension code called from the main thread
-/// (lifecycle hooks, disposers, listeners of a broadcast) may use `tokio::spawn` and timers.
-pub fn in_runtime<T>(f: impl FnOnce() -> T) -> T {
-    let handle = tauri::async_runtime::handle();
-    let _entered = handle.inner().enter();
-    f()
 }
 
 fn run_isolated(f: impl FnOnce() -> Result<(), ferrolens_ipc::HandlerError>) -> Result<(), String> {

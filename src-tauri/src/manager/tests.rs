@@ -252,7 +252,7 @@ fn the_bundled_extension_wins_a_duplicate_id_whatever_the_discovery_order() {
         assert_eq!(m.require_known("example").unwrap().as_str(), "example");
         assert_eq!(m.loadable().len(), 1);
         assert!(m.activation(&id("example")).is_some());
-        let url = format!("{}/renderer.js", crate::scheme::url_segment(&id("example")));
+        let url = format!("{}/renderer.js", crate::urls::url_segment(&id("example")));
         assert_eq!(m.folder_for_url_path(&url).unwrap().0, bundled_dir);
         m.deactivate(&id("example")).unwrap();
         assert_eq!(info(&m.infos(), &bundled_dir).state, State::Disabled);
