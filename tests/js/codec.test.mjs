@@ -639,11 +639,7 @@ describe("malformed input", () => {
   test("bad back-references", () => {
     assertWireError(() => decode(unhex("01 20 00")), 1, /object id 0, not yet defined/);
     assertWireError(() => decode(unhex("01 11 02 10 00 20 05 00")), 5, /object id 5/);
-    assertWireError(
-      () => decode(unhex("01 17 01 20 00 00 00")),
-      3,
-      /not to an ArrayBuffer/,
-    );
+    assertWireError(() => decode(unhex("01 17 01 20 00 00 00")), 3, /not to an ArrayBuffer/);
     assertWireError(
       () => decode(unhex("01 11 02 10 00 17 01 20 01 00 00 00")),
       7,

@@ -17,6 +17,7 @@ import {
 } from "./format.js";
 
 const defineProperty = Object.defineProperty;
+const uint8Slice = Uint8Array.prototype.slice;
 
 /** @type {Map<string, ErrorConstructor>} */
 const errorConstructors = new Map(
@@ -383,7 +384,8 @@ class Decoder {
   /** An ArrayBuffer's body; gives it the next id. */
   arrayBufferBody() {
     const length = this.count(1, "ArrayBuffer byte length");
-    const buffer = this.bytes.slice(this.pos, this.pos + length).buffer;
+    // Uint8Array's slice, a copy: a Node Buffer's own `slice` is a view of its shared pool.
+    const buffer = uint8Slice.call(this.bytes, this.pos, this.pos + length).buffer;
     this.pos += length;
     this.ids.push(buffer);
     return buffer;
