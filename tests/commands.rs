@@ -246,6 +246,21 @@ fn frame_init_lists_active_extensions_with_capabilities_once_per_page_load() {
 }
 
 #[test]
+fn the_app_answers_every_command_the_protocol_names() {
+    let host = host();
+    let unknown = host
+        .call("ferrolens_no_such_command", json!({}))
+        .unwrap_err();
+    assert!(unknown.to_string().contains("not found"), "{unknown}");
+    for command in ferrolens_ipc::protocol::command::ALL {
+        // Without its arguments a command refuses the call: any answer but "not found" will do.
+        if let Err(err) = host.call(command, json!({"label": "no-such-frame"})) {
+            assert!(!err.to_string().contains("not found"), "{command}: {err}");
+        }
+    }
+}
+
+#[test]
 fn the_extension_list_shows_state_and_why_one_failed() {
     let host = host();
     let list = host.call("ferrolens_extensions", json!({})).unwrap();

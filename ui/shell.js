@@ -12,9 +12,10 @@ import { createFramesView } from "./shell/frames-view.js";
 import { createInspectorView } from "./shell/inspector-view.js";
 import { repeat } from "./shell/schedule.js";
 import { setupTabs } from "./shell/tabs.js";
+import { CoreEvent } from "./sdk/protocol.js";
 
 /** The core's announcement of activations, deactivations and uninstalls, to every frame. */
-const LIFECYCLE_EVENT = "ferrolens:lifecycle";
+const LIFECYCLE_EVENT = CoreEvent.LIFECYCLE;
 /** How often the extension counts are re-read while the Extensions view is visible. */
 const COUNTS_MS = 3000;
 
@@ -71,7 +72,7 @@ async function main() {
   // Tauri keeps a page's event listeners across reloads unless they are dropped.
   window.addEventListener("pagehide", () => unlisten.forEach((stop) => stop()));
   try {
-    unlisten.push(await transport.listen("ferrolens:fault", (payload) => showFault(payload)));
+    unlisten.push(await transport.listen(CoreEvent.FAULT, (payload) => showFault(payload)));
   } catch (error) {
     reportShellError(error);
   }

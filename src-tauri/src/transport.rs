@@ -10,12 +10,12 @@ use tauri::{AppHandle, Emitter, EventTarget, Manager, Runtime};
 
 use crate::frames::Frames;
 
-/// Event name prefix of extension broadcasts; the extension's event key follows.
-pub const IPC_EVENT_PREFIX: &str = "ferrolens:ipc:";
 /// Event the shell listens to for extension faults.
-pub const FAULT_EVENT: &str = "ferrolens:fault";
+pub use ferrolens_ipc::protocol::event::FAULT as FAULT_EVENT;
+/// Event name prefix of extension broadcasts; the extension's event key follows.
+pub use ferrolens_ipc::protocol::event::IPC_PREFIX as IPC_EVENT_PREFIX;
 /// Event telling frames an extension was activated or deactivated.
-pub const LIFECYCLE_EVENT: &str = "ferrolens:lifecycle";
+pub use ferrolens_ipc::protocol::event::LIFECYCLE as LIFECYCLE_EVENT;
 
 /// Tauri event name carrying `id`'s broadcasts. Valid by construction: event keys use only
 /// Tauri's event-name characters.

@@ -3,21 +3,10 @@
 // are (docs/protocol.md, "Answers"). Lone binary data comes as its own bytes, with no wire format
 // around it; the core moves them into the answer instead of writing a message.
 import { decode, WireFormatError } from "./codec.js";
+import { AnswerForm } from "./protocol.js";
 
 /** The last byte of an answer body: what the bytes before it are. */
-export const AnswerForm = Object.freeze({
-  /** a wire-format message (docs/wire-format.md) */
-  MESSAGE: 0,
-  /** the bytes of a Uint8Array over the whole of its buffer */
-  UINT8_ARRAY: 1,
-  /** the bytes of an ArrayBuffer */
-  ARRAY_BUFFER: 2,
-  /**
-   * a large lone binary answer, parked in the core: its ticket (8 bytes, little endian), then
-   * its kind (UINT8_ARRAY or ARRAY_BUFFER); `ferrolens_take_answer` answers with its bytes alone
-   */
-  PARKED: 3,
-});
+export { AnswerForm };
 
 /**
  * A parked answer (form PARKED): what `readAnswer` gives for the caller to take with

@@ -7,9 +7,10 @@ import { LensExtension } from "./extension.js";
 import { ListenerHub } from "./hub.js";
 import { startRealm } from "./realm-host.js";
 import { tauriTransport } from "./transport.js";
+import { Command, CoreEvent, Header } from "./protocol.js";
 
 /** Event on which the core announces activations and deactivations to every frame. */
-export const LIFECYCLE_EVENT = "ferrolens:lifecycle";
+export const LIFECYCLE_EVENT = CoreEvent.LIFECYCLE;
 
 /**
  * How long one extension may take to load and activate in a frame before it is marked failed.
@@ -232,7 +233,7 @@ export async function bootFrame(options = {}) {
    */
   const ready = async (id, token) => {
     try {
-      await transport.invoke("ferrolens_frame_ready", { extension: id, token });
+      await transport.invoke(Command.FRAME_READY, { extension: id, token });
     } catch (error) {
       report(
         id,
@@ -296,10 +297,10 @@ export async function bootFrame(options = {}) {
       // A value travels as wire-format bytes; an error as JSON.
       reply: (reply) =>
         "bytes" in reply
-          ? transport.invoke("ferrolens_reply_raw", reply.bytes, {
-              headers: { "ferrolens-call": `${id} ${token} ${reply.request}` },
+          ? transport.invoke(Command.REPLY_RAW, reply.bytes, {
+              headers: { [Header.CALL]: `${id} ${token} ${reply.request}` },
             })
-          : transport.invoke("ferrolens_reply", {
+          : transport.invoke(Command.REPLY, {
               extension: id,
               token,
               request: reply.request,
@@ -403,7 +404,7 @@ export async function bootFrame(options = {}) {
       /** @type {LoadedExtension} */
       let attached;
       try {
-        attached = await transport.invoke("ferrolens_frame_attach", { extension });
+        attached = await transport.invoke(Command.FRAME_ATTACH, { extension });
       } catch (error) {
         report(
           extension,
@@ -443,7 +444,7 @@ export async function bootFrame(options = {}) {
   /** @type {{ frame: string, extensions: LoadedExtension[] }} */
   let init;
   try {
-    init = await transport.invoke("ferrolens_frame_init", {});
+    init = await transport.invoke(Command.FRAME_INIT, {});
   } catch (error) {
     stop(unlistenLifecycle, (e) => report(undefined, e));
     throw toIpcError(error, {});

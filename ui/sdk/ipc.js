@@ -4,6 +4,7 @@ import { ParkedAnswer, readAnswer } from "./answer.js";
 import { encodeArgs, loneBinary } from "./codec.js";
 import { ErrorCode, IpcError, toIpcError } from "./errors.js";
 import { channelError } from "./names.js";
+import { Command, Header } from "./protocol.js";
 
 /** @typedef {import("./capability.js").Capability} Capability */
 /** @typedef {import("./index.js").IpcListener} IpcListener */
@@ -69,7 +70,7 @@ async function send(capability, command, channel, body, options) {
  * @returns {Record<string, string>}
  */
 function callHeaders(capability, channel) {
-  return { "ferrolens-call": `${capability.extension} ${capability.token} ${channel}` };
+  return { [Header.CALL]: `${capability.extension} ${capability.token} ${channel}` };
 }
 
 /**
@@ -120,7 +121,7 @@ function invokeBody(args) {
   const lone = loneBinary(args);
   return lone === undefined
     ? { body: encodeArgs(args, { path: "args" }), headers: undefined }
-    : { body: lone.body, headers: { "ferrolens-args": lone.kind } };
+    : { body: lone.body, headers: { [Header.ARGS]: lone.kind } };
 }
 
 /**
@@ -139,7 +140,7 @@ async function call(capability, channel, args, more) {
   let answer;
   // `send` inlined: this is every invoke's path, and each async layer costs a microtask hop.
   try {
-    answer = await capability.transport.invoke("ferrolens_invoke_raw", args.body, { headers });
+    answer = await capability.transport.invoke(Command.INVOKE_RAW, args.body, { headers });
   } catch (reason) {
     throw toIpcError(reason, { extension: capability.extension, channel });
   }
@@ -156,10 +157,10 @@ async function call(capability, channel, args, more) {
  */
 async function takeParked(capability, channel, parked) {
   const headers = callHeaders(capability, channel);
-  headers["ferrolens-answer"] = parked.ticket;
+  headers[Header.ANSWER] = parked.ticket;
   let bytes;
   try {
-    bytes = await capability.transport.invoke("ferrolens_take_answer", undefined, { headers });
+    bytes = await capability.transport.invoke(Command.TAKE_ANSWER, undefined, { headers });
   } catch (reason) {
     throw toIpcError(reason, { extension: capability.extension, channel });
   }
@@ -358,7 +359,7 @@ export class Ipc {
     const bytes = encodeArgs(args, { path: "args" });
     const options = { headers: callHeaders(capability, channel) };
     const sent = capability.queue.then(() =>
-      send(capability, "ferrolens_broadcast_raw", channel, bytes, options),
+      send(capability, Command.BROADCAST_RAW, channel, bytes, options),
     );
     capability.queue = sent.catch(() => undefined);
     return sent.then(() => undefined);
@@ -413,9 +414,9 @@ export class Ipc {
     // Only a call that can be aborted needs an id for the core to find it by.
     const callId = signal === undefined ? undefined : crypto.randomUUID();
     /** @type {Record<string, string>} */
-    const headers = callId === undefined ? {} : { "ferrolens-call-id": callId };
+    const headers = callId === undefined ? {} : { [Header.CALL_ID]: callId };
     // The core takes whole milliseconds.
-    if (timeout !== undefined) headers["ferrolens-timeout-ms"] = String(Math.ceil(timeout));
+    if (timeout !== undefined) headers[Header.TIMEOUT_MS] = String(Math.ceil(timeout));
     const pending = call(capability, channel, body, headers);
     if (signal === undefined) return pending;
 
@@ -423,7 +424,7 @@ export class Ipc {
       const onAbort = () => {
         reject(cancelled());
         // Best effort: if the call already ended, the core has nothing to cancel.
-        send(capability, "ferrolens_cancel", channel, { extension, token, callId }).catch(
+        send(capability, Command.CANCEL, channel, { extension, token, callId }).catch(
           () => undefined,
         );
       };

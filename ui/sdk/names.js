@@ -1,11 +1,12 @@
 // Channel names, checked with the Rust core's rule (src-tauri/ipc/src/names.rs) so a mistake
 // fails at the call site instead of after a round trip.
 import { ErrorCode, IpcError } from "./errors.js";
+import { RESERVED_CHANNEL_PREFIX } from "./protocol.js";
 
 /** Longest accepted channel name. */
 export const MAX_CHANNEL_LENGTH = 128;
 /** Prefix of channels the host keeps for itself. */
-export const RESERVED_CHANNEL_PREFIX = "ferrolens:";
+export { RESERVED_CHANNEL_PREFIX };
 
 const CHANNEL_CHARACTERS = /^[A-Za-z0-9\-_:/.]*$/;
 

@@ -17,6 +17,8 @@
 //   { op: "event", event, payload }   one payload of the extension's event
 //   { op: "deactivate" }
 
+import { Header } from "./protocol.js";
+
 /** `type` of the one window message that hands a realm its extension. */
 export const REALM_HANDOFF = "ferrolens:realm";
 
@@ -32,7 +34,7 @@ export const REALM_TOKEN = "realm";
  * @returns {args is Uint8Array}
  */
 function ownBytes(args, headers) {
-  return args instanceof Uint8Array && headers?.["ferrolens-args"] === undefined;
+  return args instanceof Uint8Array && headers?.[Header.ARGS] === undefined;
 }
 
 /**

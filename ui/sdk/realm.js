@@ -10,6 +10,7 @@ import { claimCapability, grantCapability } from "./capability.js";
 import { LensExtension } from "./extension.js";
 import { ListenerHub } from "./hub.js";
 import { portTransport, REALM_HANDOFF, REALM_TOKEN } from "./port-transport.js";
+import { Command, Header } from "./protocol.js";
 
 /** @typedef {import("./port-transport.js").Endpoint} Endpoint */
 
@@ -120,10 +121,10 @@ async function run(port, handoff) {
     frame,
     reply: (reply) =>
       "bytes" in reply
-        ? transport.invoke("ferrolens_reply_raw", reply.bytes, {
-            headers: { "ferrolens-call": `${id} ${REALM_TOKEN} ${reply.request}` },
+        ? transport.invoke(Command.REPLY_RAW, reply.bytes, {
+            headers: { [Header.CALL]: `${id} ${REALM_TOKEN} ${reply.request}` },
           })
-        : transport.invoke("ferrolens_reply", {
+        : transport.invoke(Command.REPLY, {
             extension: id,
             token: REALM_TOKEN,
             request: reply.request,

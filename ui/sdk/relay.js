@@ -3,33 +3,30 @@
 // (whatever token the realm wrote is replaced), so a realm never holds a token. A call naming
 // another extension, and every other command, is refused with FORBIDDEN.
 import { ErrorCode, IpcError, toIpcError } from "./errors.js";
+import { Command, Header } from "./protocol.js";
 
-/** Raw commands: the call's fields in the `ferrolens-call` header, `<id> <token> <third>`. */
+/** Raw commands: the call's fields in the call header (`Header.CALL`), `<id> <token> <third>`. */
+/** @type {Set<string>} */
 const RAW = new Set([
-  "ferrolens_invoke_raw",
-  "ferrolens_broadcast_raw",
-  "ferrolens_reply_raw",
-  "ferrolens_take_answer",
+  Command.INVOKE_RAW,
+  Command.BROADCAST_RAW,
+  Command.REPLY_RAW,
+  Command.TAKE_ANSWER,
 ]);
 
 /** JSON commands and the fields each may carry besides `extension` and `token`. */
 /** @type {Map<string, string[]>} */
 const JSON_FIELDS = new Map([
-  ["ferrolens_reply", ["request", "error"]],
-  ["ferrolens_cancel", ["callId"]],
-  ["ferrolens_frame_ready", []],
+  [Command.REPLY, ["request", "error"]],
+  [Command.CANCEL, ["callId"]],
+  [Command.FRAME_READY, []],
 ]);
 
 /** Every command a realm may ask for. */
 export const RELAYED_COMMANDS = Object.freeze([...RAW, ...JSON_FIELDS.keys()]);
 
-/** Headers of a raw call a realm may set, besides `ferrolens-call` (rewritten). */
-const PASSED_HEADERS = [
-  "ferrolens-args",
-  "ferrolens-timeout-ms",
-  "ferrolens-call-id",
-  "ferrolens-answer",
-];
+/** Headers of a raw call a realm may set, besides the call header (rewritten). */
+const PASSED_HEADERS = [Header.ARGS, Header.TIMEOUT_MS, Header.CALL_ID, Header.ANSWER];
 
 /** The longest text a refusal quotes from a realm's message. */
 const QUOTED = 80;
@@ -107,7 +104,7 @@ export function createRelay({ extension, token, transport, onRefused = () => {} 
           `extension ${extension}'s realm sent headers that are not an object`,
         );
       }
-      const call = headers?.["ferrolens-call"];
+      const call = headers?.[Header.CALL];
       const fields = typeof call === "string" ? call.split(" ") : [];
       const [named, , third] = fields;
       if (fields.length !== 3 || !third) {
@@ -119,12 +116,12 @@ export function createRelay({ extension, token, transport, onRefused = () => {} 
       }
       if (named !== extension) return speaksFor(named);
       /** @type {Record<string, string>} */
-      const passed = { "ferrolens-call": `${extension} ${token} ${third}` };
+      const passed = { [Header.CALL]: `${extension} ${token} ${third}` };
       for (const name of PASSED_HEADERS) {
         const value = headers?.[name];
         if (typeof value === "string") passed[name] = value;
       }
-      const body = command === "ferrolens_take_answer" ? undefined : args;
+      const body = command === Command.TAKE_ANSWER ? undefined : args;
       if (body !== undefined && !(body instanceof Uint8Array) && !(body instanceof ArrayBuffer)) {
         return refuse(
           "body",

@@ -1,6 +1,7 @@
 // @ts-check
 // The shell's commands to the Rust core (src-tauri/src/commands.rs), typed. They reject with
 // what the command rejected with: an IpcError-shaped object or a string (see dom.errorMessage).
+import { Command } from "../sdk/protocol.js";
 
 /**
  * @typedef {object} ExtensionInfo
@@ -46,31 +47,31 @@ export function shellApi(transport) {
   const call = transport.invoke;
   return {
     /** @returns {Promise<ExtensionInfo[]>} */
-    extensions: () => call("ferrolens_extensions", {}),
+    extensions: () => call(Command.EXTENSIONS, {}),
     /** @param {string} extension @returns {Promise<Counts>} */
-    counts: (extension) => call("ferrolens_counts", { extension }),
+    counts: (extension) => call(Command.COUNTS, { extension }),
     /** @param {string} extension @param {boolean} enabled @returns {Promise<void>} */
-    setEnabled: (extension, enabled) => call("ferrolens_set_enabled", { extension, enabled }),
+    setEnabled: (extension, enabled) => call(Command.SET_ENABLED, { extension, enabled }),
     /** @param {string} extension @returns {Promise<void>} */
-    uninstall: (extension) => call("ferrolens_uninstall", { extension }),
+    uninstall: (extension) => call(Command.UNINSTALL, { extension }),
     /** @param {string} path @returns {Promise<string>} the installed extension's id */
-    install: (path) => call("ferrolens_install", { path }),
+    install: (path) => call(Command.INSTALL, { path }),
     /** @returns {Promise<FrameInfo[]>} */
-    frames: () => call("ferrolens_frames", {}),
+    frames: () => call(Command.FRAMES, {}),
     /** @returns {Promise<string>} the new frame's label */
-    openFrame: () => call("ferrolens_open_frame", {}),
+    openFrame: () => call(Command.OPEN_FRAME, {}),
     /** @param {string} label @returns {Promise<void>} */
-    closeFrame: (label) => call("ferrolens_close_frame", { label }),
+    closeFrame: (label) => call(Command.CLOSE_FRAME, { label }),
     /** @returns {Promise<void>} */
-    openDevtools: () => call("ferrolens_open_devtools", {}),
+    openDevtools: () => call(Command.OPEN_DEVTOOLS, {}),
     /** @param {boolean} recording @returns {Promise<void>} */
-    inspectorRecord: (recording) => call("ferrolens_inspector_record", { recording }),
+    inspectorRecord: (recording) => call(Command.INSPECTOR_RECORD, { recording }),
     /** @param {number} since @returns {Promise<InspectorView>} */
-    inspectorEntries: (since) => call("ferrolens_inspector_entries", { since }),
+    inspectorEntries: (since) => call(Command.INSPECTOR_ENTRIES, { since }),
     /** @returns {Promise<void>} */
-    inspectorClear: () => call("ferrolens_inspector_clear", {}),
+    inspectorClear: () => call(Command.INSPECTOR_CLEAR, {}),
     /** @returns {Promise<{ path: string, entries: number, kept: number }>} the file written, the entries it holds and those kept (more when it was capped) */
-    inspectorExport: () => call("ferrolens_inspector_export", {}),
+    inspectorExport: () => call(Command.INSPECTOR_EXPORT, {}),
   };
 }
 

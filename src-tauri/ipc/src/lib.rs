@@ -30,6 +30,7 @@ mod ipc;
 mod names;
 mod observe;
 mod panic;
+pub mod protocol;
 mod registry;
 mod request;
 mod router;

@@ -120,12 +120,12 @@ impl fmt::Debug for ExtensionId {
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Channel(Arc<str>);
 
-/// Prefix of channels the host keeps for itself.
-pub const RESERVED_CHANNEL_PREFIX: &str = "ferrolens:";
+use crate::protocol::RESERVED_CHANNEL_PREFIX;
 
 impl Channel {
     /// Validates a channel name.
     pub fn new(name: &str) -> Result<Self, IpcError> {
+        let reserved;
         let why = if name.is_empty() {
             Some("it is empty")
         } else if name.len() > MAX_CHANNEL_LEN {
@@ -136,7 +136,8 @@ impl Channel {
         {
             Some("only letters, digits, '-', '_', ':', '/' and '.' are allowed")
         } else if name.starts_with(RESERVED_CHANNEL_PREFIX) {
-            Some("the 'ferrolens:' prefix is reserved for the host")
+            reserved = format!("the '{RESERVED_CHANNEL_PREFIX}' prefix is reserved for the host");
+            Some(reserved.as_str())
         } else {
             None
         };

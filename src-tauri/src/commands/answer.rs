@@ -13,17 +13,7 @@ use ferrolens_ipc::Graph;
 use super::parked::PARK_MIN;
 
 /// The last byte of an answer body: what the bytes before it are.
-pub mod form {
-    /// A wire-format message (docs/wire-format.md).
-    pub const MESSAGE: u8 = 0;
-    /// The bytes of a `Uint8Array` over the whole of its buffer.
-    pub const UINT8_ARRAY: u8 = 1;
-    /// The bytes of an `ArrayBuffer`.
-    pub const ARRAY_BUFFER: u8 = 2;
-    /// A lone binary answer parked for `ferrolens_take_answer`: its ticket (8 bytes, little
-    /// endian), then its kind (`UINT8_ARRAY` or `ARRAY_BUFFER`).
-    pub const PARKED: u8 = 3;
-}
+pub use ferrolens_ipc::protocol::form;
 
 /// The answer body for `answer`. A lone binary answer of at least [`PARK_MIN`] bytes goes to
 /// `park`, which returns its ticket.

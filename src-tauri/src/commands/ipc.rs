@@ -27,21 +27,7 @@ use crate::limits::MessageLimit;
 use crate::manager::{in_runtime, ExtensionManager};
 
 /// Header names of the raw commands.
-pub mod header {
-    /// The call: `<extension> <token> <channel>`, or for a reply `<extension> <token> <request>`.
-    /// One header rather than three: each header a request carries costs (in a probe, three
-    /// made a small raw-body call 0.017 ms slower than one, WebKitGTK 2.50).
-    pub const CALL: &str = "ferrolens-call";
-    /// Optional invoke timeout in milliseconds.
-    pub const TIMEOUT_MS: &str = "ferrolens-timeout-ms";
-    /// Optional invoke call id, for `ferrolens_cancel`.
-    pub const CALL_ID: &str = "ferrolens-call-id";
-    /// How the body holds the arguments: absent for a wire-format message; `uint8array` or
-    /// `arraybuffer` when the body is the bytes of the only argument, a value of that kind.
-    pub const ARGS: &str = "ferrolens-args";
-    /// The ticket of a parked answer, for `ferrolens_take_answer`.
-    pub const ANSWER: &str = "ferrolens-answer";
-}
+pub use ferrolens_ipc::protocol::header;
 
 /// The fields of one call, however they arrived.
 struct Call {
@@ -248,7 +234,7 @@ pub fn ferrolens_broadcast<R: Runtime>(
 }
 
 /// The name of the raw broadcast command, which [`dispatch_broadcast_raw`] answers.
-pub const BROADCAST_RAW: &str = "ferrolens_broadcast_raw";
+pub use ferrolens_ipc::protocol::command::BROADCAST_RAW;
 
 /// Answers a `ferrolens_broadcast_raw` call (the SDK's broadcast): checked where it arrives,
 /// then decoded and delivered in the sender's fair share ([`Senders`]), in the order sent.
@@ -336,7 +322,7 @@ pub async fn ferrolens_invoke<R: Runtime>(
 }
 
 /// The name of the raw invoke command, which [`dispatch_invoke_raw`] answers.
-pub const INVOKE_RAW: &str = "ferrolens_invoke_raw";
+pub use ferrolens_ipc::protocol::command::INVOKE_RAW;
 
 /// Answers a `ferrolens_invoke_raw` call (the SDK's invoke).
 ///
