@@ -421,182 +421,253 @@ impl Decoder<'_> {
     /// Reads values into `frame` until its body is done (`None`) or one of them opens a
     /// container (returned, with the reference to it already stored in `frame`).
     fn fill(&mut self, frame: &mut Frame, deep: bool) -> Result<Option<Open>, DecodeError> {
+        let read = &mut frame.read;
         match &mut frame.body {
-            Body::Object(entries) => {
-                while frame.read < frame.count {
-                    if deep {
-                        return Err(self.too_deep());
-                    }
-                    let entry = slot(entries, frame.read, frame.count);
-                    frame.read += 1;
-                    // Straight from the bytes into the vector, for the most common entries.
-                    if let Some((key, at)) = short_ascii_value(self.r.bytes, self.r.pos) {
-                        if let Some((value, end)) =
-                            common_value(self.r.bytes, at, &self.strings, &self.built)
-                        {
-                            *entry = (key, value);
-                            self.r.pos = end;
-                            self.common_defined(at);
-                            continue;
-                        }
-                    }
-                    let key = self.text()?;
-                    let (value, open) = plain(self.item(Slot::Plain)?);
-                    *entry = (key, value);
-                    if open.is_some() {
-                        return Ok(open);
-                    }
-                }
-            }
+            Body::Object(entries) => self.fill_object(entries, read, frame.count, deep),
             Body::Shaped {
                 entries,
                 len,
                 shape,
-            } => {
-                while frame.read < frame.count {
-                    // Even an absent key counts, as codec.js checks before each entry.
-                    if deep {
-                        return Err(self.too_deep());
-                    }
-                    let index = frame.read;
-                    frame.read += 1;
-                    if self.r.bytes.get(self.r.pos) == Some(&ABSENT) {
-                        // A getter deleted this key while the object was written.
-                        self.r.pos += 1;
-                        continue;
-                    }
-                    let entry = slot(entries, *len, frame.count);
-                    *len += 1;
-                    // In place: a key cloned to the stack and then moved would stall on the
-                    // clone's narrow stores.
-                    self.shape_key_into(*shape, index, &mut entry.0);
-                    let at = self.r.pos;
-                    if let Some((value, end)) =
-                        common_value(self.r.bytes, at, &self.strings, &self.built)
-                    {
-                        entry.1 = value;
-                        self.r.pos = end;
-                        self.common_defined(at);
-                        continue;
-                    }
-                    let (value, open) = plain(self.item(Slot::Plain)?);
-                    entry.1 = value;
-                    if open.is_some() {
-                        return Ok(open);
-                    }
-                }
-            }
+            } => self.fill_shaped(entries, len, *shape, read, frame.count, deep),
             Body::Array {
                 elements,
                 props,
                 bare,
-            } => loop {
-                if frame.read == frame.count {
-                    if props.is_some() || *bare {
-                        break;
-                    }
-                    let at = self.r.pos;
-                    let m = self.r.count(3, "array property count")?;
-                    self.charge(at, m, ENTRY_BYTES)?;
-                    *props = Some(Vec::with_capacity(m));
-                    (frame.read, frame.count) = (0, m);
+            } => self.fill_array(elements, props, *bare, read, &mut frame.count, deep),
+            Body::Map { entries, key } => self.fill_map(entries, key, read, frame.count, deep),
+            Body::Set(items) => self.fill_set(items, read, frame.count, deep),
+            Body::Error(error) => self.fill_cause(error, read, frame.count, deep),
+        }
+    }
+
+    /// The fast path of every value slot: a common value (see [`common_value`]) at `at`, handed
+    /// to `store` and read past; false, with nothing read, for anything else. `store` writes the
+    /// value where it goes before the string id is defined, so the value is not kept across
+    /// that push.
+    #[inline(always)]
+    fn common_into(&mut self, at: usize, store: impl FnOnce(Value)) -> bool {
+        match common_value(self.r.bytes, at, &self.strings, &self.built) {
+            Some((value, end)) => {
+                store(value);
+                self.r.pos = end;
+                self.common_defined(at);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// A `0x10` object's entries: a key, then a value.
+    #[inline]
+    fn fill_object(
+        &mut self,
+        entries: &mut Vec<(JsString, Value)>,
+        read: &mut usize,
+        count: usize,
+        deep: bool,
+    ) -> Result<Option<Open>, DecodeError> {
+        while *read < count {
+            if deep {
+                return Err(self.too_deep());
+            }
+            let entry = slot(entries, *read, count);
+            *read += 1;
+            // Straight from the bytes into the vector, for the most common entries.
+            if let Some((key, at)) = short_ascii_value(self.r.bytes, self.r.pos) {
+                if self.common_into(at, |value| *entry = (key, value)) {
                     continue;
                 }
-                if deep {
-                    return Err(self.too_deep());
-                }
-                let open = match props {
-                    None => {
-                        let element = slot(elements, frame.read, frame.count);
-                        frame.read += 1;
-                        let at = self.r.pos;
-                        if let Some((value, end)) =
-                            common_value(self.r.bytes, at, &self.strings, &self.built)
-                        {
-                            *element = Some(value);
-                            self.r.pos = end;
-                            self.common_defined(at);
-                            continue;
-                        }
-                        match self.item(Slot::Element)? {
-                            // The element is a hole already.
-                            Item::Hole => None,
-                            item => {
-                                let (value, open) = plain(item);
-                                *element = Some(value);
-                                open
-                            }
-                        }
-                    }
-                    Some(props) => {
-                        frame.read += 1;
-                        let at = self.r.pos;
-                        let key = self.text()?;
-                        if key == "length" || key.as_str().is_some_and(is_index) {
-                            return Err(self
-                                .r
-                                .error_at(at, Kind::IndexPropertyKey(key.to_string())));
-                        }
-                        let (value, open) = plain(self.item(Slot::Plain)?);
-                        props.push((key, value));
-                        open
-                    }
-                };
-                if open.is_some() {
-                    return Ok(open);
-                }
-            },
-            Body::Map { entries, key } => {
-                while frame.read < frame.count {
-                    if deep {
-                        return Err(self.too_deep());
-                    }
-                    let (value, open) = plain(self.item(Slot::Plain)?);
-                    match key.take() {
-                        None => *key = Some(value),
-                        Some(k) => {
-                            entries.push((k, value));
-                            frame.read += 1;
-                        }
-                    }
-                    if open.is_some() {
-                        return Ok(open);
-                    }
-                }
             }
-            Body::Set(items) => {
-                while frame.read < frame.count {
-                    if deep {
-                        return Err(self.too_deep());
-                    }
-                    frame.read += 1;
-                    let (value, open) = plain(self.item(Slot::Plain)?);
-                    items.push(value);
-                    if open.is_some() {
-                        return Ok(open);
-                    }
-                }
-            }
-            Body::Error(error) => {
-                if frame.read < frame.count {
-                    // An absent cause is no value, so it is allowed at the depth limit.
-                    if deep && self.r.bytes.get(self.r.pos) != Some(&ABSENT) {
-                        return Err(self.too_deep());
-                    }
-                    frame.read = 1;
-                    let (cause, open) = match self.item(Slot::Cause)? {
-                        Item::Absent => (None, None),
-                        item => {
-                            let (value, open) = plain(item);
-                            (Some(value), open)
-                        }
-                    };
-                    error.cause = cause;
-                    return Ok(open);
-                }
+            let key = self.text()?;
+            let (value, open) = plain(self.item(Slot::Plain)?);
+            *entry = (key, value);
+            if open.is_some() {
+                return Ok(open);
             }
         }
         Ok(None)
+    }
+
+    /// A shaped object's values, each under its shape's key; an absent marker skips a key.
+    #[inline]
+    fn fill_shaped(
+        &mut self,
+        entries: &mut Vec<(JsString, Value)>,
+        len: &mut usize,
+        shape: NodeId,
+        read: &mut usize,
+        count: usize,
+        deep: bool,
+    ) -> Result<Option<Open>, DecodeError> {
+        while *read < count {
+            // Even an absent key counts, as codec.js checks before each entry.
+            if deep {
+                return Err(self.too_deep());
+            }
+            let index = *read;
+            *read += 1;
+            if self.r.bytes.get(self.r.pos) == Some(&ABSENT) {
+                // A getter deleted this key while the object was written.
+                self.r.pos += 1;
+                continue;
+            }
+            let entry = slot(entries, *len, count);
+            *len += 1;
+            // In place: a key cloned to the stack and then moved would stall on the clone's
+            // narrow stores.
+            self.shape_key_into(shape, index, &mut entry.0);
+            if self.common_into(self.r.pos, |value| entry.1 = value) {
+                continue;
+            }
+            let (value, open) = plain(self.item(Slot::Plain)?);
+            entry.1 = value;
+            if open.is_some() {
+                return Ok(open);
+            }
+        }
+        Ok(None)
+    }
+
+    /// An array's elements (holes allowed), then, unless it is bare, its property count and
+    /// its non-index properties.
+    #[inline]
+    fn fill_array(
+        &mut self,
+        elements: &mut Vec<Option<Value>>,
+        props: &mut Option<Vec<(JsString, Value)>>,
+        bare: bool,
+        read: &mut usize,
+        count: &mut usize,
+        deep: bool,
+    ) -> Result<Option<Open>, DecodeError> {
+        loop {
+            if *read == *count {
+                if props.is_some() || bare {
+                    return Ok(None);
+                }
+                let at = self.r.pos;
+                let m = self.r.count(3, "array property count")?;
+                self.charge(at, m, ENTRY_BYTES)?;
+                *props = Some(Vec::with_capacity(m));
+                (*read, *count) = (0, m);
+                continue;
+            }
+            if deep {
+                return Err(self.too_deep());
+            }
+            let open = match props {
+                None => {
+                    let element = slot(elements, *read, *count);
+                    *read += 1;
+                    if self.common_into(self.r.pos, |value| *element = Some(value)) {
+                        continue;
+                    }
+                    match self.item(Slot::Element)? {
+                        // The element is a hole already.
+                        Item::Hole => None,
+                        item => {
+                            let (value, open) = plain(item);
+                            *element = Some(value);
+                            open
+                        }
+                    }
+                }
+                Some(props) => {
+                    *read += 1;
+                    let at = self.r.pos;
+                    let key = self.text()?;
+                    if key == "length" || key.as_str().is_some_and(is_index) {
+                        return Err(self.r.error_at(at, Kind::IndexPropertyKey(key.to_string())));
+                    }
+                    let (value, open) = plain(self.item(Slot::Plain)?);
+                    props.push((key, value));
+                    open
+                }
+            };
+            if open.is_some() {
+                return Ok(open);
+            }
+        }
+    }
+
+    /// A map's entries: a key, then its value, each a value of its own.
+    #[inline]
+    fn fill_map(
+        &mut self,
+        entries: &mut Vec<(Value, Value)>,
+        key: &mut Option<Value>,
+        read: &mut usize,
+        count: usize,
+        deep: bool,
+    ) -> Result<Option<Open>, DecodeError> {
+        while *read < count {
+            if deep {
+                return Err(self.too_deep());
+            }
+            let (value, open) = plain(self.item(Slot::Plain)?);
+            match key.take() {
+                None => *key = Some(value),
+                Some(k) => {
+                    entries.push((k, value));
+                    *read += 1;
+                }
+            }
+            if open.is_some() {
+                return Ok(open);
+            }
+        }
+        Ok(None)
+    }
+
+    /// A set's items.
+    #[inline]
+    fn fill_set(
+        &mut self,
+        items: &mut Vec<Value>,
+        read: &mut usize,
+        count: usize,
+        deep: bool,
+    ) -> Result<Option<Open>, DecodeError> {
+        while *read < count {
+            if deep {
+                return Err(self.too_deep());
+            }
+            *read += 1;
+            let (value, open) = plain(self.item(Slot::Plain)?);
+            items.push(value);
+            if open.is_some() {
+                return Ok(open);
+            }
+        }
+        Ok(None)
+    }
+
+    /// An error's cause, or the marker saying it has none.
+    #[inline]
+    fn fill_cause(
+        &mut self,
+        error: &mut ErrorNode,
+        read: &mut usize,
+        count: usize,
+        deep: bool,
+    ) -> Result<Option<Open>, DecodeError> {
+        if *read >= count {
+            return Ok(None);
+        }
+        // An absent cause is no value, so it is allowed at the depth limit.
+        if deep && self.r.bytes.get(self.r.pos) != Some(&ABSENT) {
+            return Err(self.too_deep());
+        }
+        *read = 1;
+        let (cause, open) = match self.item(Slot::Cause)? {
+            Item::Absent => (None, None),
+            item => {
+                let (value, open) = plain(item);
+                (Some(value), open)
+            }
+        };
+        error.cause = cause;
+        Ok(open)
     }
 
     /// Writes key `index` of the shape defined by object `shape` into `key`.
