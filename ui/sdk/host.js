@@ -158,6 +158,392 @@ function withDeadline(promise, ms) {
 }
 
 /**
+ * Runs each extension's loading and unloading one at a time, so its attach and detach never
+ * overlap; different extensions never wait on each other.
+ */
+class PerExtensionQueue {
+  /** @type {Map<string, Promise<unknown>>} the last work queued for each extension */
+  #tails = new Map();
+
+  /**
+   * Runs `work` once everything queued for `id` before it has settled.
+   * @template T
+   * @param {string} id
+   * @param {() => Promise<T>} work
+   * @returns {Promise<T>}
+   */
+  run(id, work) {
+    const run = (this.#tails.get(id) ?? Promise.resolve()).then(work);
+    this.#tails.set(
+      id,
+      run.catch(() => undefined),
+    );
+    return run;
+  }
+}
+
+/**
+ * Wraps the shell's reporter so that a reporter that throws never breaks the host, and every
+ * failure reaches it as an Error.
+ * @param {ErrorReporter} onError
+ * @returns {(extension: string | undefined, error: unknown) => void}
+ */
+function safeReporter(onError) {
+  return (extension, error) => {
+    const reported = error instanceof Error ? error : new Error(messageOf(error));
+    try {
+      onError(extension, reported);
+    } catch (reporterError) {
+      console.error(
+        "Ferrolens: the error reporter threw",
+        reporterError,
+        "while reporting",
+        reported,
+      );
+    }
+  };
+}
+
+/**
+ * The step of an extension's loading under way, named in the error when it fails.
+ * @typedef {{ step: string }} Progress
+ */
+
+/**
+ * The extensions loaded in this frame and how they come and go: attaching one (in this page or
+ * in a realm of its own), detaching it, and following the core's lifecycle events. The shell
+ * never sees this object, only the {@link FrameHandle} made from it, which holds no tokens.
+ */
+class FrameHost {
+  /** @type {Map<string, Loaded>} in load order */
+  loaded = new Map();
+  queue = new PerExtensionQueue();
+  closed = false;
+  /** This webview's label, known once the core has answered `frame_init`. */
+  frame = "";
+
+  /**
+   * @param {object} options  {@link BootOptions} with their defaults filled in
+   * @param {import("./transport.js").Transport} options.transport
+   * @param {(url: string) => Promise<any>} options.importModule
+   * @param {ErrorReporter} options.onError
+   * @param {() => void} options.onChange
+   * @param {number} options.activationTimeoutMs
+   * @param {(extension: LoadedExtension) => boolean} options.inRealm
+   * @param {() => Element | null} options.realmContainer
+   */
+  constructor(options) {
+    this.options = options;
+    this.transport = options.transport;
+    this.report = safeReporter(options.onError);
+  }
+
+  /** @param {Loaded} entry */
+  dispose(entry) {
+    entry.hub.dispose();
+    entry.realm?.dispose();
+    stop(entry.unlisten, (error) =>
+      this.report(entry.state.id, failure("could not stop its listener", error)),
+    );
+    entry.unlisten = undefined;
+  }
+
+  /**
+   * Tells the core this frame is ready for the extension's broadcasts, even when it failed, so
+   * the broadcasts the core held for it here are released.
+   * @param {string} id
+   * @param {string} token
+   */
+  async ready(id, token) {
+    try {
+      await this.transport.invoke(Command.FRAME_READY, { extension: id, token });
+    } catch (error) {
+      this.report(
+        id,
+        failure(
+          "could not tell the core this frame is ready",
+          toIpcError(error, { extension: id }),
+        ),
+      );
+    }
+  }
+
+  /**
+   * Runs `activate` within the activation deadline. When it fails, the entry is marked failed
+   * with the step `progress` names (`onDeadline` may rename it when the deadline passed),
+   * disposed and reported; the others go on.
+   * @param {Loaded} entry
+   * @param {Progress} progress
+   * @param {() => Promise<unknown>} activate
+   * @param {(step: string) => string} onDeadline
+   */
+  async activateWithin(entry, progress, activate, onDeadline) {
+    try {
+      await withDeadline(activate(), this.options.activationTimeoutMs);
+    } catch (error) {
+      if (error instanceof DeadlineExceeded) progress.step = onDeadline(progress.step);
+      entry.state.state = "failed";
+      entry.state.error = `${progress.step}: ${messageOf(error)}`;
+      entry.instance = undefined;
+      this.dispose(entry);
+      this.report(entry.state.id, failure(progress.step, error));
+    }
+  }
+
+  /**
+   * @param {LoadedExtension} extension
+   * @returns {Promise<void>}
+   */
+  attach(extension) {
+    return this.options.inRealm(extension)
+      ? this.attachRealm(extension)
+      : this.attachHere(extension);
+  }
+
+  /**
+   * Loads an extension into a realm of its own: the realm runs its code and its SDK; this page
+   * keeps its token and relays its calls.
+   * @param {LoadedExtension} extension
+   */
+  async attachRealm(extension) {
+    const { id } = extension;
+    /** @type {Loaded} */
+    const entry = {
+      state: { id, name: extension.name, version: extension.version, state: "active" },
+      // Holds nothing here (the realm has the listeners); marks the entry disposed.
+      hub: new ListenerHub(id, (error) => this.report(id, error), { frame: this.frame }),
+    };
+    this.loaded.set(id, entry);
+    const progress = { step: "its realm could not be started" };
+    const activate = async () => {
+      const container = this.options.realmContainer();
+      if (!container) throw new Error("this frame has no #extension-panels for its iframe");
+      const realm = await startRealm({
+        extension,
+        frame: this.frame,
+        transport: this.transport,
+        container,
+        report: (error) => this.report(id, error),
+      });
+      entry.realm = realm;
+      // Past the deadline the entry was disposed already.
+      if (entry.hub.disposed) return realm.dispose();
+      progress.step = "its realm";
+      await realm.activated;
+    };
+    await this.activateWithin(
+      entry,
+      progress,
+      activate,
+      () => "its realm did not finish activating",
+    );
+    await this.ready(id, extension.token);
+  }
+
+  /**
+   * The hub of an extension loaded in this page: it answers main's requests through the core,
+   * a value as wire-format bytes and an error as JSON.
+   * @param {string} id
+   * @param {string} token
+   */
+  hubFor(id, token) {
+    const transport = this.transport;
+    return new ListenerHub(id, (error) => this.report(id, error), {
+      frame: this.frame,
+      reply: (reply) =>
+        "bytes" in reply
+          ? transport.invoke(Command.REPLY_RAW, reply.bytes, {
+              headers: { [Header.CALL]: `${id} ${token} ${reply.request}` },
+            })
+          : transport.invoke(Command.REPLY, {
+              extension: id,
+              token,
+              request: reply.request,
+              error: reply.error,
+            }),
+    });
+  }
+
+  /**
+   * Loads an extension into this page: subscribes to its broadcasts and main's requests, imports
+   * its renderer module, constructs its class with its capability and activates it.
+   * @param {LoadedExtension} extension
+   */
+  async attachHere(extension) {
+    const { id, token } = extension;
+    const hub = this.hubFor(id, token);
+    /** @type {Loaded} */
+    const entry = {
+      state: { id, name: extension.name, version: extension.version, state: "active" },
+      hub,
+    };
+    this.loaded.set(id, entry);
+    // A fresh object only this function and the extension's constructor ever see: the key of
+    // the capability.
+    const info = Object.freeze({
+      id,
+      name: extension.name,
+      version: extension.version,
+      description: extension.description,
+      frame: this.frame,
+    });
+    grantCapability(info, {
+      extension: id,
+      token,
+      transport: this.transport,
+      hub,
+      queue: Promise.resolve(),
+    });
+
+    /** @type {Progress} */
+    const progress = { step: "could not subscribe to its broadcasts" };
+    await this.activateWithin(
+      entry,
+      progress,
+      () => this.loadHere(extension, entry, info, progress),
+      (step) => (step === "onActivate failed" ? "onActivate did not finish" : step),
+    );
+    await this.ready(id, token);
+  }
+
+  /**
+   * The steps of {@link FrameHost.attachHere} that may fail, each naming itself in `progress`
+   * before it starts.
+   * @param {LoadedExtension} extension
+   * @param {Loaded} entry
+   * @param {import("./extension.js").ExtensionInfo} info
+   * @param {Progress} progress
+   */
+  async loadHere(extension, entry, info, progress) {
+    const { id } = extension;
+    const hub = entry.hub;
+    // One Tauri listener per extension in this frame, targeted at this frame, feeding every
+    // Ipc instance's listeners and handlers: each broadcast reaches each listener exactly
+    // once, and each request from main is answered once.
+    entry.unlisten = await this.transport.listen(
+      extension.event,
+      (payload) => {
+        // Nothing escapes into Tauri's event loop.
+        try {
+          hub.dispatch(payload);
+        } catch (error) {
+          this.report(id, error);
+        }
+      },
+      { kind: "WebviewWindow", label: this.frame },
+    );
+    // Past the deadline the entry was disposed already: nothing more of it may start.
+    if (hub.disposed) return this.dispose(entry);
+    progress.step = `its renderer module ${extension.renderer} could not be loaded`;
+    const module = await this.options.importModule(extension.renderer);
+    if (hub.disposed) return;
+    const Extension = module?.default;
+    if (typeof Extension !== "function" || !(Extension.prototype instanceof LensExtension)) {
+      progress.step = `its renderer module ${extension.renderer}`;
+      throw new TypeError(
+        `it must export default a class extending Renderer.LensExtension, found ${describeExport(Extension)}`,
+      );
+    }
+    progress.step = "its constructor threw";
+    const instance = /** @type {LensExtension} */ (new Extension(info));
+    // Covers a constructor that did not pass its argument on to super().
+    claimCapability(info, instance);
+    entry.instance = instance;
+    progress.step = "onActivate failed";
+    await instance.onActivate();
+  }
+
+  /** @param {string} id */
+  async detach(id) {
+    const entry = this.loaded.get(id);
+    if (entry === undefined) return;
+    this.loaded.delete(id);
+    try {
+      if (entry.realm !== undefined) await entry.realm.deactivate(this.options.activationTimeoutMs);
+      else if (entry.state.state === "active") await entry.instance?.onDeactivate();
+    } catch (error) {
+      this.report(id, failure("onDeactivate failed", error));
+    } finally {
+      // Always, even when onDeactivate threw: nothing of the extension outlives it here.
+      this.dispose(entry);
+    }
+  }
+
+  /** @param {unknown} change */
+  async followLifecycle(change) {
+    if (this.closed || typeof change !== "object" || change === null) return;
+    const { kind, extension } = /** @type {Record<string, unknown>} */ (change);
+    if (typeof extension !== "string") return;
+    if (kind === "activated") {
+      if (this.loaded.has(extension)) return;
+      /** @type {LoadedExtension} */
+      let attached;
+      try {
+        attached = await this.transport.invoke(Command.FRAME_ATTACH, { extension });
+      } catch (error) {
+        this.report(
+          extension,
+          failure("could not be attached to this frame", toIpcError(error, { extension })),
+        );
+        return;
+      }
+      await this.attach(attached);
+    } else if (kind === "deactivated" || kind === "uninstalled") {
+      if (!this.loaded.has(extension)) return;
+      await this.detach(extension);
+    } else {
+      return;
+    }
+    this.options.onChange();
+  }
+
+  /** @param {unknown} change */
+  enqueueChange(change) {
+    const extension = /** @type {{ extension?: unknown } | null} */ (change)?.extension;
+    if (typeof extension === "string") {
+      this.queue.run(extension, () => this.followLifecycle(change));
+    }
+  }
+
+  /**
+   * What the shell gets: closures over this host, no tokens.
+   * @param {(() => unknown) | undefined} unlistenLifecycle
+   * @returns {FrameHandle}
+   */
+  handle(unlistenLifecycle) {
+    const { loaded } = this;
+    return {
+      frame: this.frame,
+      get extensions() {
+        return [...loaded.values()].map(({ state }) => ({ ...state }));
+      },
+      deactivate: (id) =>
+        this.queue.run(id, async () => {
+          if (!loaded.has(id)) return;
+          await this.detach(id);
+          this.options.onChange();
+        }),
+      listenerCount: (id) => {
+        const entry = loaded.get(id);
+        return entry?.realm?.counts().listeners ?? entry?.hub.size ?? 0;
+      },
+      handlerCount: (id) => {
+        const entry = loaded.get(id);
+        return entry?.realm?.counts().handlers ?? entry?.hub.handlerCount ?? 0;
+      },
+      close: () => {
+        this.closed = true;
+        stop(unlistenLifecycle, (error) => this.report(undefined, error));
+        for (const entry of loaded.values()) {
+          stop(entry.unlisten, (error) => this.report(entry.state.id, error));
+          entry.unlisten = undefined;
+        }
+      },
+    };
+  }
+}
+
+/**
  * Boots this frame: asks the core for its extensions and capabilities, then loads every one of
  * them independently. One extension failing (its module, its default export, its constructor or
  * its onActivate, or taking longer than the activation deadline) is reported and marks it
@@ -175,258 +561,16 @@ export async function bootFrame(options = {}) {
     inRealm = () => false,
     realmContainer = () => document.getElementById("extension-panels"),
   } = options;
+  const host = new FrameHost({
+    transport,
+    importModule,
+    onError,
+    onChange,
+    activationTimeoutMs,
+    inRealm,
+    realmContainer,
+  });
 
-  /** @type {(extension: string | undefined, error: unknown) => void} */
-  const report = (extension, error) => {
-    const reported = error instanceof Error ? error : new Error(messageOf(error));
-    try {
-      onError(extension, reported);
-    } catch (reporterError) {
-      console.error(
-        "Ferrolens: the error reporter threw",
-        reporterError,
-        "while reporting",
-        reported,
-      );
-    }
-  };
-
-  /** @type {Map<string, Loaded>} in load order */
-  const loaded = new Map();
-  let closed = false;
-  let frame = "";
-
-  // One extension's loading and unloading run one at a time, so its attach and detach never
-  // overlap; different extensions never wait on each other.
-  /** @type {Map<string, Promise<unknown>>} */
-  const queues = new Map();
-  /**
-   * @template T
-   * @param {string} id
-   * @param {() => Promise<T>} work
-   * @returns {Promise<T>}
-   */
-  const serially = (id, work) => {
-    const run = (queues.get(id) ?? Promise.resolve()).then(work);
-    queues.set(
-      id,
-      run.catch(() => undefined),
-    );
-    return run;
-  };
-
-  /** @param {Loaded} entry */
-  const dispose = (entry) => {
-    entry.hub.dispose();
-    entry.realm?.dispose();
-    stop(entry.unlisten, (error) =>
-      report(entry.state.id, failure("could not stop its listener", error)),
-    );
-    entry.unlisten = undefined;
-  };
-
-  /**
-   * Tells the core this frame is ready for the extension's broadcasts, even when it failed, so
-   * the broadcasts the core held for it here are released.
-   * @param {string} id
-   * @param {string} token
-   */
-  const ready = async (id, token) => {
-    try {
-      await transport.invoke(Command.FRAME_READY, { extension: id, token });
-    } catch (error) {
-      report(
-        id,
-        failure(
-          "could not tell the core this frame is ready",
-          toIpcError(error, { extension: id }),
-        ),
-      );
-    }
-  };
-
-  /**
-   * Loads an extension into a realm of its own: the realm runs its code and its SDK; this page
-   * keeps its token and relays its calls.
-   * @param {LoadedExtension} extension
-   */
-  const attachRealm = async (extension) => {
-    const { id } = extension;
-    /** @type {Loaded} */
-    const entry = {
-      state: { id, name: extension.name, version: extension.version, state: "active" },
-      // Holds nothing here (the realm has the listeners); marks the entry disposed.
-      hub: new ListenerHub(id, (error) => report(id, error), { frame }),
-    };
-    loaded.set(id, entry);
-    let step = "its realm could not be started";
-    const activate = async () => {
-      const container = realmContainer();
-      if (!container) throw new Error("this frame has no #extension-panels for its iframe");
-      const realm = await startRealm({
-        extension,
-        frame,
-        transport,
-        container,
-        report: (error) => report(id, error),
-      });
-      entry.realm = realm;
-      // Past the deadline the entry was disposed already.
-      if (entry.hub.disposed) return realm.dispose();
-      step = "its realm";
-      await realm.activated;
-    };
-    try {
-      await withDeadline(activate(), activationTimeoutMs);
-    } catch (error) {
-      if (error instanceof DeadlineExceeded) step = "its realm did not finish activating";
-      entry.state.state = "failed";
-      entry.state.error = `${step}: ${messageOf(error)}`;
-      dispose(entry);
-      report(id, failure(step, error));
-    }
-    await ready(id, extension.token);
-  };
-
-  /** @param {LoadedExtension} extension */
-  const attach = async (extension) => {
-    if (inRealm(extension)) return attachRealm(extension);
-    const { id, token } = extension;
-    const hub = new ListenerHub(id, (error) => report(id, error), {
-      frame,
-      // A value travels as wire-format bytes; an error as JSON.
-      reply: (reply) =>
-        "bytes" in reply
-          ? transport.invoke(Command.REPLY_RAW, reply.bytes, {
-              headers: { [Header.CALL]: `${id} ${token} ${reply.request}` },
-            })
-          : transport.invoke(Command.REPLY, {
-              extension: id,
-              token,
-              request: reply.request,
-              error: reply.error,
-            }),
-    });
-    /** @type {Loaded} */
-    const entry = {
-      state: { id, name: extension.name, version: extension.version, state: "active" },
-      hub,
-    };
-    loaded.set(id, entry);
-    // A fresh object only this function and the extension's constructor ever see: the key of
-    // the capability.
-    const info = Object.freeze({
-      id,
-      name: extension.name,
-      version: extension.version,
-      description: extension.description,
-      frame,
-    });
-    grantCapability(info, { extension: id, token, transport, hub, queue: Promise.resolve() });
-
-    /** @type {string} */
-    let step = "could not subscribe to its broadcasts";
-    /** Loads and activates; rejects naming the step that failed. */
-    const activate = async () => {
-      // One Tauri listener per extension in this frame, targeted at this frame, feeding every
-      // Ipc instance's listeners and handlers: each broadcast reaches each listener exactly
-      // once, and each request from main is answered once.
-      entry.unlisten = await transport.listen(
-        extension.event,
-        (payload) => {
-          // Nothing escapes into Tauri's event loop.
-          try {
-            hub.dispatch(payload);
-          } catch (error) {
-            report(id, error);
-          }
-        },
-        { kind: "WebviewWindow", label: frame },
-      );
-      // Past the deadline the entry was disposed already: nothing more of it may start.
-      if (hub.disposed) return dispose(entry);
-      step = `its renderer module ${extension.renderer} could not be loaded`;
-      const module = await importModule(extension.renderer);
-      if (hub.disposed) return;
-      const Extension = module?.default;
-      if (typeof Extension !== "function" || !(Extension.prototype instanceof LensExtension)) {
-        step = `its renderer module ${extension.renderer}`;
-        throw new TypeError(
-          `it must export default a class extending Renderer.LensExtension, found ${describeExport(Extension)}`,
-        );
-      }
-      step = "its constructor threw";
-      const instance = /** @type {LensExtension} */ (new Extension(info));
-      // Covers a constructor that did not pass its argument on to super().
-      claimCapability(info, instance);
-      entry.instance = instance;
-      step = "onActivate failed";
-      await instance.onActivate();
-    };
-    try {
-      await withDeadline(activate(), activationTimeoutMs);
-    } catch (error) {
-      if (error instanceof DeadlineExceeded && step === "onActivate failed")
-        step = "onActivate did not finish";
-      entry.state.state = "failed";
-      entry.state.error = `${step}: ${messageOf(error)}`;
-      entry.instance = undefined;
-      dispose(entry);
-      report(id, failure(step, error));
-    }
-
-    await ready(id, token);
-  };
-
-  /** @param {string} id */
-  const detach = async (id) => {
-    const entry = loaded.get(id);
-    if (entry === undefined) return;
-    loaded.delete(id);
-    try {
-      if (entry.realm !== undefined) await entry.realm.deactivate(activationTimeoutMs);
-      else if (entry.state.state === "active") await entry.instance?.onDeactivate();
-    } catch (error) {
-      report(id, failure("onDeactivate failed", error));
-    } finally {
-      // Always, even when onDeactivate threw: nothing of the extension outlives it here.
-      dispose(entry);
-    }
-  };
-
-  /** @param {unknown} change */
-  const followLifecycle = async (change) => {
-    if (closed || typeof change !== "object" || change === null) return;
-    const { kind, extension } = /** @type {Record<string, unknown>} */ (change);
-    if (typeof extension !== "string") return;
-    if (kind === "activated") {
-      if (loaded.has(extension)) return;
-      /** @type {LoadedExtension} */
-      let attached;
-      try {
-        attached = await transport.invoke(Command.FRAME_ATTACH, { extension });
-      } catch (error) {
-        report(
-          extension,
-          failure("could not be attached to this frame", toIpcError(error, { extension })),
-        );
-        return;
-      }
-      await attach(attached);
-    } else if (kind === "deactivated" || kind === "uninstalled") {
-      if (!loaded.has(extension)) return;
-      await detach(extension);
-    } else {
-      return;
-    }
-    onChange();
-  };
-
-  /** @param {unknown} change */
-  const enqueueChange = (change) => {
-    const extension = /** @type {{ extension?: unknown } | null} */ (change)?.extension;
-    if (typeof extension === "string") serially(extension, () => followLifecycle(change));
-  };
   // Subscribed before asking for the extensions, so an activation during boot is not missed;
   // changes that arrive before the boot's own attaches are queued wait for them.
   /** @type {unknown[] | undefined} */
@@ -435,10 +579,13 @@ export async function bootFrame(options = {}) {
   let unlistenLifecycle;
   try {
     unlistenLifecycle = await transport.listen(LIFECYCLE_EVENT, (change) =>
-      early ? early.push(change) : enqueueChange(change),
+      early ? early.push(change) : host.enqueueChange(change),
     );
   } catch (error) {
-    report(undefined, failure("this frame will not follow activations", toIpcError(error, {})));
+    host.report(
+      undefined,
+      failure("this frame will not follow activations", toIpcError(error, {})),
+    );
   }
 
   /** @type {{ frame: string, extensions: LoadedExtension[] }} */
@@ -446,44 +593,16 @@ export async function bootFrame(options = {}) {
   try {
     init = await transport.invoke(Command.FRAME_INIT, {});
   } catch (error) {
-    stop(unlistenLifecycle, (e) => report(undefined, e));
+    stop(unlistenLifecycle, (e) => host.report(undefined, e));
     throw toIpcError(error, {});
   }
-  frame = init.frame;
+  host.frame = init.frame;
   const booting = init.extensions.map((extension) =>
-    serially(extension.id, () => attach(extension)),
+    host.queue.run(extension.id, () => host.attach(extension)),
   );
   const changesDuringBoot = early;
   early = undefined;
-  changesDuringBoot.forEach(enqueueChange);
+  changesDuringBoot.forEach((change) => host.enqueueChange(change));
   await Promise.all(booting);
-
-  return {
-    frame,
-    get extensions() {
-      return [...loaded.values()].map(({ state }) => ({ ...state }));
-    },
-    deactivate: (id) =>
-      serially(id, async () => {
-        if (!loaded.has(id)) return;
-        await detach(id);
-        onChange();
-      }),
-    listenerCount: (id) => {
-      const entry = loaded.get(id);
-      return entry?.realm?.counts().listeners ?? entry?.hub.size ?? 0;
-    },
-    handlerCount: (id) => {
-      const entry = loaded.get(id);
-      return entry?.realm?.counts().handlers ?? entry?.hub.handlerCount ?? 0;
-    },
-    close() {
-      closed = true;
-      stop(unlistenLifecycle, (error) => report(undefined, error));
-      for (const entry of loaded.values()) {
-        stop(entry.unlisten, (error) => report(entry.state.id, error));
-        entry.unlisten = undefined;
-      }
-    },
-  };
+  return host.handle(unlistenLifecycle);
 }
