@@ -378,7 +378,8 @@ impl Decoder<'_> {
         let (root, open) = plain(self.item(Slot::Plain)?);
         stack.extend(open.map(Frame::new));
         loop {
-            // A value inside MAX_DEPTH containers is refused before its key, as codec.js does.
+            // A value inside MAX_DEPTH containers is refused before its key (the refusal vector
+            // "objects nested past the depth limit: refused before the key").
             let deep = stack.len() >= MAX_DEPTH;
             let Some(top) = stack.last_mut() else {
                 return Ok(root);
@@ -500,7 +501,8 @@ impl Decoder<'_> {
         deep: bool,
     ) -> Result<Option<Open>, DecodeError> {
         while *read < count {
-            // Even an absent key counts, as codec.js checks before each entry.
+            // Even an absent key counts (the refusal vector "absent entry of a shaped object
+            // past the depth limit").
             if deep {
                 return Err(self.too_deep());
             }
@@ -1688,7 +1690,8 @@ mod tests {
             bytes
         };
         assert!(decode(&shaped(MAX_DEPTH - 1, &[0x00])).is_ok());
-        // Inside MAX_DEPTH containers: refused, even an absent entry, as codec.js does.
+        // Inside MAX_DEPTH containers: refused, even an absent entry (as the refusal vectors
+        // have it for both decoders).
         let e = decode(&shaped(MAX_DEPTH, &[0x00])).unwrap_err();
         assert_eq!(e.kind, Kind::TooDeep);
         let e = decode(&shaped(MAX_DEPTH, &[0x0e])).unwrap_err();

@@ -340,8 +340,9 @@ impl<'g> Encoder<'g, '_> {
     }
 
     /// Opens a container and schedules leaving it (`exit`, after its values); refuses when its
-    /// values would be inside [`MAX_DEPTH`] containers (the rule `codec.js` and
-    /// [`decode`](crate::decode) apply).
+    /// values would be inside [`MAX_DEPTH`] containers, which both decoders refuse (the depth
+    /// cases of `tests/vectors/refusals.json`; `tests/vectors/rust-vectors.json` holds the
+    /// deepest graph written).
     fn enter(
         &mut self,
         has_values: bool,
@@ -402,7 +403,8 @@ impl<'g> Encoder<'g, '_> {
         }
     }
 
-    /// Writes a float64; every NaN as `0x7FF8000000000000`, as `codec.js` does.
+    /// Writes a float64; every NaN as `0x7FF8000000000000`, so the bytes of a value are the same
+    /// on both sides (the NaN cases of `tests/vectors/rust-vectors.json`).
     fn f64(&mut self, n: f64) {
         let n = if n.is_nan() { f64::NAN } else { n };
         self.out.extend_from_slice(&n.to_le_bytes());

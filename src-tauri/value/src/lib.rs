@@ -7,7 +7,8 @@
 //! - the model: a [`Graph`] is an arena of [`Node`]s (objects with identity) and a root
 //!   [`Value`] (a primitive or a [`Value::Ref`] to a node);
 //! - the codec: [`encode`] and [`decode`], byte-identical with the renderer SDK's
-//!   `ui/sdk/codec.js`, per `docs/wire-format.md`;
+//!   `ui/sdk/codec.js`, per `docs/wire-format.md` (the shared vectors in `tests/vectors/` check
+//!   it both ways, refusals included);
 //! - serde: [`to_graph`] builds a graph from any `Serialize` value and [`from_graph`] reads any
 //!   `Deserialize` type out of one, with errors that name the path inside the value;
 //! - JSON interop: [`Graph::to_json`] and `Graph::from(serde_json::Value)`, and

@@ -2,8 +2,8 @@
 // Decoder of the structured-clone wire format (docs/wire-format.md). Iterative, so that deep
 // input cannot overflow the JavaScript stack; every count is checked against the bytes left, so
 // that a short message cannot make it allocate much; and what the decoded objects, elements and
-// entries may take is bounded by the message's size, counted as the Rust decoder counts it
-// (src-tauri/value/src/decode.rs), so both refuse the same messages.
+// entries may take is bounded by the message's size, so that this decoder and the core's refuse
+// the same messages (the refusal vectors, tests/vectors/refusals.json, pin where and why).
 import { isIndex } from "./encode.js";
 import {
   DATA_VIEW_KIND,
@@ -31,13 +31,14 @@ const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 /**
  * The structure budget: what a message's objects, elements and entries may take decoded, in the
- * Rust value model's bytes, is 64 MiB plus 16 per byte of input. A one-byte hole or `true` is a
+ * core's value model's bytes, is 64 MiB plus 16 per byte of input. A one-byte hole or `true` is a
  * 32-byte element there, so 64 MB of holes would take 2 GB; here a message main sends is held
- * to the same bound as the core holds a frame's.
+ * to the same bound as the core holds a frame's. The refusal vectors' structure-budget cases
+ * (tests/vectors/refusals.json) fail when these numbers and the core's part.
  */
 export const STRUCTURE_BYTES_BASE = 64 * 1024 * 1024;
 export const STRUCTURE_BYTES_PER_INPUT_BYTE = 16;
-/** Sizes in the Rust model: a node, an array element, an object entry, a Map pair, a Set item. */
+/** Sizes in the core's model: a node, an array element, an object entry, a Map pair, a Set item. */
 const NODE_BYTES = 56;
 const ELEMENT_BYTES = 32;
 const ENTRY_BYTES = 56;
