@@ -184,6 +184,7 @@ impl Host {
         })
     }
 
+    /// An invoke as the SDK sends it (`ferrolens_invoke_raw`), its answer read as JSON.
     fn invoke(
         &self,
         extension: &str,
@@ -191,11 +192,28 @@ impl Host {
         channel: &str,
         args: Value,
     ) -> Result<Value, Value> {
-        self.call(
-            "ferrolens_invoke",
-            json!({"extension": extension, "token": token, "channel": channel, "args": args}),
-        )
+        invoke_on(&self.frame, extension, token, channel, args)
     }
+}
+
+/// An invoke from `frame` as the SDK sends it: `args` as a wire-format message, the call in
+/// its header; the answer read as the SDK reads it, then as JSON.
+fn invoke_on(
+    frame: &WebviewWindow<MockRuntime>,
+    extension: &str,
+    token: &str,
+    channel: &str,
+    args: Value,
+) -> Result<Value, Value> {
+    let call = format!("{extension} {token} {channel}");
+    let body = ferrolens_ipc::value::encode(&ferrolens_ipc::Graph::from(args));
+    raw_call_on(
+        frame,
+        "ferrolens_invoke_raw",
+        &[("ferrolens-call", &call)],
+        body,
+    )
+    .map(|answer| answer_value(Ok(answer)).to_json().unwrap())
 }
 
 fn code(err: &Value) -> &str {
@@ -314,14 +332,14 @@ fn invoke_errors_name_what_was_wrong() {
             "ghost",
         ),
         (
-            host.invoke("Bad Id", &token, "greet", json!([])),
+            host.invoke("Bad_Id", &token, "greet", json!([])),
             "INVALID_NAME",
-            "Bad Id",
+            "Bad_Id",
         ),
         (
-            host.invoke("example", &token, "bad channel", json!([])),
+            host.invoke("example", &token, "bad$channel", json!([])),
             "INVALID_NAME",
-            "bad channel",
+            "bad$channel",
         ),
         (
             host.invoke("example", &forged, "greet", json!([])),
@@ -414,11 +432,17 @@ fn record_frame_events(host: &Host, event: &str) -> Arc<Mutex<Vec<Value>>> {
 }
 
 impl Host {
+    /// A broadcast of `example`'s as the SDK sends it (`ferrolens_broadcast_raw`).
     fn broadcast(&self, token: &str, channel: &str, args: Value) -> Result<Value, Value> {
-        self.call(
-            "ferrolens_broadcast",
-            json!({"extension": "example", "token": token, "channel": channel, "args": args}),
+        let call = format!("example {token} {channel}");
+        let body = ferrolens_ipc::value::encode(&ferrolens_ipc::Graph::from(args));
+        raw_call(
+            self,
+            "ferrolens_broadcast_raw",
+            &[("ferrolens-call", &call)],
+            body,
         )
+        .map(|answer| answer.deserialize::<Value>().unwrap())
     }
 
     fn ready(&self, token: &str) {
@@ -605,13 +629,8 @@ fn main_asks_a_frame_and_the_frames_reply_answers_it() {
     .unwrap();
     let events = record_frame_events(&host, "ferrolens:ipc:misbehaving");
     let (frame, t) = (host.frame.clone(), token.clone());
-    let asking = std::thread::spawn(move || {
-        call_on(
-            &frame,
-            "ferrolens_invoke",
-            json!({"extension": "misbehaving", "token": t, "channel": "ask", "args": ["main"]}),
-        )
-    });
+    let asking =
+        std::thread::spawn(move || invoke_on(&frame, "misbehaving", &t, "ask", json!(["main"])));
     let request = loop {
         if let Some(event) = events.lock().first().cloned() {
             break event;
@@ -801,6 +820,15 @@ fn raw_call(
     headers: &[(&str, &str)],
     body: Vec<u8>,
 ) -> Result<tauri::ipc::InvokeResponseBody, Value> {
+    raw_call_on(&host.frame, cmd, headers, body)
+}
+
+fn raw_call_on(
+    frame: &WebviewWindow<MockRuntime>,
+    cmd: &str,
+    headers: &[(&str, &str)],
+    body: Vec<u8>,
+) -> Result<tauri::ipc::InvokeResponseBody, Value> {
     let mut map = tauri::http::HeaderMap::new();
     for (name, value) in headers {
         map.insert(
@@ -809,7 +837,7 @@ fn raw_call(
         );
     }
     get_ipc_response(
-        &host.frame,
+        frame,
         InvokeRequest {
             cmd: cmd.into(),
             callback: CallbackFn(0),

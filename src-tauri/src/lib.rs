@@ -140,8 +140,6 @@ pub fn configure<R: Runtime>(base: tauri::Builder<R>) -> tauri::Builder<R> {
             bench::bench_finish,
             #[cfg(feature = "testing")]
             bench::bench_started,
-            commands::ferrolens_broadcast,
-            commands::ferrolens_invoke,
             commands::ferrolens_cancel,
             commands::ferrolens_reply,
             commands::ferrolens_reply_raw,

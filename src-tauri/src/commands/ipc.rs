@@ -1,9 +1,8 @@
 //! The extension IPC commands: broadcast, invoke, cancel and reply.
 //!
-//! Each comes in two forms. The `_raw` form is what the renderer SDK uses: the arguments travel
-//! as the request's raw body in the structured-clone wire format, the call's fields as headers,
-//! and an answer comes back as raw bytes. The JSON form takes `args` as a JSON array, for plain
-//! callers; its answers are JSON (where JSON can say them).
+//! Broadcast and invoke come in the raw form only: the arguments travel as the request's raw
+//! body in the structured-clone wire format, the call's fields as headers, and an answer comes
+//! back as raw bytes. A reply comes raw (a value) or as JSON (an error, or a JSON value).
 
 use std::future::Future;
 use std::task::{Context, Poll, Waker};
@@ -134,56 +133,9 @@ fn raw_args(headers: &HeaderMap, body: &InvokeBody) -> Result<Args, IpcError> {
     }
 }
 
-fn json_args(args: Value) -> Result<Args, IpcError> {
-    match args {
-        Value::Array(values) => Ok(Args::new(values)),
-        Value::Null => Ok(Args::default()),
-        other => Err(IpcError::new(
-            ErrorCode::BadPayload,
-            format!(
-                "\"args\" must be an array of arguments, got {}",
-                kind_of(&other)
-            ),
-        )),
-    }
-}
-
-fn kind_of(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
-
-fn to_json(answer: Graph) -> Result<Value, IpcError> {
-    answer.to_json().map_err(|err| {
-        IpcError::new(
-            ErrorCode::BadPayload,
-            format!("the answer cannot be sent as JSON ({err}); use the raw command"),
-        )
-    })
-}
-
-fn broadcast<R: Runtime>(
-    webview: &Webview<R>,
-    manager: &ExtensionManager,
-    frames: &Frames,
-    call: Call,
-    args: impl FnOnce() -> Result<Args, IpcError>,
-) -> Result<(), IpcError> {
-    let (id, channel, origin) = authorize(webview, manager, frames, &call)?;
-    let args = args().map_err(|e| e.at(&id, &channel))?;
-    // Main's listeners run here, on the main thread: give them the async runtime.
-    in_runtime(|| manager.router().broadcast(&id, &channel, origin, &args))
-}
-
 /// Runs an invoke: checks the call, then takes its arguments from `args` (given the extension,
 /// once the call is known to be allowed), then awaits main's handler.
-#[allow(clippy::too_many_arguments)] // the call's fields, as both forms carry them
+#[allow(clippy::too_many_arguments)] // the app's states and the call's fields
 async fn invoke<R: Runtime, F: Future<Output = Result<Args, IpcError>>>(
     webview: &Webview<R>,
     manager: &ExtensionManager,
@@ -213,24 +165,6 @@ async fn invoke<R: Runtime, F: Future<Output = Result<Args, IpcError>>>(
         in_flight.remove(key);
     }
     Ok((id, answer?))
-}
-
-#[tauri::command]
-pub fn ferrolens_broadcast<R: Runtime>(
-    webview: Webview<R>,
-    manager: State<'_, ExtensionManager>,
-    frames: State<'_, Frames>,
-    extension: String,
-    token: String,
-    channel: String,
-    args: Value,
-) -> Result<(), IpcError> {
-    let call = Call {
-        extension,
-        token,
-        channel,
-    };
-    broadcast(&webview, &manager, &frames, call, || json_args(args))
 }
 
 /// The name of the raw broadcast command, which [`dispatch_broadcast_raw`] answers.
@@ -287,38 +221,6 @@ fn body_len(body: &InvokeBody) -> usize {
         InvokeBody::Raw(bytes) => bytes.len(),
         InvokeBody::Json(_) => 0,
     }
-}
-
-#[allow(clippy::too_many_arguments)] // one per protocol field, as JS names them
-#[tauri::command]
-pub async fn ferrolens_invoke<R: Runtime>(
-    webview: Webview<R>,
-    manager: State<'_, ExtensionManager>,
-    frames: State<'_, Frames>,
-    in_flight: State<'_, InFlight>,
-    extension: String,
-    token: String,
-    channel: String,
-    args: Value,
-    timeout_ms: Option<u64>,
-    call_id: Option<String>,
-) -> Result<Value, IpcError> {
-    let call = Call {
-        extension,
-        token,
-        channel,
-    };
-    let answer = invoke(
-        &webview,
-        &manager,
-        &frames,
-        &in_flight,
-        call,
-        |_| std::future::ready(json_args(args)),
-        timeout_ms,
-        call_id,
-    );
-    to_json(answer.await?.1)
 }
 
 /// The name of the raw invoke command, which [`dispatch_invoke_raw`] answers.

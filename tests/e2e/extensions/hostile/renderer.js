@@ -33,20 +33,15 @@ export default class Hostile extends Renderer.LensExtension {
       forgedExtensionObject: await outcome(() =>
         ForgedIpc.createInstance(/** @type {any} */ (forged)),
       ),
+      // The raw commands the SDK uses, with a hand-made call header naming probe.
       rawInvokeAsProbe: await outcome(() =>
-        tauri.core.invoke("ferrolens_invoke", {
-          extension: "probe",
-          token,
-          channel: "count",
-          args: [],
+        tauri.core.invoke("ferrolens_invoke_raw", new Uint8Array([0xff, 0x0f, 0x41, 0x00]), {
+          headers: { "ferrolens-call": `probe ${token} count` },
         }),
       ),
       rawBroadcastAsProbe: await outcome(() =>
-        tauri.core.invoke("ferrolens_broadcast", {
-          extension: "probe",
-          token,
-          channel: "tick",
-          args: [0],
+        tauri.core.invoke("ferrolens_broadcast_raw", new Uint8Array([0xff, 0x0f, 0x41, 0x00]), {
+          headers: { "ferrolens-call": `probe ${token} tick` },
         }),
       ),
       secondFrameInit: await outcome(() => tauri.core.invoke("ferrolens_frame_init", {})),
