@@ -15,7 +15,7 @@ use ferrolens_ipc::value::PreviewLimits;
 use ferrolens_ipc::{Graph, Kind, Observation, Observer, Origin, Payload};
 use parking_lot::Mutex;
 use serde::Serialize;
-use serde_json::Value;
+use serde_json::Value as JsonValue;
 
 /// Entries kept; older ones are dropped first.
 pub const DEFAULT_CAPACITY: usize = 2_000;
@@ -63,9 +63,9 @@ pub struct Entry {
     pub latency_ms: Option<f64>,
     /// For errors: code and message.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub error: Option<Value>,
+    pub error: Option<JsonValue>,
     /// The payload's preview (see [`PREVIEW`]).
-    pub payload: Value,
+    pub payload: JsonValue,
 }
 
 /// The recorder, shared by the router (as its observer) and the inspector commands.
@@ -208,7 +208,7 @@ impl Observer for Recorder {
                 let preview = preview(value);
                 (preview.json, preview.whole)
             }
-            Payload::None => (Value::Null, true),
+            Payload::None => (JsonValue::Null, true),
         };
         // Bounded in depth, so serializing it cannot recurse far.
         let size = serde_json::to_vec(&payload).map_or(0, |b| b.len());
@@ -257,7 +257,7 @@ mod tests {
 
     fn observe(recorder: &Recorder, n: u64) {
         let (id, ch) = (ExtensionId::new("a").unwrap(), Channel::new("c").unwrap());
-        let args = Args::new(vec![Value::from(n)]);
+        let args = Args::new(vec![JsonValue::from(n)]);
         recorder.observe(&Observation {
             kind: Kind::Broadcast,
             extension: &id,
@@ -279,8 +279,15 @@ mod tests {
         }
         let entries = inspector.entries_since(0);
         assert_eq!(entries.len(), 3);
-        let kept: Vec<&Value> = entries.iter().map(|e| &e.payload[0]).collect();
-        assert_eq!(kept, [&Value::from(7), &Value::from(8), &Value::from(9)]);
+        let kept: Vec<&JsonValue> = entries.iter().map(|e| &e.payload[0]).collect();
+        assert_eq!(
+            kept,
+            [
+                &JsonValue::from(7),
+                &JsonValue::from(8),
+                &JsonValue::from(9)
+            ]
+        );
         assert_eq!(entries[0].direction, "frame:main → main + frames");
         assert_eq!(inspector.entries_since(entries[1].seq).len(), 1);
     }
@@ -312,7 +319,7 @@ mod tests {
     fn large_payloads_are_cut_to_a_preview_and_marked() {
         let inspector = Inspector::new(10);
         let recorder = Recorder(inspector.clone());
-        let big = ferrolens_ipc::Graph::from(Value::String("x".repeat(10 * MAX_KEPT_PAYLOAD)));
+        let big = ferrolens_ipc::Graph::from(JsonValue::String("x".repeat(10 * MAX_KEPT_PAYLOAD)));
         observe_reply(&recorder, &big);
         let entry = &inspector.entries_since(0)[0];
         let kept = entry.payload.as_str().unwrap();
@@ -324,7 +331,10 @@ mod tests {
         assert!(entry.truncated);
         assert!(entry.size <= MAX_KEPT_PAYLOAD + 64, "{}", entry.size);
         assert_eq!(entry.latency_ms, Some(3.0));
-        observe_reply(&recorder, &ferrolens_ipc::Graph::from(Value::from("small")));
+        observe_reply(
+            &recorder,
+            &ferrolens_ipc::Graph::from(JsonValue::from("small")),
+        );
         let entry = &inspector.entries_since(0)[1];
         assert!(!entry.truncated);
         assert_eq!(entry.size, "\"small\"".len());
@@ -377,7 +387,7 @@ mod tests {
     fn the_ring_is_bounded_in_payload_bytes_as_well_as_entries() {
         let inspector = Inspector::new(DEFAULT_CAPACITY);
         let recorder = Recorder(inspector.clone());
-        let big = ferrolens_ipc::Graph::from(Value::String("x".repeat(2 * MAX_KEPT_PAYLOAD)));
+        let big = ferrolens_ipc::Graph::from(JsonValue::String("x".repeat(2 * MAX_KEPT_PAYLOAD)));
         let count = MAX_KEPT_BYTES / MAX_KEPT_PAYLOAD + 100;
         for _ in 0..count {
             observe_reply(&recorder, &big);

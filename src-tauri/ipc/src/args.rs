@@ -4,6 +4,7 @@
 use ferrolens_value::{from_value, to_value_in, Graph, Node, Value};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use serde_json::Value as JsonValue;
 
 use crate::error::{ErrorCode, IpcError};
 
@@ -75,10 +76,10 @@ impl Args {
     }
 
     /// Arguments from JSON values (what plain JSON callers send).
-    pub fn new(values: Vec<serde_json::Value>) -> Self {
+    pub fn new(values: Vec<JsonValue>) -> Self {
         let len = values.len();
         Self {
-            graph: Graph::from(serde_json::Value::Array(values)),
+            graph: Graph::from(JsonValue::Array(values)),
             len,
         }
     }
@@ -138,19 +139,19 @@ impl Args {
     }
 
     /// Every argument as JSON, where JSON can say it (see [`Args::to_json`]).
-    pub fn values(&self) -> Vec<serde_json::Value> {
+    pub fn values(&self) -> Vec<JsonValue> {
         match self.to_json() {
-            serde_json::Value::Array(values) => values,
+            JsonValue::Array(values) => values,
             other => vec![other],
         }
     }
 
     /// The arguments as JSON, where JSON can say it (for display: Dates become strings, Maps
     /// objects, binary data arrays of numbers, cycles are cut).
-    pub fn to_json(&self) -> serde_json::Value {
+    pub fn to_json(&self) -> JsonValue {
         self.graph
             .to_json()
-            .unwrap_or_else(|err| serde_json::Value::String(format!("({err})")))
+            .unwrap_or_else(|err| JsonValue::String(format!("({err})")))
     }
 }
 
@@ -168,7 +169,7 @@ impl IntoArgs for Args {
     }
 }
 
-impl IntoArgs for Vec<serde_json::Value> {
+impl IntoArgs for Vec<JsonValue> {
     fn into_args(self) -> Result<Args, IpcError> {
         Ok(Args::new(self))
     }

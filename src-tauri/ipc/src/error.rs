@@ -6,6 +6,7 @@
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
+use serde_json::Value as JsonValue;
 
 /// What went wrong, as a closed set a caller can match on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -80,7 +81,7 @@ pub struct ErrorCause {
     pub code: Option<String>,
     /// Optional structured details chosen by the extension.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<serde_json::Value>,
+    pub data: Option<JsonValue>,
     /// What caused this one, if anything.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cause: Option<Box<ErrorCause>>,
@@ -179,7 +180,7 @@ impl HandlerError {
     }
 
     /// Adds structured details.
-    pub fn with_data(mut self, data: serde_json::Value) -> Self {
+    pub fn with_data(mut self, data: JsonValue) -> Self {
         self.cause.data = Some(data);
         self
     }

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use ferrolens_value::Graph as Value;
+use ferrolens_value::Graph;
 use serde::Serialize;
 
 use crate::args::Args;
@@ -54,7 +54,7 @@ pub enum Payload<'a> {
     /// Arguments of a broadcast, invoke or request.
     Args(&'a Args),
     /// An answer.
-    Value(&'a Value),
+    Value(&'a Graph),
     /// Nothing (errors).
     None,
 }

@@ -5,7 +5,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 
-use ferrolens_value::Graph as Value;
+use ferrolens_value::Graph;
 use parking_lot::RwLock;
 use tokio_util::sync::CancellationToken;
 
@@ -17,7 +17,7 @@ use crate::names::{Channel, ExtensionId};
 /// A main-side listener.
 pub(crate) type Listener = Arc<dyn Fn(&IpcEvent, &Args) + Send + Sync>;
 /// The future a handler returns.
-pub type HandlerFuture = Pin<Box<dyn Future<Output = Result<Value, HandlerError>> + Send>>;
+pub type HandlerFuture = Pin<Box<dyn Future<Output = Result<Graph, HandlerError>> + Send>>;
 /// A main-side handler, type-erased.
 pub(crate) type Handler = Arc<dyn Fn(IpcEvent, Args) -> HandlerFuture + Send + Sync>;
 

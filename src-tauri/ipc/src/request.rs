@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use ferrolens_value::Graph as Value;
+use ferrolens_value::Graph;
 use parking_lot::Mutex;
 use tokio::sync::oneshot;
 
@@ -30,7 +30,7 @@ pub struct RequestMessage<'a> {
 struct Waiting {
     extension: ExtensionId,
     frame: String,
-    answer: oneshot::Sender<Result<Value, IpcError>>,
+    answer: oneshot::Sender<Result<Graph, IpcError>>,
 }
 
 /// Requests waiting for their frame's reply.
@@ -45,7 +45,7 @@ impl Pending {
         &self,
         extension: &ExtensionId,
         frame: &str,
-    ) -> (u64, oneshot::Receiver<Result<Value, IpcError>>) {
+    ) -> (u64, oneshot::Receiver<Result<Graph, IpcError>>) {
         let id = self.next.fetch_add(1, Ordering::Relaxed) + 1;
         let (answer, receiver) = oneshot::channel();
         self.waiting.lock().insert(
@@ -70,7 +70,7 @@ impl Pending {
         id: u64,
         extension: &ExtensionId,
         frame: &str,
-        reply: Result<Value, IpcError>,
+        reply: Result<Graph, IpcError>,
     ) -> Result<(), IpcError> {
         let mut waiting = self.waiting.lock();
         match waiting.get(&id) {

@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use ferrolens_value::Graph as Value;
+use ferrolens_value::Graph;
 use futures_util::FutureExt;
 use tokio_util::sync::CancellationToken;
 
@@ -202,7 +202,7 @@ impl Router {
         origin: Origin,
         args: Args,
         options: InvokeOptions,
-    ) -> Result<Value, IpcError> {
+    ) -> Result<Graph, IpcError> {
         if !self.observing() {
             return self
                 .invoke_unobserved(id, channel, origin, args, options)
@@ -246,7 +246,7 @@ impl Router {
         origin: Origin,
         args: Args,
         options: InvokeOptions,
-    ) -> Result<Value, IpcError> {
+    ) -> Result<Graph, IpcError> {
         let (handler, closed) = self.registry.handler(id, channel)?;
         let mut event = IpcEvent::new(id.clone(), channel.clone(), origin);
         let cancel = options.cancel.unwrap_or_default();
@@ -282,7 +282,7 @@ impl Router {
         channel: &Channel,
         args: Args,
         options: InvokeOptions,
-    ) -> Result<Value, IpcError> {
+    ) -> Result<Graph, IpcError> {
         let closed = self.registry.closed_token(id)?;
         let at = |err: IpcError| err.at(id, channel);
         let started = std::time::Instant::now();
@@ -357,7 +357,7 @@ impl Router {
         request: u64,
         id: &ExtensionId,
         frame: &str,
-        reply: Result<Value, IpcError>,
+        reply: Result<Graph, IpcError>,
     ) -> Result<(), IpcError> {
         self.requests.settle(request, id, frame, reply)
     }

@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use parking_lot::Mutex;
 use serde::Serialize;
-use serde_json::Value;
+use serde_json::Value as JsonValue;
 use tauri::ipc::{InvokeBody, Request, Response};
 use tauri::{AppHandle, Emitter, Listener, Manager, Runtime, State};
 
@@ -86,14 +86,17 @@ fn on<R: Runtime>(app: &AppHandle<R>) -> Result<State<'_, Bench>, String> {
 
 /// Settings of this run, for the driver page.
 #[tauri::command]
-pub fn bench_config<R: Runtime>(app: AppHandle<R>) -> Result<Value, String> {
+pub fn bench_config<R: Runtime>(app: AppHandle<R>) -> Result<JsonValue, String> {
     let bench = on(&app)?;
     Ok(serde_json::json!({ "quick": bench.quick }))
 }
 
 /// Raw baseline: a command returning its argument, over Tauri's JSON path.
 #[tauri::command]
-pub fn bench_raw_echo<R: Runtime>(app: AppHandle<R>, value: Value) -> Result<Value, String> {
+pub fn bench_raw_echo<R: Runtime>(
+    app: AppHandle<R>,
+    value: JsonValue,
+) -> Result<JsonValue, String> {
     on(&app)?;
     Ok(value)
 }
@@ -113,7 +116,7 @@ pub fn bench_raw_bytes<R: Runtime>(
 
 /// Raw baseline: emit + listen. Emits `payload` to every frame and Rust listener.
 #[tauri::command]
-pub fn bench_raw_emit<R: Runtime>(app: AppHandle<R>, payload: Value) -> Off {
+pub fn bench_raw_emit<R: Runtime>(app: AppHandle<R>, payload: JsonValue) -> Off {
     on(&app)?;
     app.emit(RAW_EVENT, payload).map_err(|e| e.to_string())
 }
@@ -167,7 +170,7 @@ pub fn bench_memory<R: Runtime>(
     manager: State<'_, ExtensionManager>,
     frames: State<'_, Frames>,
     in_flight: State<'_, crate::commands::InFlight>,
-) -> Result<Value, String> {
+) -> Result<JsonValue, String> {
     on(&app)?;
     let counts: HashMap<String, _> = manager
         .infos()
@@ -187,7 +190,7 @@ pub fn bench_memory<R: Runtime>(
 
 /// Writes the results (`results.json`, `results.md`) and quits.
 #[tauri::command]
-pub fn bench_finish<R: Runtime>(app: AppHandle<R>, json: Value, markdown: String) -> Off {
+pub fn bench_finish<R: Runtime>(app: AppHandle<R>, json: JsonValue, markdown: String) -> Off {
     let bench = on(&app)?;
     let write = || -> std::io::Result<()> {
         std::fs::create_dir_all(&bench.out_dir)?;
