@@ -2,24 +2,23 @@
 // host feeds it from a single Tauri listener, so each broadcast reaches each listener exactly
 // once, and each request from main is answered exactly once. Values arrive and leave in the
 // structured-clone wire format (docs/wire-format.md).
-import { decode, encode } from "./codec.js";
-import { ErrorCode, IpcError, toIpcError } from "./errors.js";
+import { ErrorCode, IpcError } from "./errors.js";
+import { eventArgs } from "./event-args.js";
+import { MainRequests } from "./main-requests.js";
+import { messageOf } from "./wire-errors.js";
+
+// Still importable from here, where they were before they got files of their own.
+export { base64Bytes, eventArgs } from "./event-args.js";
+export { causeOf } from "./wire-errors.js";
 
 /** @typedef {import("./index.js").IpcEvent} IpcEvent */
 /** @typedef {import("./index.js").IpcOrigin} IpcOrigin */
 /** @typedef {import("./index.js").IpcRequestEvent} IpcRequestEvent */
-/** @typedef {import("./index.js").WireIpcError} WireIpcError */
-/** @typedef {import("./index.js").ErrorCode} ErrorCodeValue */
+/** @typedef {import("./main-requests.js").Reply} Reply */
 /** @typedef {(event: IpcEvent, ...args: any[]) => unknown} Listener */
 /** @typedef {(event: IpcRequestEvent, ...args: any[]) => unknown} Handler */
 /** @typedef {{ listener: Listener, owner: object }} Entry */
 /** @typedef {{ handler: Handler, owner: object }} HandlerEntry */
-
-/**
- * A frame's answer to request `request`: exactly one of `bytes` (the handler's value, encoded in
- * the wire format) and `error`.
- * @typedef {{ request: number, bytes: Uint8Array } | { request: number, error: WireErrorWithStack }} Reply
- */
 
 /**
  * What the host gives a hub so it can answer requests from main.
@@ -29,108 +28,6 @@ import { ErrorCode, IpcError, toIpcError } from "./errors.js";
  *   sends the reply with this extension's capability (`ferrolens_reply_raw` for bytes,
  *   `ferrolens_reply` for an error); without it requests are reported
  */
-
-/**
- * A handler's error on the wire, with its stack when it had one.
- * @typedef {object} WireCauseWithStack
- * @property {string} name
- * @property {string} message
- * @property {string} [code]
- * @property {unknown} [data]
- * @property {string} [stack]
- * @property {WireCauseWithStack} [cause]
- */
-/** @typedef {Omit<WireIpcError, "cause"> & { cause?: WireCauseWithStack }} WireErrorWithStack */
-
-/** How deep a chain of causes is sent; deeper causes (and cycles) are cut. */
-const MAX_CAUSE_DEPTH = 8;
-
-/**
- * `String(value)`, even for values whose conversion throws.
- * @param {unknown} value
- * @returns {string}
- */
-function text(value) {
-  try {
-    return String(value);
-  } catch {
-    return Object.prototype.toString.call(value);
-  }
-}
-
-/**
- * @param {unknown} error
- * @returns {string}
- */
-function messageOf(error) {
-  return error instanceof Error ? error.message : text(error);
-}
-
-/**
- * What a handler threw, as the protocol's error cause: name, message, code (a string), data and
- * stack when present, and its own cause in turn. Never throws.
- * @param {unknown} thrown
- * @param {Set<unknown>} [seen]  the causes already described, so a cycle ends
- * @returns {WireCauseWithStack}
- */
-export function causeOf(thrown, seen = new Set()) {
-  if (typeof thrown !== "object" || thrown === null) {
-    return { name: "Error", message: text(thrown) };
-  }
-  try {
-    seen.add(thrown);
-    const error = /** @type {Record<string, unknown>} */ (thrown);
-    const { name, message, code, data, stack, cause } = error;
-    /** @type {WireCauseWithStack} */
-    const wire = {
-      name: typeof name === "string" && name !== "" ? name : "Error",
-      message: typeof message === "string" ? message : message === undefined ? "" : text(message),
-    };
-    if (typeof code === "string") wire.code = code;
-    if (data !== undefined) wire.data = data;
-    if (typeof stack === "string") wire.stack = stack;
-    if (cause !== undefined && cause !== null && !seen.has(cause) && seen.size < MAX_CAUSE_DEPTH) {
-      wire.cause = causeOf(cause, seen);
-    }
-    return wire;
-  } catch (error) {
-    // A getter or a proxy threw while the error was read.
-    return { name: "Error", message: `the thrown value could not be read: ${messageOf(error)}` };
-  }
-}
-
-/**
- * The bytes of base64 `text`, with `Uint8Array.fromBase64` where the engine has it.
- * @param {string} text
- * @returns {Uint8Array}
- * @throws when `text` is not base64
- */
-export function base64Bytes(text) {
-  const fromBase64 = /** @type {any} */ (Uint8Array).fromBase64;
-  if (typeof fromBase64 === "function") return fromBase64.call(Uint8Array, text);
-  const binary = atob(text);
-  const length = binary.length;
-  const bytes = new Uint8Array(length);
-  for (let i = 0; i < length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
-}
-
-/**
- * The arguments an event carries as `data`: the argument array in the wire format, base64.
- * @param {unknown} data
- * @returns {unknown[]}
- * @throws when `data` is not that
- */
-export function eventArgs(data) {
-  if (typeof data !== "string") {
-    throw new TypeError(
-      data === undefined ? "it has no data" : `its data is a ${typeof data}, not a string`,
-    );
-  }
-  const args = decode(base64Bytes(data));
-  if (!Array.isArray(args)) throw new TypeError("its data does not hold an array of arguments");
-  return args;
-}
 
 /**
  * @param {unknown} value
@@ -145,15 +42,12 @@ export class ListenerHub {
   #channels = new Map();
   /** @type {Map<string, HandlerEntry>} */
   #handlers = new Map();
-  /** @type {Set<number>} requests whose handler is still running */
-  #answering = new Set();
   /** @type {Array<() => void>} */
   #onDispose = [];
   #disposed = false;
   #extension;
   #report;
-  #frame;
-  #reply;
+  #requests;
 
   /**
    * @param {string} extension  the extension id events are delivered for
@@ -164,8 +58,13 @@ export class ListenerHub {
   constructor(extension, report, options = {}) {
     this.#extension = extension;
     this.#report = report;
-    this.#frame = options.frame;
-    this.#reply = options.reply;
+    this.#requests = new MainRequests(
+      extension,
+      report,
+      options,
+      (channel) => this.#handlers.get(channel)?.handler,
+      () => this.#disposed,
+    );
   }
 
   /** True once the extension was deactivated in this frame. */
@@ -265,7 +164,7 @@ export class ListenerHub {
     if (typeof payload !== "object" || payload === null) return;
     const fields = /** @type {Record<string, unknown>} */ (payload);
     try {
-      if (fields.kind === "request") this.#request(fields);
+      if (fields.kind === "request") this.#requests.answer(fields);
       else if (fields.kind === undefined) this.#broadcast(fields);
     } catch (error) {
       this.#report(error instanceof Error ? error : new Error(messageOf(error)));
@@ -309,152 +208,6 @@ export class ListenerHub {
       } catch (error) {
         this.#failed(channel, error);
       }
-    }
-  }
-
-  /**
-   * Answers one request from main: runs the channel's handler and sends exactly one reply, its
-   * value or the error. A reply that cannot be sent is reported, never thrown.
-   * @param {Record<string, unknown>} payload
-   */
-  #request(payload) {
-    const { id, channel, data } = payload;
-    if (typeof id !== "number" || !Number.isSafeInteger(id) || id < 0) {
-      this.#report(new Error(`a request from main without a valid id was ignored: ${text(id)}`));
-      return;
-    }
-    // The same request delivered twice is answered once.
-    if (this.#answering.has(id)) return;
-    const where = this.#frame === undefined ? "this frame" : `frame ${JSON.stringify(this.#frame)}`;
-    if (typeof channel !== "string") {
-      this.#send(id, "", {
-        error: this.#wireError(ErrorCode.BAD_PAYLOAD, `request ${id} names no channel`, ""),
-      });
-      return;
-    }
-    const shown = JSON.stringify(channel);
-    if (this.#disposed) {
-      const message = `extension ${this.#extension} was deactivated in ${where}`;
-      this.#send(id, channel, {
-        error: this.#wireError(ErrorCode.EXTENSION_NOT_ACTIVE, message, channel),
-      });
-      return;
-    }
-    const entry = this.#handlers.get(channel);
-    if (entry === undefined) {
-      const message = `${where} has no handler on channel ${shown}`;
-      this.#send(id, channel, { error: this.#wireError(ErrorCode.NO_HANDLER, message, channel) });
-      return;
-    }
-    /** @type {unknown[]} */
-    let values;
-    try {
-      values = eventArgs(data);
-    } catch (error) {
-      const why = messageOf(error);
-      const message = `the arguments of request ${id} on channel ${shown} could not be decoded: ${why}`;
-      this.#report(
-        new Error(
-          `a request of extension ${this.#extension} on channel ${shown} could not be decoded and was answered BAD_PAYLOAD: ${why}`,
-          { cause: error },
-        ),
-      );
-      this.#send(id, channel, { error: this.#wireError(ErrorCode.BAD_PAYLOAD, message, channel) });
-      return;
-    }
-    /** @type {IpcRequestEvent} */
-    const event = Object.freeze({
-      extension: this.#extension,
-      channel,
-      origin: Object.freeze({ kind: /** @type {const} */ ("main") }),
-    });
-    this.#answering.add(id);
-    // A sync throw, a rejected promise and a thenable calling both callbacks all settle this
-    // promise once, so the reply is sent once.
-    new Promise((resolve) => resolve(entry.handler(event, ...values)))
-      .then(
-        (value) => ({ value }),
-        (error) => {
-          const cause = causeOf(error);
-          const message = `the handler of channel ${shown} in ${where} failed: ${cause.message}`;
-          return { error: this.#wireError(ErrorCode.HANDLER_FAILED, message, channel, cause) };
-        },
-      )
-      .then((outcome) => {
-        this.#answering.delete(id);
-        this.#send(id, channel, outcome);
-      });
-  }
-
-  /**
-   * @param {ErrorCodeValue} code
-   * @param {string} message
-   * @param {string} channel
-   * @param {WireCauseWithStack} [cause]  the handler's error
-   * @returns {WireErrorWithStack}
-   */
-  #wireError(code, message, channel, cause) {
-    /** @type {WireErrorWithStack} */
-    const wire = new IpcError(code, message, { extension: this.#extension, channel }).toJSON();
-    if (cause !== undefined) wire.cause = cause;
-    return wire;
-  }
-
-  /**
-   * Sends the reply to request `id`, a value encoded in the wire format. When the value cannot be
-   * cloned, or the transport fails before reaching the core, one `BAD_PAYLOAD` error is sent in
-   * its place so main is not left waiting. Failures are reported, except once the extension was
-   * deactivated here: the core no longer waits then.
-   * @param {number} id
-   * @param {string} channel
-   * @param {{ value: unknown } | { error: WireErrorWithStack }} outcome
-   * @param {boolean} [replacing]  true for the BAD_PAYLOAD error that replaces a reply
-   */
-  #send(id, channel, outcome, replacing = false) {
-    const reply = this.#reply;
-    const shown = JSON.stringify(channel);
-    if (reply === undefined) {
-      this.#report(new Error(`request ${id} on channel ${shown} was not answered: no reply`));
-      return;
-    }
-    const context = { extension: this.#extension, channel };
-    /** @param {unknown} reason @param {boolean} [unclonable]  the value could not be encoded */
-    const failed = (reason, unclonable = false) => {
-      if (this.#disposed) return;
-      const error = unclonable
-        ? new IpcError(ErrorCode.BAD_PAYLOAD, messageOf(reason), {
-            ...context,
-            cause: reason instanceof Error ? reason : undefined,
-          })
-        : toIpcError(reason, context);
-      if (!replacing && (unclonable || error.code === ErrorCode.TRANSPORT_FAILED)) {
-        const message = `the reply to request ${id} on channel ${shown} could not be sent: ${error.message}`;
-        const replacement = this.#wireError(ErrorCode.BAD_PAYLOAD, message, channel);
-        this.#send(id, channel, { error: replacement }, true);
-      }
-      this.#report(
-        new Error(`could not answer request ${id} on channel ${shown}: ${error.message}`, {
-          cause: error,
-        }),
-      );
-    };
-    /** @type {Reply} */
-    let message;
-    if ("value" in outcome) {
-      try {
-        message = { request: id, bytes: encode(outcome.value, { path: "value" }) };
-      } catch (error) {
-        // A DataCloneError, or a getter that threw.
-        failed(error, true);
-        return;
-      }
-    } else {
-      message = { request: id, error: outcome.error };
-    }
-    try {
-      reply(message).then(undefined, (reason) => failed(reason));
-    } catch (error) {
-      failed(error);
     }
   }
 

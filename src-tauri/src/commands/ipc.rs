@@ -8,130 +8,25 @@ use std::future::Future;
 use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
-use ferrolens_ipc::{
-    Args, Channel, ErrorCode, ExtensionId, Graph, InvokeOptions, IpcError, Origin,
-};
+use ferrolens_ipc::{Args, ErrorCode, ExtensionId, Graph, InvokeOptions, IpcError};
 use serde_json::Value;
-use tauri::http::HeaderMap;
 use tauri::ipc::{Invoke, InvokeBody, InvokeError, InvokeMessage, Request, Response};
 use tauri::{Manager, Runtime, State, Webview};
 use tokio_util::sync::CancellationToken;
 
-use super::answer::{answer_body, lone_copy};
+use super::answer::answer_body;
+use super::authorize::authorize;
+use super::call::{body_len, call_fields, call_of, header, parsed, raw_args, Call};
 use super::parked::Parked;
 use super::senders::Senders;
 use super::InFlight;
 use crate::frames::Frames;
 use crate::limits::MessageLimit;
-use crate::manager::{in_runtime, ExtensionManager};
+use crate::manager::ExtensionManager;
+use crate::runtime::in_runtime;
 
 /// Header names of the raw commands.
 pub use ferrolens_ipc::protocol::header;
-
-/// The fields of one call, however they arrived.
-struct Call {
-    extension: String,
-    token: String,
-    channel: String,
-}
-
-/// Validates names and the capability; returns the extension, channel and origin of the call.
-fn authorize<R: Runtime>(
-    webview: &Webview<R>,
-    manager: &ExtensionManager,
-    frames: &Frames,
-    call: &Call,
-) -> Result<(ExtensionId, Channel, Origin), IpcError> {
-    let id = manager.require_known(&call.extension)?;
-    let channel = Channel::new(&call.channel).map_err(|e| e.for_extension(&id))?;
-    let frame = webview.label();
-    frames
-        .check(frame, &id, &call.token, manager.activation(&id))
-        .map_err(|e| e.at(&id, &channel))?;
-    Ok((id, channel, Origin::frame(frame)))
-}
-
-fn header<'a>(headers: &'a HeaderMap, name: &str) -> Result<Option<&'a str>, IpcError> {
-    headers
-        .get(name)
-        .map(|v| {
-            v.to_str().map_err(|_| {
-                IpcError::new(
-                    ErrorCode::BadPayload,
-                    format!("header {name} is not ASCII text"),
-                )
-            })
-        })
-        .transpose()
-}
-
-fn required(headers: &HeaderMap, name: &str) -> Result<String, IpcError> {
-    header(headers, name)?
-        .map(str::to_string)
-        .ok_or_else(|| IpcError::new(ErrorCode::BadPayload, format!("header {name} is missing")))
-}
-
-fn parsed<T: std::str::FromStr>(headers: &HeaderMap, name: &str) -> Result<Option<T>, IpcError> {
-    header(headers, name)?
-        .map(|v| {
-            v.parse().map_err(|_| {
-                IpcError::new(
-                    ErrorCode::BadPayload,
-                    format!("header {name} is not a number: {v:?}"),
-                )
-            })
-        })
-        .transpose()
-}
-
-/// The three space-separated fields of the `ferrolens-call` header (`what` names the third).
-fn call_fields(headers: &HeaderMap, what: &str) -> Result<[String; 3], IpcError> {
-    let value = required(headers, header::CALL)?;
-    let mut fields = value.split(' ');
-    match (fields.next(), fields.next(), fields.next(), fields.next()) {
-        (Some(a), Some(b), Some(c), None) if !a.is_empty() && !b.is_empty() && !c.is_empty() => {
-            Ok([a.to_string(), b.to_string(), c.to_string()])
-        }
-        // The value is not echoed: it may hold a capability.
-        _ => Err(IpcError::new(
-            ErrorCode::BadPayload,
-            format!(
-                "header {} must be \"<extension> <token> <{what}>\": three non-empty fields, one space apart",
-                header::CALL
-            ),
-        )),
-    }
-}
-
-fn call_of(headers: &HeaderMap) -> Result<Call, IpcError> {
-    let [extension, token, channel] = call_fields(headers, "channel")?;
-    Ok(Call {
-        extension,
-        token,
-        channel,
-    })
-}
-
-fn raw_args(headers: &HeaderMap, body: &InvokeBody) -> Result<Args, IpcError> {
-    let InvokeBody::Raw(bytes) = body else {
-        return Err(IpcError::new(
-            ErrorCode::BadPayload,
-            "send the arguments as bytes (an ArrayBuffer or Uint8Array in the wire format)",
-        ));
-    };
-    match header(headers, header::ARGS)? {
-        None => Args::decode(bytes),
-        Some("uint8array") => Ok(Args::uint8_array(lone_copy(bytes))),
-        Some("arraybuffer") => Ok(Args::array_buffer(lone_copy(bytes))),
-        Some(other) => Err(IpcError::new(
-            ErrorCode::BadPayload,
-            format!(
-                "header {} is {other:?}; it must be \"uint8array\" or \"arraybuffer\", or absent for a wire-format body",
-                header::ARGS
-            ),
-        )),
-    }
-}
 
 /// Runs an invoke: checks the call, then takes its arguments from `args` (given the extension,
 /// once the call is known to be allowed), then awaits main's handler.
@@ -214,13 +109,6 @@ pub fn dispatch_broadcast_raw<R: Runtime>(invoke: Invoke<R>) {
             resolver.respond(done.map_err(InvokeError::from));
         }),
     );
-}
-
-fn body_len(body: &InvokeBody) -> usize {
-    match body {
-        InvokeBody::Raw(bytes) => bytes.len(),
-        InvokeBody::Json(_) => 0,
-    }
 }
 
 /// The name of the raw invoke command, which [`dispatch_invoke_raw`] answers.

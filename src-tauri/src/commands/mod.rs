@@ -1,6 +1,8 @@
 //! The Tauri commands behind the renderer SDK and the shell (see `docs/protocol.md`).
 
 mod answer;
+mod authorize;
+mod call;
 mod free;
 mod inspector;
 mod ipc;
