@@ -2,6 +2,8 @@
 //! test's own, and calls into it as a frame makes them.
 #![allow(dead_code)] // each test file uses its own part of it
 
+pub mod host;
+
 use std::path::{Path, PathBuf};
 
 use ferrolens_app::{bundled_main_parts, configure, start, HostConfig};

@@ -1,0 +1,219 @@
+//! Enabling, disabling, installing and uninstalling extensions while the app runs.
+
+mod common;
+
+use common::host::*;
+use common::write_extension;
+use ferrolens_app::manager::ExtensionManager;
+use serde_json::json;
+use tauri::Manager;
+
+#[test]
+fn disabling_persists_and_re_enabling_starts_a_fresh_activation() {
+    let host = host();
+    let token = host.token("example");
+    let lifecycle = record_frame_events(&host, "ferrolens:lifecycle");
+    host.call(
+        "ferrolens_set_enabled",
+        json!({"extension": "example", "enabled": false}),
+    )
+    .unwrap();
+    let counts = host
+        .call("ferrolens_counts", json!({"extension": "example"}))
+        .unwrap();
+    assert_eq!(counts, json!({"listeners": 0, "handlers": 0}));
+    let settings = std::fs::read_to_string(host._user_dir.path().join("settings.json")).unwrap();
+    assert!(settings.contains("\"example\""), "{settings}");
+    let err = host
+        .invoke("example", &token, "greet", json!(["x"]))
+        .unwrap_err();
+    assert_eq!(code(&err), "EXTENSION_NOT_ACTIVE");
+
+    host.call(
+        "ferrolens_set_enabled",
+        json!({"extension": "example", "enabled": true}),
+    )
+    .unwrap();
+    let counts = host
+        .call("ferrolens_counts", json!({"extension": "example"}))
+        .unwrap();
+    assert_eq!(counts, json!({"listeners": 1, "handlers": 2}));
+    let stale = host
+        .invoke("example", &token, "greet", json!(["x"]))
+        .unwrap_err();
+    assert_eq!(
+        code(&stale),
+        "FORBIDDEN",
+        "a token from before the disable is stale"
+    );
+    let attached = host
+        .call("ferrolens_frame_attach", json!({"extension": "example"}))
+        .unwrap();
+    let fresh = attached["token"].as_str().unwrap();
+    assert!(host.invoke("example", fresh, "greet", json!(["x"])).is_ok());
+    let again = host
+        .call("ferrolens_frame_attach", json!({"extension": "example"}))
+        .unwrap_err();
+    assert_eq!(
+        code(&again),
+        "FORBIDDEN",
+        "a capability is handed out once per activation"
+    );
+    assert_eq!(
+        *lifecycle.lock(),
+        vec![
+            json!({"kind": "deactivated", "extension": "example"}),
+            json!({"kind": "activated", "extension": "example"})
+        ]
+    );
+}
+
+#[test]
+fn uninstall_removes_user_extensions_and_refuses_bundled_ones() {
+    let host = host();
+    let bundled = host
+        .call("ferrolens_uninstall", json!({"extension": "example"}))
+        .unwrap_err();
+    assert_eq!(code(&bundled), "FORBIDDEN");
+    assert!(error_message(&bundled).contains("bundled"));
+    let folder = host._user_dir.path().join("plain");
+    assert!(folder.is_dir());
+    host.call("ferrolens_uninstall", json!({"extension": "plain"}))
+        .unwrap();
+    assert!(!folder.exists());
+    let err = host
+        .call("ferrolens_counts", json!({"extension": "plain"}))
+        .unwrap_err();
+    assert_eq!(code(&err), "UNKNOWN_EXTENSION");
+}
+
+#[test]
+fn deactivation_makes_the_old_capability_answer_not_active() {
+    let host = host();
+    let token = host.token("example");
+    let manager = host.app.state::<ExtensionManager>();
+    let id = ferrolens_ipc::ExtensionId::new("example").unwrap();
+    manager.deactivate(&id).unwrap();
+    assert_eq!(manager.router().counts(&id), Default::default());
+    let err = host
+        .invoke("example", &token, "greet", json!(["x"]))
+        .unwrap_err();
+    assert_eq!(code(&err), "EXTENSION_NOT_ACTIVE");
+}
+
+#[test]
+fn installing_from_a_folder_validates_copies_and_enables() {
+    let host = host();
+    let source = tempfile::tempdir().unwrap();
+    let good = write_extension(
+        source.path(),
+        "hello",
+        json!({"name": "@acme/hello", "version": "1.0.0", "renderer": "renderer.js",
+               "engines": {"ferrolens": "^0.1"}}),
+    );
+    let id = host
+        .call("ferrolens_install", json!({"path": good}))
+        .unwrap();
+    assert_eq!(id, "@acme/hello");
+    let installed = host._user_dir.path().join("acme__hello");
+    assert!(
+        installed.join("renderer.js").is_file(),
+        "copied into the user folder"
+    );
+    let list = host.call("ferrolens_extensions", json!({})).unwrap();
+    let hello = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["id"] == "@acme/hello")
+        .unwrap();
+    assert_eq!(
+        (hello["state"].as_str(), hello["source"].as_str()),
+        (Some("active"), Some("user"))
+    );
+
+    let again = host
+        .call("ferrolens_install", json!({"path": good}))
+        .unwrap_err();
+    assert!(
+        error_message(&again).contains("already installed"),
+        "{again}"
+    );
+
+    let broken = source.path().join("broken");
+    std::fs::create_dir_all(&broken).unwrap();
+    std::fs::write(broken.join("package.json"), "{ nope").unwrap();
+    let err = host
+        .call("ferrolens_install", json!({"path": broken}))
+        .unwrap_err();
+    let message = error_message(&err);
+    assert!(
+        message.contains("package.json") && message.contains("not valid JSON"),
+        "{message}"
+    );
+
+    let foreign = write_extension(
+        source.path(),
+        "foreign",
+        json!({"name": "foreign", "version": "1.0.0", "main": "not-built-in",
+               "engines": {"ferrolens": "*"}}),
+    );
+    let err = host
+        .call("ferrolens_install", json!({"path": foreign}))
+        .unwrap_err();
+    assert!(
+        error_message(&err).contains("no such main part is compiled into"),
+        "{err}"
+    );
+
+    // A bundled extension's main part is its own: a folder naming it is not installed.
+    let borrower = write_extension(
+        source.path(),
+        "borrower",
+        json!({"name": "borrower", "version": "1.0.0", "main": "notes",
+               "renderer": "renderer.js", "engines": {"ferrolens": "*"}}),
+    );
+    let err = host
+        .call("ferrolens_install", json!({"path": borrower}))
+        .unwrap_err();
+    assert!(
+        error_message(&err).contains("the main part of the bundled extension notes"),
+        "{err}"
+    );
+    assert!(!host._user_dir.path().join("borrower").exists());
+}
+
+#[test]
+fn a_panicking_on_deactivate_still_disposes_everything_and_re_enable_works() {
+    let host = host();
+    host.token("misbehaving");
+    let counts = |host: &Host| {
+        host.call("ferrolens_counts", json!({"extension": "misbehaving"}))
+            .unwrap()
+    };
+    assert_ne!(counts(&host), json!({"listeners": 0, "handlers": 0}));
+    host.call(
+        "ferrolens_set_enabled",
+        json!({"extension": "misbehaving", "enabled": false}),
+    )
+    .unwrap();
+    assert_eq!(counts(&host), json!({"listeners": 0, "handlers": 0}));
+    host.call(
+        "ferrolens_set_enabled",
+        json!({"extension": "misbehaving", "enabled": true}),
+    )
+    .unwrap();
+    let token = host
+        .call(
+            "ferrolens_frame_attach",
+            json!({"extension": "misbehaving"}),
+        )
+        .unwrap()["token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let echo = host
+        .invoke("misbehaving", &token, "echo", json!([1]))
+        .unwrap();
+    assert_eq!(echo, json!([1]));
+}
