@@ -1,5 +1,5 @@
 // @ts-check
-// The Problems list: failures reported by this frame's host and by the core (`ferrolens:fault`).
+// The Problems list: failures reported by this frame's host and by the core (`CoreEvent.FAULT`).
 import { el } from "./dom.js";
 
 /** Items kept; older ones are dropped first. */

@@ -51,12 +51,12 @@ impl Args {
     }
 
     /// One `Uint8Array` argument over a buffer of exactly `bytes` (what a frame sends as the body
-    /// itself when the header `ferrolens-args` is `uint8array`).
+    /// itself when the header [`header::ARGS`](crate::protocol::header::ARGS) is `uint8array`).
     pub fn uint8_array(bytes: Vec<u8>) -> Self {
         Self::one(|graph| graph.uint8_array(bytes))
     }
 
-    /// One `ArrayBuffer` argument holding `bytes` (header `ferrolens-args: arraybuffer`).
+    /// One `ArrayBuffer` argument holding `bytes` (header [`header::ARGS`](crate::protocol::header::ARGS) `arraybuffer`).
     pub fn array_buffer(bytes: Vec<u8>) -> Self {
         Self::one(|graph| graph.array_buffer(bytes))
     }

@@ -55,7 +55,7 @@ pub(super) fn parsed<T: std::str::FromStr>(
         .transpose()
 }
 
-/// The three space-separated fields of the `ferrolens-call` header (`what` names the third).
+/// The three space-separated fields of the call header ([`header::CALL`]; `what` names the third).
 pub(super) fn call_fields(headers: &HeaderMap, what: &str) -> Result<[String; 3], IpcError> {
     let value = required(headers, header::CALL)?;
     let mut fields = value.split(' ');
@@ -84,7 +84,7 @@ pub(super) fn call_of(headers: &HeaderMap) -> Result<Call, IpcError> {
     })
 }
 
-/// The arguments in `body`, as header `ferrolens-args` says they are held.
+/// The arguments in `body`, as header [`header::ARGS`] says they are held.
 pub(super) fn raw_args(headers: &HeaderMap, body: &InvokeBody) -> Result<Args, IpcError> {
     let InvokeBody::Raw(bytes) = body else {
         return Err(IpcError::new(

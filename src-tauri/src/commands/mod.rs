@@ -114,7 +114,8 @@ pub fn ferrolens_frame_init<R: Runtime>(
     Ok(FrameInit { frame, extensions })
 }
 
-/// Loads an extension activated after this frame initialised (answer to `ferrolens:lifecycle`).
+/// Loads an extension activated after this frame initialised (answer to the lifecycle event,
+/// [`crate::transport::LIFECYCLE_EVENT`]).
 #[tauri::command]
 pub fn ferrolens_frame_attach<R: Runtime>(
     webview: Webview<R>,
