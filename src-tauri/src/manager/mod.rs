@@ -19,10 +19,9 @@ use parking_lot::{Mutex, RwLock};
 use semver::Version;
 use serde::Serialize;
 
+use crate::runtime::in_runtime;
 use crate::urls::url_segment;
 
-/// Where the commands found [`in_runtime`] before it moved to [`crate::runtime`].
-pub use crate::runtime::in_runtime;
 pub use discovery::{discover, Discovered, Source};
 pub use files::{confined, read_regular_file, MAX_MANIFEST_BYTES, MAX_SERVED_BYTES};
 pub use manifest::{Manifest, ManifestError, MANIFEST_FILE};
