@@ -311,11 +311,15 @@ export default class BenchExtension extends Renderer.LensExtension {
     const fairness = [];
     {
       const peer = /** @type {any} */ (window).__benchPeer;
+      // At most this many samples, for at most this long: under a raw Tauri flood one call can
+      // take seconds, and the run must still end.
       const samples = quick ? 20 : 200;
+      const budgetMs = quick ? 2000 : 15_000;
       /** @param {() => Promise<unknown>} op */
       const timed = async (op) => {
         const xs = [];
-        for (let i = 0; i < samples; i++) {
+        const end = performance.now() + budgetMs;
+        while (xs.length < samples && (xs.length < 5 || performance.now() < end)) {
           const t = performance.now();
           await op();
           xs.push(performance.now() - t);
