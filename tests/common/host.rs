@@ -148,18 +148,7 @@ impl Host {
 
     /// The tokens of `extensions` in the frame, from its one initialisation.
     pub fn tokens<const N: usize>(&self, extensions: [&str; N]) -> [String; N] {
-        let init = self.call("ferrolens_frame_init", json!({})).unwrap();
-        extensions.map(|extension| {
-            init["extensions"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .find(|e| e["id"] == extension)
-                .unwrap_or_else(|| panic!("{extension} not loaded: {init}"))["token"]
-                .as_str()
-                .unwrap()
-                .to_string()
-        })
+        super::tokens(&self.frame, extensions)
     }
 
     /// An invoke as the SDK sends it (`ferrolens_invoke_raw`), its answer read as JSON.
