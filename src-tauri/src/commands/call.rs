@@ -113,3 +113,39 @@ pub(super) fn body_len(body: &InvokeBody) -> usize {
         InvokeBody::Json(_) => 0,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The call headers of the shared IPC vectors (`tests/vectors/ipc.json`), which the JS side
+    /// checks the SDK writes: the core splits each as the vector says, or refuses it.
+    #[test]
+    fn call_headers_split_as_the_shared_vectors_say() {
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/vectors/ipc.json"
+        ))
+        .unwrap();
+        let vectors: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let cases = vectors["callHeaders"].as_array().unwrap();
+        assert!(cases.len() >= 8);
+        for case in cases {
+            let value = case["value"].as_str().unwrap();
+            let mut headers = HeaderMap::new();
+            headers.insert(header::CALL, value.parse().unwrap());
+            let parsed = call_fields(&headers, "channel");
+            match case["fields"].as_array() {
+                Some(fields) => {
+                    let fields: Vec<&str> = fields.iter().map(|f| f.as_str().unwrap()).collect();
+                    assert_eq!(parsed.unwrap().to_vec(), fields, "{value:?}");
+                }
+                None => {
+                    let err = parsed.unwrap_err();
+                    assert_eq!(err.code, ErrorCode::BadPayload, "{value:?}");
+                    assert!(err.message.contains("three non-empty fields"), "{value:?}");
+                }
+            }
+        }
+    }
+}

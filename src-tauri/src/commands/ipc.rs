@@ -9,7 +9,7 @@ use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
 use ferrolens_ipc::{Args, ErrorCode, ExtensionId, Graph, InvokeOptions, IpcError};
-use serde_json::Value;
+use serde_json::Value as JsonValue;
 use tauri::ipc::{Invoke, InvokeBody, InvokeError, InvokeMessage, Request, Response};
 use tauri::{Manager, Runtime, State, Webview};
 use tokio_util::sync::CancellationToken;
@@ -303,16 +303,16 @@ pub fn ferrolens_reply<R: Runtime>(
     extension: String,
     token: String,
     request: u64,
-    value: Option<Value>,
-    error: Option<Value>,
+    value: Option<JsonValue>,
+    error: Option<JsonValue>,
 ) -> Result<(), IpcError> {
     let answer = match error {
-        None => Ok(Graph::from(value.unwrap_or(Value::Null))),
+        None => Ok(Graph::from(value.unwrap_or(JsonValue::Null))),
         Some(error) => Err(
             serde_json::from_value::<IpcError>(error.clone()).unwrap_or_else(|_| {
                 let message = error
                     .get("message")
-                    .and_then(Value::as_str)
+                    .and_then(JsonValue::as_str)
                     .unwrap_or("the frame's handler failed");
                 IpcError::new(ErrorCode::HandlerFailed, message.to_string())
             }),
