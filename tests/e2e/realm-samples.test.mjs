@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { after, before } from "node:test";
 
 import { By, problems, waitForShell, waitForText } from "./driver.mjs";
-import { checker, launchShell, waitInPage } from "./shell-helpers.mjs";
+import { checker, inRealm, launchShell, waitInPage } from "./shell-helpers.mjs";
 
 const SAMPLES = ["cluster-status", "example", "metrics", "notes"];
 
@@ -29,24 +29,6 @@ after(async () => {
 });
 
 const check = checker(() => app, "realm-samples");
-
-/**
- * Runs `body` inside extension `id`'s realm iframe, then returns to the shell.
- * @template T
- * @param {import("selenium-webdriver").WebDriver} driver
- * @param {string} id
- * @param {(driver: import("selenium-webdriver").WebDriver) => Promise<T>} body
- * @returns {Promise<T>}
- */
-async function inRealm(driver, id, body) {
-  const iframe = await driver.findElement(By.css(`iframe[data-realm="${id}"]`));
-  await driver.switchTo().frame(iframe);
-  try {
-    return await body(driver);
-  } finally {
-    await driver.switchTo().defaultContent();
-  }
-}
 
 check("every sample is active in a realm of its own, sized to its panel", async (driver) => {
   const states = await driver.executeScript(() =>

@@ -6,8 +6,8 @@
 import assert from "node:assert/strict";
 import { after, before } from "node:test";
 
-import { By, waitForShell } from "./driver.mjs";
-import { checker, launchShell, waitInPage } from "./shell-helpers.mjs";
+import { waitForShell } from "./driver.mjs";
+import { checker, inRealm, launchShell, waitInPage } from "./shell-helpers.mjs";
 
 const manifest = (/** @type {string} */ name) =>
   JSON.stringify({ name, version: "1.0.0", renderer: "renderer.js", engines: { ferrolens: "*" } });
@@ -193,24 +193,6 @@ after(async () => {
 });
 
 const check = checker(() => app, "realm");
-
-/**
- * Runs `body` inside extension `id`'s realm iframe, then returns to the shell.
- * @template T
- * @param {import("selenium-webdriver").WebDriver} driver
- * @param {string} id
- * @param {(driver: import("selenium-webdriver").WebDriver) => Promise<T>} body
- * @returns {Promise<T>}
- */
-async function inRealm(driver, id, body) {
-  const iframe = await driver.findElement(By.css(`iframe[data-realm="${id}"]`));
-  await driver.switchTo().frame(iframe);
-  try {
-    return await body(driver);
-  } finally {
-    await driver.switchTo().defaultContent();
-  }
-}
 
 check(
   "a realm-hosted extension runs, draws its panel and hears its own broadcasts",

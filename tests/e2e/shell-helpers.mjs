@@ -197,3 +197,21 @@ export function publishScreenshot(file, name) {
   mkdirSync(SCREENSHOTS, { recursive: true });
   copyFileSync(file, join(SCREENSHOTS, name));
 }
+
+/**
+ * Runs `body` inside extension `id`'s realm iframe, then returns to the shell.
+ * @template T
+ * @param {import("selenium-webdriver").WebDriver} driver
+ * @param {string} id
+ * @param {(driver: import("selenium-webdriver").WebDriver) => Promise<T>} body
+ * @returns {Promise<T>}
+ */
+export async function inRealm(driver, id, body) {
+  const iframe = await driver.findElement(By.css(`iframe[data-realm="${id}"]`));
+  await driver.switchTo().frame(iframe);
+  try {
+    return await body(driver);
+  } finally {
+    await driver.switchTo().defaultContent();
+  }
+}
