@@ -105,3 +105,11 @@ test("a flood of the fair-shares case without numbers is named", () => {
   s.fairness[0].raw.shell.p99 = NaN;
   assert.deepEqual(problems(s, { quick: true }), ['fairness "broadcasts": raw.shell.p99 is NaN']);
 });
+
+test("a fair-shares p99 of 0 ms is a reading at the clock's tick, a p50 of 0 ms is not", () => {
+  const r = complete();
+  r.fairness[0].idle.shell.p99 = 0;
+  assert.deepEqual(problems(r, { quick: true }), []);
+  r.fairness[0].idle.peer.p50 = 0;
+  assert.deepEqual(problems(r, { quick: true }), ['fairness "broadcasts": idle.peer.p50 is 0']);
+});
