@@ -4,7 +4,7 @@
 mod common;
 
 use common::host::*;
-use serde_json::json;
+use serde_json::{json, Value};
 
 #[test]
 fn frame_init_lists_active_extensions_with_capabilities_once_per_page_load() {
@@ -30,10 +30,10 @@ fn frame_init_lists_active_extensions_with_capabilities_once_per_page_load() {
         "too-new is not loaded"
     );
     let example = &init["extensions"][1];
-    assert_eq!(
-        example["renderer"],
-        "ferrolens-ext://localhost/example/renderer.js"
-    );
+    // Every extension runs in a realm of its own: nothing for the shell's page to import.
+    assert_eq!(example["in_page"], false);
+    assert_eq!(example["renderer"], Value::Null);
+    assert_eq!(example["realm"], "ferrolens-ext://example/");
     assert_eq!(example["event"], "ferrolens:ipc:example");
     assert_eq!(example["token"].as_str().unwrap().len(), 32);
 

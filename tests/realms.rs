@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use ferrolens_app::manager::ExtensionManager;
+use ferrolens_app::placement::InPage;
 use ferrolens_app::realm::{host_for, root_url};
 use ferrolens_app::scheme_hosts::respond;
 use ferrolens_app::shell_page::is_active_realm;
@@ -182,9 +183,25 @@ fn hosts_of_no_active_extension_serve_nothing() {
 }
 
 #[test]
+fn the_shared_host_serves_no_file_of_an_extension_in_a_realm() {
+    let host = host();
+    let manager = host.app.state::<ExtensionManager>();
+    for path in [
+        "/mine/data.json",
+        "/mine/renderer.js",
+        "/notes/package.json",
+    ] {
+        let answer = get(&manager, "localhost", path, Some("tauri://localhost"));
+        assert_eq!(answer.status, StatusCode::NOT_FOUND, "{path}");
+        assert!(!answer.body.contains("secret"), "{}", answer.body);
+    }
+}
+
+#[test]
 fn the_shared_host_answers_the_shell_and_refuses_realms() {
     let host = host();
     let manager = host.app.state::<ExtensionManager>();
+    manager.set_in_page(InPage::from_args(&["mine"]));
     let shell = get(
         &manager,
         "localhost",
@@ -341,37 +358,54 @@ fn the_frames_start_up_answer_names_each_extensions_realm() {
         dotted["realm_renderer"],
         "ferrolens-ext://x--612e62/renderer.js"
     );
+    assert_eq!(dotted["in_page"], false);
+    assert_eq!(dotted["renderer"], Value::Null);
+}
+
+#[test]
+fn an_extension_a_test_build_runs_in_the_shells_page_gets_a_url_there_and_no_other_does() {
+    let host = host();
+    host.app
+        .state::<ExtensionManager>()
+        .set_in_page(InPage::from_args(&["a.b"]));
+    let shell = WebviewWindowBuilder::new(&host.app, "main", Default::default())
+        .build()
+        .unwrap();
+    let init = call(&shell, "ferrolens_frame_init", json!({})).unwrap();
+    let find = |id: &str| {
+        init["extensions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["id"] == id)
+            .unwrap()
+            .clone()
+    };
+    let dotted = find("a.b");
+    assert_eq!(dotted["in_page"], true);
     assert_eq!(
         dotted["renderer"],
         "ferrolens-ext://localhost/a_db/renderer.js"
     );
+    let mine = find("mine");
+    assert_eq!(mine["in_page"], false);
+    assert_eq!(mine["renderer"], Value::Null);
 }
 
 #[test]
-fn a_frame_opened_from_a_frame_with_realms_runs_its_extensions_in_realms_too() {
+fn a_frame_opened_from_any_frame_opens_the_plain_shell_page() {
     let host = host();
-    let plain = WebviewWindowBuilder::new(&host.app, "main", Default::default())
-        .build()
-        .unwrap();
-    let opened = call(&plain, "ferrolens_open_frame", json!({})).unwrap();
-    let first = host
-        .app
-        .get_webview_window(opened.as_str().unwrap())
-        .unwrap();
-    assert_eq!(first.url().unwrap().query(), None);
-    let with_realms = WebviewWindowBuilder::new(
+    let with_query = WebviewWindowBuilder::new(
         &host.app,
-        "with-realms",
-        WebviewUrl::App("index.html?realms=mine,a.b&x=1".into()),
+        "main",
+        WebviewUrl::App("index.html?realms=mine&x=1".into()),
     )
     .build()
     .unwrap();
-    let opened = call(&with_realms, "ferrolens_open_frame", json!({})).unwrap();
-    let second = host
+    let opened = call(&with_query, "ferrolens_open_frame", json!({})).unwrap();
+    let frame = host
         .app
         .get_webview_window(opened.as_str().unwrap())
         .unwrap();
-    let url = second.url().unwrap();
-    assert_eq!(url.path(), "/index.html");
-    assert_eq!(url.query(), Some("realms=mine%2Ca.b"));
+    assert_eq!(frame.url().unwrap().query(), None);
 }

@@ -23,13 +23,6 @@ const transport = tauriTransport();
 const api = shellApi(transport);
 // Benchmark pages measure IPC: no periodic refreshes there.
 const bench = new URLSearchParams(location.search).get("bench");
-// Which extensions run in a realm of their own (an iframe on their own origin, see
-// docs/realms.md): `?realms=*` for all, `?realms=a,b` for those. Opt-in for now.
-const realms = new URLSearchParams(location.search).get("realms");
-const realmIds = new Set((realms ?? "").split(",").filter(Boolean));
-/** @param {{ id: string }} extension */
-const inRealm = ({ id }) => realms === "*" || realmIds.has(id);
-
 /**
  * Keeps extension panels in the frame's extension order: extensions load independently, so
  * they draw in the order they finish. The order is CSS `order`, not moves in the DOM: moving a
@@ -104,7 +97,6 @@ async function main() {
   try {
     frameHandle = await bootFrame({
       transport,
-      inRealm,
       onError: (extension, error) =>
         showFault({ extension, message: error instanceof Error ? error.message : String(error) }),
       onChange: () => {

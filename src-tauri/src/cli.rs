@@ -48,6 +48,11 @@ pub struct TestingOptions {
     #[arg(long, value_name = "DIR")]
     pub test_extensions_dir: Vec<PathBuf>,
 
+    /// Run this extension's renderer part in the shell's page instead of a realm of its own
+    /// (`*` for every extension); may be given more than once.
+    #[arg(long, value_name = "ID")]
+    pub in_page: Vec<String>,
+
     /// Benchmark mode: run the benchmark extension's cases and write results into DIR.
     #[arg(long, value_name = "DIR")]
     pub bench_out: Option<PathBuf>,

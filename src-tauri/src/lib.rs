@@ -9,6 +9,7 @@ pub mod inspector;
 pub mod lifecycle;
 pub mod limits;
 pub mod manager;
+pub mod placement;
 pub mod realm;
 pub mod runtime;
 pub mod scheme;
@@ -53,6 +54,9 @@ pub struct TestingConfig {
     /// Benchmark mode: results folder and quick flag.
     #[cfg(feature = "testing")]
     pub bench: Option<(PathBuf, bool)>,
+    /// Extensions whose renderer parts run in the shell's page instead of realms.
+    #[cfg(feature = "testing")]
+    pub in_page: placement::InPage,
 }
 
 /// The Rust main parts compiled into this build, matched to manifests' `main` field. Test
@@ -202,6 +206,8 @@ pub fn start<R: Runtime>(
         manager.add(discover(dir, Source::Bundled, &host));
     }
     manager.add(discover(&user, Source::User, &host));
+    #[cfg(feature = "testing")]
+    manager.set_in_page(config.testing.in_page);
     app.manage(lifecycle::UserDir(user));
     let settings_file = match config.settings_file {
         Some(file) => file,
@@ -253,6 +259,8 @@ pub fn run() {
                 .testing
                 .bench_out
                 .map(|out| (out, cli.testing.bench_quick)),
+            #[cfg(feature = "testing")]
+            in_page: placement::InPage::from_args(&cli.testing.in_page),
         },
     };
     #[cfg(feature = "testing")]

@@ -1,5 +1,6 @@
-//! Which files the `ferrolens-ext` scheme serves on which host, and to whom: the shared host the
-//! shell imports renderer modules from, and each extension's realm host (see `realm.rs`).
+//! Which files the `ferrolens-ext` scheme serves on which host, and to whom: each extension's
+//! realm host (see `realm.rs`), and the shared host the shell imports the renderer modules of
+//! extensions that run in its page from (test builds only, see `placement.rs`).
 
 use std::borrow::Cow;
 use std::path::Path;
@@ -21,8 +22,9 @@ struct Served {
 /// of origin `origin` (the request's `Origin` header, if any). `app_asset` reads a file of the
 /// app's own frontend (`sdk/...`) as its bytes and MIME type.
 ///
-/// On [`realm::SHARED_HOST`] (the URLs the shell imports renderer modules from), files are
-/// readable by the app's own pages only: a request whose `Origin` is another one (a realm's) is
+/// On [`realm::SHARED_HOST`] (the URLs the shell imports renderer modules from), only the
+/// files of extensions that run in the shell's page (none in the app a user runs) are served,
+/// and only to the app's own pages: a request whose `Origin` is another one (a realm's) is
 /// refused, and an answer names the shell's origin alone as allowed to read it. On a realm
 /// host, the realm page, the SDK and that extension's own files are served to that origin
 /// only: `Cross-Origin-Resource-Policy: same-origin` and no `Access-Control-Allow-Origin`.
@@ -95,7 +97,12 @@ fn serve_shared(
             ),
         ));
     }
-    serve_file(manager, path.trim_start_matches('/'))
+    let path = path.trim_start_matches('/');
+    // Only extensions that run in the shell's page (test builds' `--in-page`) have files here.
+    let found = manager
+        .page_folder_for_url_path(path)
+        .ok_or((StatusCode::NOT_FOUND, format!("no extension serves {path}")))?;
+    serve_found(found)
 }
 
 /// A realm host: its page at `/`, the SDK under [`realm::APP_FILES`], its extension's files.
@@ -145,9 +152,14 @@ fn serve_realm(
 
 /// `<segment>/<file>`: a file inside that active extension's folder.
 fn serve_file(manager: &ExtensionManager, path: &str) -> Result<Served, (StatusCode, String)> {
-    let (dir, rest) = manager
+    let found = manager
         .folder_for_url_path(path)
         .ok_or((StatusCode::NOT_FOUND, format!("no extension serves {path}")))?;
+    serve_found(found)
+}
+
+/// `rest` inside folder `dir`, confined to it.
+fn serve_found((dir, rest): (std::path::PathBuf, String)) -> Result<Served, (StatusCode, String)> {
     let file = confined(&dir, &rest).map_err(|why| (StatusCode::FORBIDDEN, why))?;
     // Bounded and non-blocking: a file swapped for a FIFO or a device after `confined` checked
     // it, or grown past the limit, is refused instead of stalling or exhausting the app.

@@ -97,11 +97,18 @@ startup.target = "";
 
 // The benchmark extension is a bundled test extension (its main part is compiled into test
 // builds only); the user folder stays empty so a developer's own extensions are not measured.
+// It and its peer run in the shell's page, where the raw Tauri baseline they time side by side
+// has Tauri's API (a realm has none); what a realm adds is measured by
+// tests/e2e/realm-measure.mjs.
 const args = [
   "--bench-out",
   out,
   "--test-extensions-dir",
   resolve(root, "tests/bench/extensions"),
+  "--in-page",
+  "ferrolens-bench",
+  "--in-page",
+  "ferrolens-bench-peer",
   "--extensions-dir",
   emptyUserDir,
 ];

@@ -46,6 +46,9 @@ export const WAIT_MS = 20_000;
  *   `["probe"]`) to load as bundled extensions, as an extension with a compiled-in main part
  *   must be: copied into a folder the app gets as --test-extensions-dir (an option of builds
  *   with the `testing` feature only)
+ * @param {string[]} [options.inPage] ids of extensions to run in the shell's page instead of
+ *   realms of their own (`--in-page`, test builds only; `*` for all): for a test extension that
+ *   drives the app from the page (the probe), or an attack from the shell's page itself
  * @param {string[]} [options.args] more app arguments
  * @param {(userDir: string) => void} [options.prepare] called with the user extensions folder once
  *   `userExtensions` are written and before the app starts, for what plain files cannot be (a
@@ -55,6 +58,7 @@ export const WAIT_MS = 20_000;
 export async function launch({
   userExtensions = {},
   testExtensions = [],
+  inPage = [],
   args = [],
   prepare = () => {},
 } = {}) {
@@ -78,7 +82,12 @@ export async function launch({
     rmSync(userDir, { recursive: true, force: true });
     rmSync(testDir, { recursive: true, force: true });
   };
-  const appArgs = ["--extensions-dir", userDir, ...args];
+  const appArgs = [
+    "--extensions-dir",
+    userDir,
+    ...inPage.flatMap((id) => ["--in-page", id]),
+    ...args,
+  ];
   if (testExtensions.length > 0) appArgs.push("--test-extensions-dir", testDir);
   let driver;
   try {

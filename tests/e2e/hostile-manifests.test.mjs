@@ -50,6 +50,8 @@ let app;
 
 before(async () => {
   app = await launchShell({
+    // In the shell's page, where a refused folder's renderer would show if it ran at all.
+    inPage: ["*"],
     userExtensions: {
       "huge/package.json": manifest("huge", { description: "d".repeat(20 << 20) }),
       "huge/renderer.js": renderer,

@@ -78,6 +78,8 @@ let app;
 
 before(async () => {
   app = await launchShell({
+    // In the shell's page, so the test can drive the bomber's attacks there (`window.__bomber`).
+    inPage: ["*"],
     userExtensions: { "bomber/package.json": manifest, "bomber/renderer.js": bomber },
     args: ["--max-message-bytes", String(LIMIT)],
   });

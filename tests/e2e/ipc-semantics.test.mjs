@@ -75,6 +75,9 @@ before(async () => {
   app = await launch({
     userExtensions: userExtensions(),
     testExtensions: ["probe"],
+    // Both in the shell's page, the probe to drive the app from it, the hostile extension to
+    // attack from the strongest place there is: the checks it meets are the core's own.
+    inPage: ["probe", "hostile"],
     args: ["--settings-file", settings],
   });
   driver = app.driver;

@@ -1,4 +1,4 @@
-// Measures extension realms against the shared page, in the real app (not part of the suite;
+// Measures extension realms against the shell's page, in the real app (not part of the suite;
 // run it alone: `bash scripts/e2e.sh tests/e2e/realm-measure.mjs`, FERROLENS_APP for a release
 // build). Prints one JSON line per measure; docs/realms.md keeps the numbers of one run.
 //
@@ -117,12 +117,10 @@ function webProcessMemory(/** @type {string} */ userDir) {
 const readyMs = (driver) =>
   driver.executeScript(() => performance.getEntriesByName("ferrolens:ready")[0]?.startTime);
 
-/** Reloads the shell with `query` and waits for it. */
-async function reload(driver, query) {
-  await driver.executeScript((q) => {
-    location.href = `${location.origin}/index.html${q}`;
-  }, query);
-  await driver.wait(() => driver.executeScript((q) => location.search === q, query), 20_000);
+/** Reloads the shell and waits for it. */
+async function reload(driver) {
+  await driver.executeScript(() => location.reload());
+  await driver.sleep(500);
   await waitForShell(driver);
 }
 
@@ -160,18 +158,24 @@ function noHandlerTiming(driver, /** @type {string} */ url) {
 
 const median = (/** @type {number[]} */ xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
-test("realm measurements", { timeout: 900_000 }, async () => {
+/** Launches the app with the small extensions, `inPage` of them in the shell's page. */
+const launchWith = (/** @type {string[]} */ inPage) => {
+  /** @type {Record<string, string>} */
   const files = {};
   for (const id of SMALL) {
     files[`${id}/package.json`] = manifest(id);
     files[`${id}/renderer.js`] = small;
   }
-  const app = await launchShell({ userExtensions: files });
-  const { driver } = app;
-  const print = (/** @type {object} */ line) => console.log(JSON.stringify(line));
+  return launchShell({ userExtensions: files, inPage });
+};
+
+const print = (/** @type {object} */ line) => console.log(JSON.stringify(line));
+
+test("realm measurements", { timeout: 900_000 }, async () => {
+  // Latency, interleaved in one page: small-0 in the shell's page, small-4 in its realm.
+  let app = await launchWith(["small-0", "small-1", "small-2", "small-3"]);
   try {
-    // Latency, interleaved in one page: small-0 in the shell's page, small-4 in its realm.
-    await reload(driver, "?realms=small-4,small-5,small-6,small-7");
+    const { driver } = app;
     const shared = { invoke: [], broadcast: [] };
     const realm = { invoke: [], broadcast: [] };
     for (let round = 0; round < 6; round++) {
@@ -190,15 +194,21 @@ test("realm measurements", { timeout: 900_000 }, async () => {
       invoke: { shared: median(shared.invoke), realm: median(realm.invoke) },
       broadcast: { shared: median(shared.broadcast), realm: median(realm.broadcast) },
     });
+  } finally {
+    await app.quit();
+  }
 
-    // Start-up and memory: the same 8 extensions plus example, shared or each in a realm.
-    const realmQuery = `?realms=example,${SMALL.join(",")}`;
-    for (const round of [1, 2]) {
-      for (const [mode, query] of [
-        ["shared", "?m=shared"],
-        ["realm", realmQuery],
-      ]) {
-        await reload(driver, query);
+  // Start-up and memory: the same 8 extensions plus example, in the shell's page or each in a
+  // realm (the other samples in the page both times), after a first boot and a reload.
+  for (const [mode, inPage] of [
+    ["shared", ["*"]],
+    ["realm", ["cluster-status", "metrics", "notes"]],
+  ]) {
+    app = await launchWith(inPage);
+    try {
+      const { driver } = app;
+      for (const round of [1, 2]) {
+        if (round > 1) await reload(driver);
         const ready = await readyMs(driver);
         await driver.sleep(3000);
         const memory = webProcessMemory(app.userDir);
@@ -211,8 +221,8 @@ test("realm measurements", { timeout: 900_000 }, async () => {
             : await inside(driver, "example", (d) => invokeTiming(d, "/renderer.js"));
         print({ round, mode, readyMs: ready, memory, notActive, exampleGreet: invoke.median });
       }
+    } finally {
+      await app.quit();
     }
-  } finally {
-    await app.quit();
   }
 });

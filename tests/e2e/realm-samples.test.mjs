@@ -1,4 +1,4 @@
-// End-to-end: the four samples, unchanged, each in a realm of its own (`?realms=*`,
+// End-to-end: the four samples, unchanged, each in a realm of its own (as every extension runs,
 // docs/realms.md): their panels are drawn and sized in their iframes with the shell's theme,
 // and each still talks to its main part: example's broadcast and invokes, metrics' structured
 // values, cluster-status's pushes from main, notes' saved note.
@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { after, before } from "node:test";
 
-import { By, problems, waitForShell, waitForText } from "./driver.mjs";
+import { By, problems, waitForText } from "./driver.mjs";
 import { checker, inRealm, launchShell, waitInPage } from "./shell-helpers.mjs";
 
 const SAMPLES = ["cluster-status", "example", "metrics", "notes"];
@@ -16,12 +16,6 @@ let app;
 
 before(async () => {
   app = await launchShell();
-  const { driver } = app;
-  await driver.executeScript(() => {
-    location.search = "?realms=*";
-  });
-  await driver.wait(() => driver.executeScript(() => location.search === "?realms=*"), 20_000);
-  await waitForShell(driver);
 });
 
 after(async () => {

@@ -1,5 +1,5 @@
-// End-to-end: extensions in realms of their own (docs/realms.md), opted into with the shell's
-// `?realms=` query. A renderer-only extension works in its realm (its panel drawn and sized,
+// End-to-end: extensions in realms of their own (docs/realms.md), as every extension runs. A
+// renderer-only extension works in its realm (its panel drawn and sized,
 // broadcasts to its own listeners), and a hostile one, in its realm, reaches neither the shell,
 // nor Tauri, nor another extension's files or namespace, nor the shell's commands.
 /* global window, document, location -- used only inside functions that run in webviews */
@@ -174,18 +174,6 @@ before(async () => {
       "throwing/renderer.js": throwing,
     },
   });
-  const { driver } = app;
-  await driver.executeScript(() => {
-    location.search = "?realms=friendly,hostile,wanderer,stalled,throwing";
-  });
-  await driver.wait(
-    () =>
-      driver.executeScript(
-        () => location.search === "?realms=friendly,hostile,wanderer,stalled,throwing",
-      ),
-    20_000,
-  );
-  await waitForShell(driver);
 });
 
 after(async () => {
@@ -296,7 +284,8 @@ check(
     assert.equal(friendlyHeard, 1, "the forged ping reached friendly");
     assert.ok(Number(outcome(results, "post to sibling realms").value) >= 3);
     // Without a realm's policy in the way, the scheme's headers keep realm hosts to
-    // themselves too: the shell reads the shared host, not a realm's host.
+    // themselves too: the shell cannot read a realm's host, and the shared host serves it
+    // no file of an extension in a realm.
     const fromShell = await driver.executeAsyncScript((/** @type {any} */ done) => {
       const read = (/** @type {string} */ url) =>
         window.fetch(url).then(
@@ -308,7 +297,7 @@ check(
         read("ferrolens-ext://friendly/renderer.js"),
       ]).then(done);
     });
-    assert.equal(fromShell[0], 200);
+    assert.equal(fromShell[0], 404);
     assert.match(String(fromShell[1]), /^TypeError/);
     // The shell is untouched: every extension still active.
     const states = await driver.executeScript(() =>

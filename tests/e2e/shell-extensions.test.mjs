@@ -13,6 +13,7 @@ import {
   checker,
   click,
   fixtureCopy,
+  inRealm,
   launchShell,
   panel,
   publishScreenshot,
@@ -101,11 +102,13 @@ check("Disable: disabled, panel gone, main counts 0/0, frame listeners 0", async
 check("Enable: active again with its panel back", async (driver) => {
   await click(driver, `${row("example")} button[data-action="enable"]`);
   await waitForAttribute(driver, row("example"), "data-state", "active");
-  await waitForText(
-    driver,
-    `${panel("example")} [data-testid="greeting"]`,
-    (t) => t.startsWith("Hello,"),
-    "the re-enabled example's greeting",
+  await inRealm(driver, "example", (realm) =>
+    waitForText(
+      realm,
+      `${panel("example")} [data-testid="greeting"]`,
+      (t) => t.startsWith("Hello,"),
+      "the re-enabled example's greeting",
+    ),
   );
   await waitForAttribute(
     driver,
@@ -141,12 +144,14 @@ check("Install from folder: a renderer-only extension is installed and runs", as
   assert.equal(await installed.findElement(By.css('[data-field="source"]')).getText(), "user");
   assert.equal(await installed.findElement(By.css('[data-field="version"]')).getText(), "v0.2.0");
   assert.ok(await installed.findElement(By.css('[data-action="uninstall"]')).isDisplayed());
-  // Its renderer invoked a channel no main part handles.
-  await waitForAttribute(
-    driver,
-    `${panel("no-handler")} [data-testid="invoke-result"]`,
-    "data-code",
-    "NO_HANDLER",
+  // Its renderer invoked a channel no main part handles, from its realm.
+  await inRealm(driver, "no-handler", (realm) =>
+    waitForAttribute(
+      realm,
+      `${panel("no-handler")} [data-testid="invoke-result"]`,
+      "data-code",
+      "NO_HANDLER",
+    ),
   );
   // The Extensions view as a user sees it now, for the README.
   await driver.executeScript(() => window.scrollTo(0, 0));

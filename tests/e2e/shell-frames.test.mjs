@@ -10,6 +10,7 @@ import {
   attribute,
   checker,
   click,
+  inRealm,
   launchShell,
   panel,
   publishScreenshot,
@@ -105,11 +106,13 @@ check("a change made in the other frame shows at once in this one", async (drive
 
   await switchToFrame(driver, opened);
   await waitForAttribute(driver, row("example"), "data-state", "active");
-  await waitForText(
-    driver,
-    `${panel("example")} [data-testid="greeting"]`,
-    (t) => t.startsWith("Hello,"),
-    "the greeting in the other frame",
+  await inRealm(driver, "example", (realm) =>
+    waitForText(
+      realm,
+      `${panel("example")} [data-testid="greeting"]`,
+      (t) => t.startsWith("Hello,"),
+      "the greeting in the other frame",
+    ),
   );
   await driver.switchTo().window(mainWindow);
 });

@@ -7,7 +7,7 @@ import { copyFileSync, cpSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { test } from "node:test";
-import { By, WAIT_MS, launch, waitForShell } from "./driver.mjs";
+import { By, WAIT_MS, launch, until, waitForShell } from "./driver.mjs";
 
 export { By };
 
@@ -20,7 +20,7 @@ export const FIXTURES = join(import.meta.dirname, "fixtures");
 /** CSS of one extension's row in the manager. */
 export const row = (/** @type {string} */ id) => `#extensions li[data-extension-id="${id}"]`;
 /** CSS of one extension's panel. */
-export const panel = (/** @type {string} */ id) => `section[data-extension-panel="${id}"]`;
+export const panel = (/** @type {string} */ id) => `[data-extension-panel="${id}"]`;
 
 /**
  * Launches the app with a settings file of its own, so a test that disables an extension cannot
@@ -207,7 +207,11 @@ export function publishScreenshot(file, name) {
  * @returns {Promise<T>}
  */
 export async function inRealm(driver, id, body) {
-  const iframe = await driver.findElement(By.css(`iframe[data-realm="${id}"]`));
+  const iframe = await driver.wait(
+    until.elementLocated(By.css(`iframe[data-realm="${id}"]`)),
+    WAIT_MS,
+    `${id}'s realm iframe`,
+  );
   await driver.switchTo().frame(iframe);
   try {
     return await body(driver);

@@ -14,6 +14,7 @@ import {
   checker,
   click,
   fixtureCopy,
+  inRealm,
   launchShell,
   panel,
   publishScreenshot,
@@ -129,20 +130,24 @@ check("an inspector open in another frame records what this frame does", async (
   await click(driver, `${row("example")} button[data-action="disable"]`);
   await waitForAttribute(driver, row("example"), "data-state", "disabled");
   await click(driver, `${row("example")} button[data-action="enable"]`);
-  await waitForText(
-    driver,
-    `${panel("example")} [data-testid="greeting"]`,
-    (t) => t.startsWith("Hello,"),
-    "the greeting",
+  await inRealm(driver, "example", (realm) =>
+    waitForText(
+      realm,
+      `${panel("example")} [data-testid="greeting"]`,
+      (t) => t.startsWith("Hello,"),
+      "the greeting",
+    ),
   );
   const input = await waitShown(driver, "#install-path");
   await input.sendKeys(fixture.path);
   await click(driver, "#install-button");
-  await waitForAttribute(
-    driver,
-    `${panel("no-handler")} [data-testid="invoke-result"]`,
-    "data-code",
-    "NO_HANDLER",
+  await inRealm(driver, "no-handler", (realm) =>
+    waitForAttribute(
+      realm,
+      `${panel("no-handler")} [data-testid="invoke-result"]`,
+      "data-code",
+      "NO_HANDLER",
+    ),
   );
 
   await switchToFrame(driver, opened);

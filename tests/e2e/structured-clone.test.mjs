@@ -16,7 +16,11 @@ let app;
 
 before(async () => {
   const settings = join(mkdtempSync(join(tmpdir(), "ferrolens-e2e-settings-")), "settings.json");
-  app = await launch({ testExtensions: ["probe"], args: ["--settings-file", settings] });
+  app = await launch({
+    testExtensions: ["probe"],
+    inPage: ["probe"],
+    args: ["--settings-file", settings],
+  });
   await app.driver.wait(() => app.driver.executeScript("return Boolean(window.__probe)"), 30_000);
 });
 

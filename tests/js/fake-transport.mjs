@@ -265,7 +265,8 @@ export class FakeTransport {
 }
 
 /**
- * The LoadedExtension the core would hand a frame for `id`.
+ * The LoadedExtension the core would hand a frame for `id`: one that runs in the frame's page
+ * (as test builds' `--in-page` make it), since Node has no iframes for realms.
  * @param {string} id
  */
 export function loaded(id) {
@@ -274,6 +275,7 @@ export function loaded(id) {
     name: id,
     version: "1.0.0",
     description: `the ${id} extension`,
+    in_page: true,
     renderer: `ferrolens-ext://${id}/renderer.js`,
     token: `token-of-${id}-0123456789abcdef`,
     event: `ferrolens:ipc:${id}`,

@@ -128,6 +128,30 @@ describe("booting a frame", () => {
     ]);
   });
 
+  test("an extension the core runs in a realm is never imported into this page", async () => {
+    /** @type {string[]} */
+    const log = [];
+    const realmed = { ...loaded("realmed"), in_page: false, renderer: null };
+    const transport = new FakeTransport({ extensions: [loaded("one"), realmed] });
+    const { handle, imports, errors } = await boot(
+      { one: logged(log), realmed: logged(log) },
+      { transport },
+    );
+    assert.deepEqual(imports, ["ferrolens-ext://one/renderer.js"]);
+    assert.deepEqual(log, ["one:constructed", "one:activate", "one:active"]);
+    // Node has no document for its iframe: the realm fails to start, and says why.
+    assert.deepEqual(
+      handle.extensions.map((e) => [e.id, e.state]),
+      [
+        ["one", "active"],
+        ["realmed", "failed"],
+      ],
+    );
+    assert.equal(errors.length, 1);
+    assert.equal(errors[0].extension, "realmed");
+    assert.match(String(handle.extensions[1].error), /realm could not be started/);
+  });
+
   test("a default export that is not a LensExtension subclass is reported clearly and skipped", async () => {
     /** @type {string[]} */
     const log = [];

@@ -25,7 +25,10 @@ export const ACTIVATION_TIMEOUT_MS = 10_000;
  * @property {string} name
  * @property {string} version
  * @property {string} description
- * @property {string} renderer  URL of the renderer entry (an ES module)
+ * @property {boolean} in_page  true when its renderer part runs in this page (test builds only);
+ *   every other extension runs in a realm of its own
+ * @property {string | null} renderer  URL of the renderer entry (an ES module) for this page to
+ *   import: only when `in_page`
  * @property {string} token  this frame's capability for this activation
  * @property {string} event  the Tauri event carrying this extension's broadcasts and main's
  *   requests to this frame
@@ -60,7 +63,7 @@ export const ACTIVATION_TIMEOUT_MS = 10_000;
  *   activate; defaults to {@link ACTIVATION_TIMEOUT_MS}
  * @property {(extension: LoadedExtension) => boolean} [inRealm]  true for an extension that
  *   runs in a realm of its own (a cross-origin iframe, realm-host.js) instead of this page;
- *   defaults to none
+ *   defaults to the core's choice: every extension not `in_page`
  * @property {() => Element | null} [realmContainer]  where realms' iframes go; defaults to
  *   `#extension-panels`
  */
@@ -434,6 +437,8 @@ class FrameHost {
     );
     // Past the deadline the entry was disposed already: nothing more of it may start.
     if (hub.disposed) return this.dispose(entry);
+    // The core names a URL for this page only for an extension it lets run here.
+    if (!extension.renderer) throw new Error("the core did not give this page its renderer part");
     progress.step = `its renderer module ${extension.renderer} could not be loaded`;
     const module = await this.options.importModule(extension.renderer);
     if (hub.disposed) return;
@@ -558,7 +563,7 @@ export async function bootFrame(options = {}) {
     onError = reportToConsole,
     onChange = () => {},
     activationTimeoutMs = ACTIVATION_TIMEOUT_MS,
-    inRealm = () => false,
+    inRealm = (extension) => !extension.in_page,
     realmContainer = () => document.getElementById("extension-panels"),
   } = options;
   const host = new FrameHost({

@@ -41,8 +41,12 @@ pub struct LoadedExtension {
     name: String,
     version: String,
     description: String,
-    /// The renderer entry on the shared host, for the shell to import.
-    renderer: String,
+    /// True when its renderer part runs in the shell's page (test builds' `--in-page`), not in
+    /// a realm of its own.
+    in_page: bool,
+    /// The renderer entry on the shared host, for the shell to import: only for an extension
+    /// that runs in the shell's page.
+    renderer: Option<String>,
     token: String,
     event: String,
     /// The extension's realm page (`ferrolens-ext://<host>/`), for an iframe of its own.
@@ -52,10 +56,11 @@ pub struct LoadedExtension {
 }
 
 impl LoadedExtension {
-    fn new(l: Loadable, token: String) -> Self {
+    fn new(l: Loadable, token: String, in_page: bool) -> Self {
         let entry = l.manifest.renderer.as_deref().unwrap_or_default();
         Self {
-            renderer: scheme::url_for(&l.id, entry),
+            in_page,
+            renderer: in_page.then(|| scheme::url_for(&l.id, entry)),
             realm: realm::root_url(&l.id),
             realm_renderer: realm::file_url(&l.id, entry),
             event: transport::event_name(&l.id),
@@ -109,7 +114,10 @@ pub fn ferrolens_frame_init<R: Runtime>(
     let extensions = loadable
         .into_iter()
         .zip(tokens)
-        .map(|(l, t)| LoadedExtension::new(l, t))
+        .map(|(l, t)| {
+            let in_page = manager.runs_in_page(&l.id);
+            LoadedExtension::new(l, t, in_page)
+        })
         .collect();
     Ok(FrameInit { frame, extensions })
 }
@@ -137,7 +145,8 @@ pub fn ferrolens_frame_attach<R: Runtime>(
             .for_extension(&id)
         })?;
     let token = frames.attach(webview.label(), &id, loadable.activation)?;
-    Ok(LoadedExtension::new(loadable, token))
+    let in_page = manager.runs_in_page(&id);
+    Ok(LoadedExtension::new(loadable, token, in_page))
 }
 
 /// The frame's renderer part of `extension` can receive broadcasts now; held ones follow.
@@ -257,30 +266,12 @@ pub async fn ferrolens_open_frame<R: Runtime>(
         .find(|n| app.get_webview_window(&format!("frame-{n}")).is_none())
         .unwrap_or(1);
     let label = format!("frame-{n}");
-    let page = shell_page_like(&webview);
-    WebviewWindowBuilder::new(&app, &label, WebviewUrl::App(page.into()))
+    WebviewWindowBuilder::new(&app, &label, WebviewUrl::App("index.html".into()))
         .title(format!("Ferrolens — {label}"))
         .inner_size(900.0, 640.0)
         .build()
         .map_err(|err| format!("could not open a frame: {err}"))?;
     Ok(label)
-}
-
-/// The shell page a new frame opens: `index.html`, with the opening frame's choice of which
-/// extensions run in realms of their own (`?realms=`, see `docs/realms.md`), so every frame
-/// runs them alike.
-fn shell_page_like<R: Runtime>(opener: &Webview<R>) -> String {
-    let realms = opener.url().ok().and_then(|url| {
-        url.query_pairs()
-            .find(|(key, _)| key == "realms")
-            .map(|(_, value)| value.into_owned())
-    });
-    let Some(realms) = realms else {
-        return "index.html".into();
-    };
-    let mut query = tauri::Url::parse("tauri://localhost/").expect("a valid URL");
-    query.query_pairs_mut().append_pair("realms", &realms);
-    format!("index.html?{}", query.query().unwrap_or_default())
 }
 
 /// Closes a renderer frame.

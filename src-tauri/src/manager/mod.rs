@@ -19,6 +19,7 @@ use parking_lot::{Mutex, RwLock};
 use semver::Version;
 use serde::Serialize;
 
+use crate::placement::InPage;
 use crate::runtime::in_runtime;
 use crate::urls::url_segment;
 
@@ -117,6 +118,8 @@ pub struct ExtensionManager {
     router: Arc<Router>,
     main_parts: Vec<MainPart>,
     records: RwLock<Vec<Record>>,
+    /// Which extensions run in the shell's page rather than realms of their own.
+    in_page: RwLock<InPage>,
     /// Serializes activate/deactivate so a teardown always completes before the next start.
     lifecycle: Mutex<()>,
 }
@@ -128,6 +131,7 @@ impl ExtensionManager {
             router,
             main_parts,
             records: RwLock::new(Vec::new()),
+            in_page: RwLock::new(InPage::None),
             lifecycle: Mutex::new(()),
         }
     }
@@ -430,10 +434,33 @@ impl ExtensionManager {
         }
     }
 
+    /// Runs the renderer parts of `in_page` in the shell's page instead of realms of their own.
+    /// The app a user runs never calls this (every extension in a realm); test builds do, from
+    /// `--in-page`.
+    pub fn set_in_page(&self, in_page: InPage) {
+        *self.in_page.write() = in_page;
+    }
+
+    /// True when extension `id`'s renderer part runs in the shell's page.
+    pub fn runs_in_page(&self, id: &ExtensionId) -> bool {
+        self.in_page.read().contains(id)
+    }
+
     /// For the URI scheme: the folder of the active extension whose URL segment
     /// ([`url_segment`]) is the first segment of `path`, and the rest of the path.
     /// Segments are compared whole, so one extension's URLs never resolve into another's folder.
     pub fn folder_for_url_path(&self, path: &str) -> Option<(PathBuf, String)> {
+        self.find_url_path(path).map(|(_, dir, rest)| (dir, rest))
+    }
+
+    /// [`Self::folder_for_url_path`] for an extension that runs in the shell's page only: the
+    /// shell imports no other extension's files, so no other is served to it.
+    pub fn page_folder_for_url_path(&self, path: &str) -> Option<(PathBuf, String)> {
+        let (id, dir, rest) = self.find_url_path(path)?;
+        self.runs_in_page(&id).then_some((dir, rest))
+    }
+
+    fn find_url_path(&self, path: &str) -> Option<(ExtensionId, PathBuf, String)> {
         let (segment, rest) = path.split_once('/')?;
         self.records
             .read()
@@ -441,7 +468,8 @@ impl ExtensionManager {
             .filter(|r| r.state == State::Active)
             .find_map(|r| {
                 let id = &r.found.manifest.as_ref().ok()?.id;
-                (url_segment(id) == segment).then(|| (r.found.dir.clone(), rest.to_string()))
+                (url_segment(id) == segment)
+                    .then(|| (id.clone(), r.found.dir.clone(), rest.to_string()))
             })
     }
 }
