@@ -21,8 +21,6 @@ const COUNTS_MS = 3000;
 
 const transport = tauriTransport();
 const api = shellApi(transport);
-// Benchmark pages measure IPC: no periodic refreshes there.
-const bench = new URLSearchParams(location.search).get("bench");
 /**
  * Keeps extension panels in the frame's extension order: extensions load independently, so
  * they draw in the order they finish. The order is CSS `order`, not moves in the DOM: moving a
@@ -80,7 +78,6 @@ async function main() {
       api,
       frame: () => frameHandle?.frame,
       onError: reportShellError,
-      live: !bench,
     }),
   );
   const inspector = part("Inspector", () =>
@@ -130,7 +127,7 @@ async function main() {
       "view-extensions": {
         show() {
           refreshExtensions();
-          if (!bench) counts.start();
+          counts.start();
         },
         hide: () => counts.stop(),
       },
@@ -151,10 +148,6 @@ async function main() {
   document.body.dataset.ready = "true";
   // For measurements: when this frame finished booting, on the page's own clock.
   performance.mark("ferrolens:ready");
-  // The start-up benchmark measures until this point.
-  if (bench === "startup") {
-    await transport.invoke("bench_started", { exit: true });
-  }
 }
 
 main();

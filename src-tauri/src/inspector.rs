@@ -204,7 +204,7 @@ impl Observer for Recorder {
                 let preview = preview(args.graph());
                 (preview.json, preview.whole)
             }
-            Payload::Value(value) => {
+            Payload::Answer(value) => {
                 let preview = preview(value);
                 (preview.json, preview.whole)
             }
@@ -309,7 +309,7 @@ mod tests {
             channel: &ch,
             origin: &Origin::Main,
             frame: None,
-            payload: Payload::Value(value),
+            payload: Payload::Answer(value),
             latency: Some(std::time::Duration::from_millis(3)),
             error: None,
         });

@@ -225,7 +225,7 @@ pub fn start<R: Runtime>(
     Ok(())
 }
 
-/// Opens the first frame on `page` (`index.html`, with a query in benchmark modes).
+/// Opens the first frame on `page` (`index.html`, or the bare page of the start-up baseline).
 pub fn open_main_window<R: Runtime>(
     app: &AppHandle<R>,
     page: &str,
@@ -281,8 +281,10 @@ pub fn run() {
                         false,
                     )?);
                 }
-                Some(cli::StartupMode::Extensions) => "index.html?bench=startup",
-                None if config.testing.bench.is_some() => "index.html?bench=run",
+                Some(cli::StartupMode::Extensions) => {
+                    app.manage(bench::Startup);
+                    "index.html"
+                }
                 None => "index.html",
             };
             #[cfg(not(feature = "testing"))]

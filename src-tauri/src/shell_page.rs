@@ -158,7 +158,7 @@ mod tests {
     fn the_shell_is_an_app_page_and_the_bare_page_one_in_test_builds_only() {
         for ok in [
             "tauri://localhost/index.html",
-            "tauri://localhost/index.html?bench=run",
+            "tauri://localhost/index.html?x=1",
             "tauri://localhost/",
             "tauri://localhost",
             "http://tauri.localhost/index.html",

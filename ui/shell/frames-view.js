@@ -13,11 +13,10 @@ const LIVE_MS = 2000;
  * @property {import("./api.js").ShellApi} api
  * @property {() => string | undefined} frame  this frame's label
  * @property {(error: unknown) => void} onError
- * @property {boolean} [live]  re-read periodically while visible (off in benchmark modes)
  */
 
 /** @param {FramesViewOptions} options */
-export function createFramesView({ api, frame, onError, live = true }) {
+export function createFramesView({ api, frame, onError }) {
   const body = byId("frames-body");
   const status = byId("frames-status");
   const open = byId("open-frame");
@@ -96,7 +95,7 @@ export function createFramesView({ api, frame, onError, live = true }) {
     refresh,
     show() {
       refresh();
-      if (live) ticker.start();
+      ticker.start();
     },
     hide() {
       ticker.stop();

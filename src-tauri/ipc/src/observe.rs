@@ -53,8 +53,8 @@ pub struct Observation<'a> {
 pub enum Payload<'a> {
     /// Arguments of a broadcast, invoke or request.
     Args(&'a Args),
-    /// An answer.
-    Value(&'a Graph),
+    /// The value an answer carried.
+    Answer(&'a Graph),
     /// Nothing (errors).
     None,
 }

@@ -227,7 +227,7 @@ impl Router {
         match &answer {
             Ok(value) => {
                 seen.kind = Kind::Reply;
-                seen.payload = Payload::Value(value);
+                seen.payload = Payload::Answer(value);
             }
             Err(err) => {
                 seen.kind = Kind::Error;
@@ -333,7 +333,7 @@ impl Router {
         let origin = Origin::frame(frame);
         self.observe(|o| {
             let (kind, payload, error) = match &outcome {
-                Ok(value) => (Kind::Reply, Payload::Value(value), None),
+                Ok(value) => (Kind::Reply, Payload::Answer(value), None),
                 Err(err) => (Kind::Error, Payload::None, Some(err)),
             };
             o.observe(&Observation {

@@ -212,7 +212,30 @@ pub fn bench_finish<R: Runtime>(app: AppHandle<R>, json: JsonValue, markdown: St
     Ok(())
 }
 
-/// Start-up marker: the first frame has every extension active. Printed for the runner.
+/// Present (as managed state) in the start-up measure with extensions: the run ends once the
+/// first frame has every extension ready.
+pub struct Startup;
+
+/// Called by `ferrolens_frame_ready`: in the start-up measure, once frame `main` has every
+/// extension ready (activated, or failed), prints `FERROLENS_READY` for the runner and quits.
+/// The shell's page takes no part: the app a user runs shows the same page.
+pub fn frame_ready<R: Runtime>(app: &AppHandle<R>, frames: &Frames) {
+    if app.try_state::<Startup>().is_none() {
+        return;
+    }
+    let first_ready = frames.frames().into_iter().any(|f| {
+        f.label == "main"
+            && !f.extensions.is_empty()
+            && f.extensions.iter().all(|(_, ready)| *ready)
+    });
+    if first_ready {
+        println!("FERROLENS_READY");
+        app.exit(0);
+    }
+}
+
+/// Start-up marker of the bare page (`bench-bare.html`), the baseline: it has loaded. Printed for
+/// the runner.
 #[tauri::command]
 pub fn bench_started<R: Runtime>(app: AppHandle<R>, exit: bool) -> Off {
     on(&app)?;

@@ -4,7 +4,7 @@
 use ferrolens_ipc::{Channel, ExtensionId, IpcError, Origin};
 use tauri::{Runtime, Webview};
 
-use super::call::Call;
+use super::call::CallHeader;
 use crate::frames::Frames;
 use crate::manager::ExtensionManager;
 
@@ -13,7 +13,7 @@ pub(super) fn authorize<R: Runtime>(
     webview: &Webview<R>,
     manager: &ExtensionManager,
     frames: &Frames,
-    call: &Call,
+    call: &CallHeader,
 ) -> Result<(ExtensionId, Channel, Origin), IpcError> {
     let id = manager.require_known(&call.extension)?;
     let channel = Channel::new(&call.channel).map_err(|e| e.for_extension(&id))?;

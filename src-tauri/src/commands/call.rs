@@ -9,8 +9,9 @@ use tauri::ipc::InvokeBody;
 
 use super::answer::lone_copy;
 
-/// The fields of one call, however they arrived.
-pub(super) struct Call {
+/// What the call header ([`header::CALL`]) of an invoke or broadcast names: who calls, with which
+/// capability, on which channel.
+pub(super) struct CallHeader {
     pub(super) extension: String,
     pub(super) token: String,
     pub(super) channel: String,
@@ -56,7 +57,7 @@ pub(super) fn parsed<T: std::str::FromStr>(
 }
 
 /// The three space-separated fields of the call header ([`header::CALL`]; `what` names the third).
-pub(super) fn call_fields(headers: &HeaderMap, what: &str) -> Result<[String; 3], IpcError> {
+pub(super) fn call_header_fields(headers: &HeaderMap, what: &str) -> Result<[String; 3], IpcError> {
     let value = required(headers, header::CALL)?;
     let mut fields = value.split(' ');
     match (fields.next(), fields.next(), fields.next(), fields.next()) {
@@ -75,9 +76,9 @@ pub(super) fn call_fields(headers: &HeaderMap, what: &str) -> Result<[String; 3]
 }
 
 /// The call of an invoke or broadcast: `<extension> <token> <channel>`.
-pub(super) fn call_of(headers: &HeaderMap) -> Result<Call, IpcError> {
-    let [extension, token, channel] = call_fields(headers, "channel")?;
-    Ok(Call {
+pub(super) fn call_header(headers: &HeaderMap) -> Result<CallHeader, IpcError> {
+    let [extension, token, channel] = call_header_fields(headers, "channel")?;
+    Ok(CallHeader {
         extension,
         token,
         channel,
@@ -134,7 +135,7 @@ mod tests {
             let value = case["value"].as_str().unwrap();
             let mut headers = HeaderMap::new();
             headers.insert(header::CALL, value.parse().unwrap());
-            let parsed = call_fields(&headers, "channel");
+            let parsed = call_header_fields(&headers, "channel");
             match case["fields"].as_array() {
                 Some(fields) => {
                     let fields: Vec<&str> = fields.iter().map(|f| f.as_str().unwrap()).collect();

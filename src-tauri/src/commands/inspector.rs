@@ -153,7 +153,7 @@ mod tests {
                 channel: &ch,
                 origin: &Origin::Main,
                 frame: None,
-                payload: Payload::Value(&big),
+                payload: Payload::Answer(&big),
                 latency: None,
                 error: None,
             });

@@ -16,7 +16,9 @@ use tokio_util::sync::CancellationToken;
 
 use super::answer::answer_body;
 use super::authorize::authorize;
-use super::call::{body_len, call_fields, call_of, header, parsed, raw_args, Call};
+use super::call::{
+    body_len, call_header, call_header_fields, header, parsed, raw_args, CallHeader,
+};
 use super::parked::Parked;
 use super::senders::Senders;
 use super::InFlight;
@@ -36,7 +38,7 @@ async fn invoke<R: Runtime, F: Future<Output = Result<Args, IpcError>>>(
     manager: &ExtensionManager,
     frames: &Frames,
     in_flight: &InFlight,
-    call: Call,
+    call: CallHeader,
     args: impl FnOnce(&ExtensionId) -> F,
     timeout_ms: Option<u64>,
     call_id: Option<String>,
@@ -80,8 +82,8 @@ pub fn dispatch_broadcast_raw<R: Runtime>(invoke: Invoke<R>) {
     ) else {
         return resolver.reject("Ferrolens's extension manager is not running");
     };
-    let checked =
-        call_of(message.headers()).and_then(|call| authorize(&webview, &manager, &frames, &call));
+    let checked = call_header(message.headers())
+        .and_then(|call| authorize(&webview, &manager, &frames, &call));
     let (id, channel, origin) = match checked {
         Ok(checked) => checked,
         Err(err) => return resolver.respond(Err::<(), _>(InvokeError::from(err))),
@@ -173,7 +175,7 @@ async fn invoke_raw<R: Runtime>(
     message: InvokeMessage<R>,
 ) -> Result<Response, IpcError> {
     let headers = message.headers();
-    let call = call_of(headers)?;
+    let call = call_header(headers)?;
     let timeout_ms = parsed(headers, header::TIMEOUT_MS)?;
     let call_id = header(headers, header::CALL_ID)?.map(str::to_string);
     let answer = invoke(
@@ -240,7 +242,7 @@ pub fn ferrolens_take_answer<R: Runtime>(
     request: Request<'_>,
 ) -> Result<Response, IpcError> {
     let headers = request.headers();
-    let (id, channel, _) = authorize(&webview, &manager, &frames, &call_of(headers)?)?;
+    let (id, channel, _) = authorize(&webview, &manager, &frames, &call_header(headers)?)?;
     let ticket = parsed(headers, header::ANSWER)?.ok_or_else(|| {
         IpcError::new(
             ErrorCode::BadPayload,
@@ -338,7 +340,7 @@ pub fn ferrolens_reply_raw<R: Runtime>(
     limit: State<'_, MessageLimit>,
     request: Request<'_>,
 ) -> Result<(), IpcError> {
-    let [extension, token, id] = call_fields(request.headers(), "request")?;
+    let [extension, token, id] = call_header_fields(request.headers(), "request")?;
     let id: u64 = id.parse().map_err(|_| {
         IpcError::new(
             ErrorCode::BadPayload,

@@ -166,6 +166,8 @@ pub fn ferrolens_frame_ready<R: Runtime>(
     frames.ready(frame, &id, |payload| {
         transport::emit_to_frame(&app, frame, &event, payload)
     });
+    #[cfg(feature = "testing")]
+    crate::bench::frame_ready(&app, &frames);
     Ok(())
 }
 

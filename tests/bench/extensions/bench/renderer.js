@@ -1,5 +1,5 @@
 // @ts-check
-// Benchmark driver. In the frame opened with ?bench=run it measures every case, each paired
+// Benchmark driver. In the first frame (`main`) it measures every case, each paired
 // with the raw Tauri call doing the same work, interleaved in one process; in every other
 // frame it only answers (acknowledges broadcasts, runs bursts).
 import { Renderer } from "@ferrolens/extensions";
@@ -61,7 +61,8 @@ export default class BenchExtension extends Renderer.LensExtension {
       (/** @type {any} */ e) => e.payload.seq >= 0 && invoke("bench_ack", { seq: e.payload.seq }),
       target,
     );
-    if (new URLSearchParams(location.search).get("bench") === "run") {
+    // The first frame drives the run; the frames it opens follow.
+    if (this.frame === "main") {
       // Not awaited: this frame becomes ready (its listeners receive) once onActivate returns.
       this.drive(ipc).catch((error) =>
         invoke("bench_finish", {
