@@ -267,7 +267,7 @@ pub fn run() {
     let startup = cli.testing.bench_startup;
     let context = tauri::generate_context!();
     #[cfg(feature = "testing")]
-    let context = bench::bare_page::added_to(context);
+    let context = bench::page_policy::added_to(bench::bare_page::added_to(context));
     configure(tauri::Builder::default())
         .setup(move |app| {
             #[cfg(feature = "testing")]

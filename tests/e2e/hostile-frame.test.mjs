@@ -184,3 +184,37 @@ check("an onActivate that never settles fails that extension alone", async (driv
   );
   assert.equal((await extensionStates(driver)).example, "active");
 });
+
+check("the shell's page runs no inline script, eval or script from a blob", async (driver) => {
+  const outcome = await driver.executeAsyncScript((/** @type {any} */ done) => {
+    /** @type {Record<string, unknown>} */
+    const result = {};
+    const script = document.createElement("script");
+    script.textContent = "window.__inlineRan = true";
+    document.head.append(script);
+    result.inline = Boolean(/** @type {any} */ (window).__inlineRan);
+    try {
+      result.eval = (0, eval)("'ran'");
+    } catch (error) {
+      result.eval = /** @type {Error} */ (error).name;
+    }
+    try {
+      result.function = new Function("return 'ran'")();
+    } catch (error) {
+      result.function = /** @type {Error} */ (error).name;
+    }
+    const blob = URL.createObjectURL(new Blob(["export default 1"], { type: "text/javascript" }));
+    import(blob)
+      .then(
+        () => (result.blob = "ran"),
+        (error) => (result.blob = error.name),
+      )
+      .then(() => done(result));
+  });
+  assert.deepEqual(outcome, {
+    inline: false,
+    eval: "EvalError",
+    function: "EvalError",
+    blob: "TypeError",
+  });
+});

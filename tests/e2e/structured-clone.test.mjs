@@ -3,13 +3,15 @@
 // (main asks the frame back), and must come back as structuredClone would copy it; refused
 // values throw DataCloneError at the call site.
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { after, before, test } from "node:test";
 import { launch } from "./driver.mjs";
 
-const corpusSource = readFileSync(resolve(import.meta.dirname, "../js/codec-corpus.mjs"), "utf8");
+// The corpus, as a file of the probe's folder: the shell page's policy loads scripts from the
+// app and (in test builds) the extension scheme only, never from a blob: URL.
+const CORPUS_URL = "ferrolens-ext://localhost/probe/codec-corpus.mjs";
 
 /** @type {Awaited<ReturnType<typeof launch>>} */
 let app;
@@ -21,6 +23,10 @@ before(async () => {
     inPage: ["probe"],
     args: ["--settings-file", settings],
   });
+  copyFileSync(
+    resolve(import.meta.dirname, "../js/codec-corpus.mjs"),
+    join(app.testDir, "probe", "codec-corpus.mjs"),
+  );
   await app.driver.wait(() => app.driver.executeScript("return Boolean(window.__probe)"), 30_000);
 });
 
@@ -37,9 +43,8 @@ after(async () => {
  */
 function roundTrip(channel) {
   return app.driver.executeScript(
-    `const [source, channel] = arguments;
+    `const [url, channel] = arguments;
      return (async () => {
-     const url = URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
      const { makeCorpus } = await import(url);
      const { decode, encode } = await import("/sdk/codec.js");
      const ipc = window.__probe.ipc;
@@ -72,7 +77,7 @@ function roundTrip(channel) {
      }
      return { count, failures };
      })();`,
-    corpusSource,
+    CORPUS_URL,
     channel,
   );
 }
@@ -94,9 +99,8 @@ test("every corpus value survives main asking the frame back", async () => {
 
 test("values the browser refuses throw DataCloneError at the call site, and nothing is sent", async () => {
   const results = await app.driver.executeScript(
-    `const source = arguments[0];
+    `const url = arguments[0];
      return (async () => {
-       const url = URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
        const { makeRefused } = await import(url);
        const ipc = window.__probe.ipc;
        await ipc.invoke("reset");
@@ -115,7 +119,7 @@ test("values the browser refuses throw DataCloneError at the call site, and noth
        const tally = await ipc.invoke("tally");
        return { out, invokes: tally.invokes };
      })();`,
-    corpusSource,
+    CORPUS_URL,
   );
   assert.ok(results.out.length >= 10);
   for (const { name, outcome } of results.out) {

@@ -13,6 +13,9 @@ use tauri::{App, Assets, Context, Runtime};
 pub const PATH: &str = "bench-bare.html";
 
 const HTML: &[u8] = include_bytes!("../../../tests/bench/bare.html");
+/// Its script, a file of its own: the app's Content-Security-Policy allows no inline script.
+const SCRIPT_PATH: &str = "bench-bare.js";
+const SCRIPT: &[u8] = include_bytes!("../../../tests/bench/bare.js");
 
 /// `context` with the baseline page added to its assets.
 pub fn added_to<R: Runtime>(mut context: Context<R>) -> Context<R> {
@@ -21,7 +24,7 @@ pub fn added_to<R: Runtime>(mut context: Context<R>) -> Context<R> {
     context
 }
 
-/// The embedded assets, and the bare page at [`PATH`].
+/// The embedded assets, and the bare page at [`PATH`] with its script.
 struct WithBarePage<R: Runtime>(Box<dyn Assets<R>>);
 
 impl<R: Runtime> Assets<R> for WithBarePage<R> {
@@ -30,10 +33,10 @@ impl<R: Runtime> Assets<R> for WithBarePage<R> {
     }
 
     fn get(&self, key: &AssetKey) -> Option<Cow<'_, [u8]>> {
-        if key.as_ref().strip_prefix('/') == Some(PATH) {
-            Some(Cow::Borrowed(HTML))
-        } else {
-            self.0.get(key)
+        match key.as_ref().strip_prefix('/') {
+            Some(PATH) => Some(Cow::Borrowed(HTML)),
+            Some(SCRIPT_PATH) => Some(Cow::Borrowed(SCRIPT)),
+            _ => self.0.get(key),
         }
     }
 

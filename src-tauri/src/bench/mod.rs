@@ -5,6 +5,7 @@
 //! started with `--bench-out`.
 
 pub mod bare_page;
+pub mod page_policy;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
