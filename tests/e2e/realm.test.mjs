@@ -82,6 +82,20 @@ export default class extends Renderer.LensExtension {
     await attempt("fetch other realm", () => fetch("ferrolens-ext://friendly/renderer.js").then((r) => r.text()));
     await attempt("fetch shared host", () => fetch("ferrolens-ext://localhost/friendly/renderer.js").then((r) => r.text()));
     await attempt("fetch own file", () => fetch("/renderer.js").then((r) => r.status));
+    // Tauri's own IPC, around the shell: its custom protocol, and WebKit's message handler
+    // (which would carry the shell page's URL); both need the invoke key only the shell has.
+    const forged = { extension: "friendly", enabled: false };
+    await attempt("fetch Tauri's ipc", () => fetch("ipc://localhost/ferrolens_set_enabled", {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "Tauri-Callback": "1", "Tauri-Error": "2", "Tauri-Invoke-Key": "guess" },
+      body: JSON.stringify(forged),
+    }).then((r) => r.status));
+    await attempt("WebKit's ipc handler", () => {
+      const handler = window.webkit?.messageHandlers?.ipc;
+      if (!handler) return "none";
+      handler.postMessage(JSON.stringify({ cmd: "ferrolens_set_enabled", callback: 1, error: 2, payload: forged, options: {}, invokeKey: "guess" }));
+      return "posted";
+    });
     await attempt("window.open", () => window.open("ferrolens-ext://hostile/", "_blank"));
     await attempt("top navigation", () => { top.location.href = "ferrolens-ext://hostile/"; return "assigned"; });
     for (const command of ["ferrolens_set_enabled", "ferrolens_frame_init", "ferrolens_uninstall", "ferrolens_broadcast", "ferrolens_inspector_entries", "plugin:event|listen", "ferrolens_frame_attach"]) {
@@ -253,6 +267,8 @@ check(
       assert.equal(outcome(results, what).ok, false, `${what}: ${JSON.stringify(results[what])}`);
       assert.match(outcome(results, what).error, /^TypeError/);
     }
+    assert.match(outcome(results, "fetch Tauri's ipc").error, /^TypeError/);
+    assert.match(outcome(results, "WebKit's ipc handler").value, /^(none|posted)$/);
     assert.equal(outcome(results, "window.open").value, "null");
     assert.match(outcome(results, "top navigation").error, /^SecurityError/);
     for (const command of [
