@@ -12,7 +12,7 @@ export default [
     },
   },
   {
-    files: ["ui/**/*.js", "extensions/**/*.js", "tests/**/extensions/**/*.js"],
+    files: ["ui/**/*.js", "extensions/**/*.js", "tests/**/extensions/**/*.js", "tests/bench/bare.js"],
     languageOptions: { globals: globals.browser },
   },
   {

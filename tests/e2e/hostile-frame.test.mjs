@@ -218,3 +218,31 @@ check("the shell's page runs no inline script, eval or script from a blob", asyn
     blob: "TypeError",
   });
 });
+
+check(
+  "the frames' Tauri capability grants listening to events and nothing more",
+  async (driver) => {
+    const outcome = await driver.executeAsyncScript((/** @type {any} */ done) => {
+      const invoke = /** @type {any} */ (window).__TAURI__.core.invoke;
+      const attempts = {
+        "plugin:window|set_title": { label: "main", value: "taken over" },
+        "plugin:webview|create_webview_window": { options: { label: "rogue", url: "index.html" } },
+        "plugin:app|version": {},
+        "plugin:event|emit": { event: "ferrolens:lifecycle", payload: {} },
+      };
+      Promise.all(
+        Object.entries(attempts).map(([command, args]) =>
+          invoke(command, args).then(
+            () => [command, "allowed"],
+            (error) => [command, String(error)],
+          ),
+        ),
+      ).then((pairs) => done(Object.fromEntries(pairs)));
+    });
+    for (const [command, result] of Object.entries(outcome)) {
+      assert.match(String(result), /not allowed/, `${command}: ${result}`);
+    }
+    const title = await driver.getTitle();
+    assert.notEqual(title, "taken over");
+  },
+);
