@@ -1,0 +1,189 @@
+//! What a misbehaving component gets: an endless loop interrupted by its deadline, memory
+//! growth stopped at the cap, a panic turned into an error for that call; each time the
+//! instance is discarded and a fresh one answers the next call, and other extensions never
+//! notice.
+
+mod common;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use common::{activate, activate_on, eventually, router};
+use ferrolens_ipc::{Channel, ErrorCode, IntoArgs, Origin};
+use ferrolens_wasm::{Limits, PartOptions};
+use serde_json::json;
+
+fn limits(change: impl FnOnce(&mut Limits)) -> PartOptions {
+    let mut limits = Limits::default();
+    change(&mut limits);
+    PartOptions {
+        limits,
+        data_dir: None,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_endless_loop_times_out_and_a_fresh_instance_answers_the_next_call() {
+    let options = limits(|l| l.call_deadline = Duration::from_millis(300));
+    let ext = activate("looper", options).unwrap();
+    assert_eq!(ext.json("count", ()).await, json!(1));
+    assert_eq!(ext.json("count", ()).await, json!(2));
+    let err = ext.invoke("loop", ()).await.unwrap_err();
+    assert_eq!(err.code, ErrorCode::TimedOut);
+    assert!(
+        err.message.contains("deadline of 300 ms"),
+        "{}",
+        err.message
+    );
+    assert_eq!(err.channel.as_deref(), Some("loop"));
+    // A fresh instance: its count starts again, and it answers.
+    assert_eq!(ext.json("count", ()).await, json!(1));
+    assert_eq!(ext.part.instantiations(), 2);
+    assert_eq!(ext.part.live_stores(), 1, "the faulted store was dropped");
+    let faults = ext.part.faults();
+    assert!(faults[0].contains("ran past its deadline"), "{faults:?}");
+    ext.deactivate();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn memory_growth_past_the_cap_fails_the_call_and_the_next_call_runs() {
+    let ext = activate("bomb", limits(|l| l.memory_bytes = 16 << 20)).unwrap();
+    assert_eq!(ext.json("allocate", (4,)).await, json!(28), "4 MiB of 7s");
+    let err = ext.invoke("grow", ()).await.unwrap_err();
+    assert_eq!(err.code, ErrorCode::HandlerFailed);
+    assert!(
+        err.message.contains("past its cap of 16777216 bytes"),
+        "{}",
+        err.message
+    );
+    let err = ext.invoke("allocate", (32,)).await.unwrap_err();
+    assert!(err.message.contains("past its cap"), "{}", err.message);
+    assert_eq!(ext.json("allocate", (4,)).await, json!(28));
+    assert_eq!(ext.json("count", ()).await, json!(1));
+    ext.deactivate();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_panicking_handler_is_an_error_for_that_call_naming_the_panic() {
+    let ext = activate("panics", PartOptions::default()).unwrap();
+    assert_eq!(ext.json("count", ()).await, json!(1));
+    let err = ext.invoke("panic", ()).await.unwrap_err();
+    assert_eq!(err.code, ErrorCode::HandlerFailed);
+    assert!(err.message.contains("trapped"), "{}", err.message);
+    assert!(
+        err.message
+            .contains("the echo component panicked on purpose"),
+        "{}",
+        err.message
+    );
+    assert_eq!(ext.json("count", ()).await, json!(1), "a fresh instance");
+    ext.deactivate();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_runaway_listener_is_interrupted_and_reported() {
+    let options = limits(|l| l.call_deadline = Duration::from_millis(300));
+    let ext = activate("spinner", options).unwrap();
+    ext.broadcast_from("main", "spin", ().into_args().unwrap());
+    let reported = eventually(async || {
+        ext.part
+            .faults()
+            .iter()
+            .any(|fault| fault.contains("a listener on channel \"spin\""))
+    })
+    .await;
+    assert!(reported, "{:?}", ext.part.faults());
+    // Listeners of the fresh instance are registered again: still note and spin.
+    assert_eq!(ext.json("count", ()).await, json!(1));
+    assert_eq!(ext.router.counts(&ext.id).listeners, 2);
+    ext.deactivate();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn deactivation_interrupts_a_call_that_runs_on() {
+    let options = limits(|l| l.call_deadline = Duration::from_secs(600));
+    let ext = Arc::new(activate("stuck", options).unwrap());
+    let running = {
+        let ext = ext.clone();
+        tokio::spawn(async move { ext.invoke("loop", ()).await })
+    };
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let deactivating = ext.clone();
+    tokio::task::spawn_blocking(move || deactivating.deactivate())
+        .await
+        .unwrap();
+    let err = running.await.unwrap().unwrap_err();
+    assert_eq!(err.code, ErrorCode::ExtensionDeactivated);
+    assert_eq!(ext.part.live_stores(), 0);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_activation_that_runs_on_fails_at_its_deadline_and_leaves_no_store() {
+    let options = limits(|l| l.activation_deadline = Duration::from_millis(300));
+    let part = Arc::new(ferrolens_wasm::WasmMainPart::new(
+        common::host(),
+        common::echo(),
+        options,
+    ));
+    let pair = router();
+    let err = common::activate_part((&pair.0, &pair.1), "looping-activation", part.clone())
+        .err()
+        .expect("the activation failed");
+    assert!(
+        err.cause().message.contains("deadline of 300 ms"),
+        "{}",
+        err.cause().message
+    );
+    assert_eq!(part.live_stores(), 0);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_runaway_extension_does_not_hold_up_another() {
+    let shared = router();
+    let options = limits(|l| l.call_deadline = Duration::from_secs(5));
+    let busy = Arc::new(activate_on(&shared, "busy", common::echo(), options).unwrap());
+    let calm = activate_on(&shared, "calm", common::echo(), PartOptions::default()).unwrap();
+    let looping = {
+        let busy = busy.clone();
+        tokio::spawn(async move { busy.invoke("loop", ()).await })
+    };
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    assert_eq!(calm.json("count", ()).await, json!(1));
+    assert!(
+        !looping.is_finished(),
+        "the other extension answered while this one still ran"
+    );
+    let err = looping.await.unwrap().unwrap_err();
+    assert_eq!(err.code, ErrorCode::TimedOut);
+    // Their stores are their own: the counts never mixed.
+    assert_eq!(calm.json("count", ()).await, json!(2));
+    assert_eq!(busy.json("count", ()).await, json!(1));
+    busy.deactivate();
+    calm.deactivate();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_abandoned_call_leaves_a_fresh_instance_for_the_next() {
+    let ext = activate("abandoned", PartOptions::default()).unwrap();
+    assert_eq!(ext.json("count", ()).await, json!(1));
+    // The caller gives up on a call that runs on: its future is dropped midway.
+    let options = ferrolens_ipc::InvokeOptions {
+        timeout: Some(Duration::from_millis(100)),
+        cancel: None,
+    };
+    let err = ext
+        .router
+        .invoke(
+            &ext.id,
+            &Channel::new("loop").unwrap(),
+            Origin::frame("main"),
+            ().into_args().unwrap(),
+            options,
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, ErrorCode::TimedOut);
+    assert_eq!(ext.json("count", ()).await, json!(1), "a fresh instance");
+    assert_eq!(ext.part.instantiations(), 2);
+    ext.deactivate();
+}
