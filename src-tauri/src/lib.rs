@@ -184,6 +184,19 @@ pub fn start<R: Runtime>(
     router.set_observer(inspector::Recorder(inspector.clone()));
     app.manage(commands::InspectorState(inspector));
     let manager = ExtensionManager::new(router, main_parts);
+    // Compiled components are kept in the app's cache folder, extensions' data folders in its
+    // data folder; without them components still run, compiled at each start, with no data.
+    #[cfg(feature = "wasm")]
+    let manager = manager.with_components(manager::Components::new(
+        app.path()
+            .app_cache_dir()
+            .ok()
+            .map(|d| d.join("components")),
+        app.path()
+            .app_data_dir()
+            .ok()
+            .map(|d| d.join("extension-data")),
+    ));
     let host = host_version();
     let bundled = config.bundled_dir.unwrap_or_else(|| {
         app.path()

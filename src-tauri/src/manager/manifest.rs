@@ -6,6 +6,7 @@ use ferrolens_ipc::ExtensionId;
 use semver::{Version, VersionReq};
 use serde::Deserialize;
 
+use super::component::{self, DATA_DIR_CAPABILITY};
 use super::files::{
     confined, human_size, read_regular_file, require_regular, MAX_MANIFEST_BYTES, MAX_SERVED_BYTES,
 };
@@ -36,6 +37,9 @@ struct RawManifest {
     renderer: Option<String>,
     #[serde(default)]
     engines: Engines,
+    /// What the extension asks the host for beyond its IPC (only `data-dir` so far).
+    #[serde(default)]
+    capabilities: Vec<String>,
 }
 
 impl RawManifest {
@@ -62,6 +66,9 @@ impl RawManifest {
     }
 }
 
+/// The most capabilities a manifest may list: there is one to ask for.
+pub const MAX_CAPABILITIES: usize = 8;
+
 #[derive(Debug, Default, Deserialize)]
 struct Engines {
     ferrolens: Option<String>,
@@ -76,12 +83,16 @@ pub struct Manifest {
     pub version: Version,
     /// One-line description.
     pub description: String,
-    /// Name of a compiled-in Rust main part, if the extension has one.
+    /// The main part, if the extension has one: the name of a Rust main part compiled into
+    /// Ferrolens, or a WebAssembly component file in the folder (`main.wasm`).
     pub main: Option<String>,
     /// Renderer entry, relative to the extension folder.
     pub renderer: Option<String>,
     /// Range of Ferrolens versions the extension works with.
     pub engine: VersionReq,
+    /// The manifest declares the `data-dir` capability: its component gets a private data
+    /// folder.
+    pub data_dir: bool,
 }
 
 /// Why a manifest was refused; the message names the file and the field.
@@ -135,6 +146,14 @@ impl Manifest {
         if raw.main.is_none() && raw.renderer.is_none() {
             return Err("it has neither \"main\" nor \"renderer\": nothing to load".into());
         }
+        if let Some(main) = raw
+            .main
+            .as_deref()
+            .filter(|main| component::is_component(main))
+        {
+            component::check_file(dir, main).map_err(|why| format!("\"main\" {main:?}: {why}"))?;
+        }
+        let data_dir = check_capabilities(&raw.capabilities, raw.main.as_deref())?;
         if let Some(renderer) = &raw.renderer {
             let entry = confined(dir, renderer)
                 .map_err(|why| format!("\"renderer\" {renderer:?}: {why}"))?;
@@ -156,8 +175,38 @@ impl Manifest {
             main: raw.main,
             renderer: raw.renderer,
             engine,
+            data_dir,
         })
     }
+}
+
+/// Checks the declared capabilities; returns whether `data-dir` is among them. Only a
+/// WebAssembly main part can use one, so any other extension declaring one is refused.
+fn check_capabilities(capabilities: &[String], main: Option<&str>) -> Result<bool, String> {
+    if capabilities.is_empty() {
+        return Ok(false);
+    }
+    if capabilities.len() > MAX_CAPABILITIES {
+        return Err(format!(
+            "\"capabilities\" lists {} entries; the limit is {MAX_CAPABILITIES}",
+            capabilities.len()
+        ));
+    }
+    if let Some(unknown) = capabilities.iter().find(|c| *c != DATA_DIR_CAPABILITY) {
+        // Quoted only when short: the manifest is untrusted and its entries unbounded.
+        return Err(match unknown.len() <= 64 {
+            true => format!("\"capabilities\" names {unknown:?}, which Ferrolens does not know"),
+            false => "\"capabilities\" names a capability Ferrolens does not know".into(),
+        });
+    }
+    if !main.is_some_and(component::is_component) {
+        return Err(
+            "\"capabilities\" are granted to WebAssembly main parts only, and \"main\" names \
+             no component"
+                .into(),
+        );
+    }
+    Ok(true)
 }
 
 #[cfg(test)]
@@ -281,6 +330,79 @@ mod tests {
         assert!(err.len() < 100);
     }
 
+    const COMPONENT: &str = r#"{"name":"a","version":"1.0.0","main":"main.wasm",
+        "engines":{"ferrolens":"*"}}"#;
+
+    fn with_main(main: &str) -> String {
+        COMPONENT.replace("main.wasm", main)
+    }
+
+    #[test]
+    fn a_component_main_is_a_file_of_the_folder() {
+        let dir = dir_with(&["main.wasm"]);
+        let m = Manifest::parse(COMPONENT, dir.path(), &host()).unwrap();
+        assert_eq!(m.main.as_deref(), Some("main.wasm"));
+        assert!(!m.data_dir);
+        let cases = [
+            (
+                "../main.wasm",
+                "\"main\" \"../main.wasm\": the path leads outside",
+            ),
+            (
+                "/etc/x.wasm",
+                "\"main\" \"/etc/x.wasm\": the path leads outside",
+            ),
+            (
+                "lost.wasm",
+                "\"main\" \"lost.wasm\": lost.wasm does not exist",
+            ),
+        ];
+        for (main, why) in cases {
+            let err = Manifest::parse(&with_main(main), dir.path(), &host()).unwrap_err();
+            assert!(err.starts_with(why), "{main}: {err}");
+        }
+        std::fs::create_dir(dir.path().join("folder.wasm")).unwrap();
+        let err = Manifest::parse(&with_main("folder.wasm"), dir.path(), &host()).unwrap_err();
+        assert!(err.contains("folder.wasm is not a file"), "{err}");
+    }
+
+    #[test]
+    fn a_component_over_64_mib_is_refused_naming_the_limit() {
+        let dir = dir_with(&[]);
+        let file = std::fs::File::create(dir.path().join("main.wasm")).unwrap();
+        // Sparse: the size is what counts, nothing is read.
+        file.set_len(component::MAX_COMPONENT_BYTES + 1).unwrap();
+        let err = Manifest::parse(COMPONENT, dir.path(), &host()).unwrap_err();
+        assert_eq!(
+            err,
+            "\"main\" \"main.wasm\": it is larger than the limit of 64 MiB"
+        );
+    }
+
+    #[test]
+    fn the_data_dir_capability_is_for_component_main_parts_only() {
+        let dir = dir_with(&["main.wasm", "renderer.js"]);
+        let declared = COMPONENT.replace("\"main\":", "\"capabilities\":[\"data-dir\"],\"main\":");
+        assert!(
+            Manifest::parse(&declared, dir.path(), &host())
+                .unwrap()
+                .data_dir
+        );
+        let compiled_in = declared.replace("main.wasm", "notes");
+        let err = Manifest::parse(&compiled_in, dir.path(), &host()).unwrap_err();
+        assert!(err.contains("WebAssembly main parts only"), "{err}");
+        let unknown = COMPONENT.replace("\"main\":", "\"capabilities\":[\"network\"],\"main\":");
+        let err = Manifest::parse(&unknown, dir.path(), &host()).unwrap_err();
+        assert_eq!(
+            err,
+            "\"capabilities\" names \"network\", which Ferrolens does not know"
+        );
+        let many = format!("[{}]", ["\"data-dir\""; 9].join(","));
+        let many = COMPONENT.replace("\"main\":", &format!("\"capabilities\":{many},\"main\":"));
+        let err = Manifest::parse(&many, dir.path(), &host()).unwrap_err();
+        assert!(err.contains("the limit is 8"), "{err}");
+    }
+
     #[test]
     fn load_names_the_file_in_errors() {
         let dir = dir_with(&[]);
@@ -362,6 +484,14 @@ mod tests {
             std::fs::write(outer.path().join("elsewhere.json"), RENDERER_ONLY).unwrap();
             symlink(outer.path().join("elsewhere.json"), dir.join(MANIFEST_FILE)).unwrap();
             assert!(load_err(&dir).contains("outside the extension folder"));
+        }
+
+        #[test]
+        fn a_component_that_is_a_fifo_is_refused_without_blocking() {
+            let dir = dir_with(&[]);
+            crate::manager::files::make_fifo(&dir.path().join("main.wasm"));
+            let err = Manifest::parse(COMPONENT, dir.path(), &host()).unwrap_err();
+            assert!(err.contains("main.wasm is not a file"), "{err}");
         }
 
         #[test]

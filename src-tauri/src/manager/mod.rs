@@ -1,6 +1,9 @@
 //! The extension manager: discovers extensions, activates and deactivates them, and answers
 //! which extensions a frame loads.
 
+mod component;
+#[cfg(all(test, feature = "wasm"))]
+mod component_tests;
 mod discovery;
 mod files;
 mod manifest;
@@ -23,6 +26,9 @@ use crate::placement::InPage;
 use crate::runtime::in_runtime;
 use crate::urls::url_segment;
 
+#[cfg(feature = "wasm")]
+pub use component::Components;
+pub use component::{is_component, COMPONENT_SUFFIX, DATA_DIR_CAPABILITY, MAX_COMPONENT_BYTES};
 pub use discovery::{discover, Discovered, Source};
 pub use files::{confined, read_regular_file, MAX_MANIFEST_BYTES, MAX_SERVED_BYTES};
 pub use manifest::{Manifest, ManifestError, MANIFEST_FILE};
@@ -66,7 +72,7 @@ pub struct ExtensionInfo {
     pub refused: bool,
     /// The extension's folder (a name that is not UTF-8 is shown with replacement characters).
     pub path: String,
-    /// Name of the compiled-in main part, if any.
+    /// The main part, if any: a compiled-in main part's name, or a component file.
     pub main: Option<String>,
     /// Renderer entry, if any.
     pub renderer: Option<String>,
@@ -101,7 +107,7 @@ impl Record {
         }
     }
 
-    /// The compiled-in main part its manifest names.
+    /// The main part its manifest names: compiled in, or a component file.
     fn main_name(&self) -> Option<&str> {
         self.found.manifest.as_ref().ok()?.main.as_deref()
     }
@@ -117,6 +123,9 @@ impl Record {
 pub struct ExtensionManager {
     router: Arc<Router>,
     main_parts: Vec<MainPart>,
+    /// The WebAssembly host for main parts that are components.
+    #[cfg(feature = "wasm")]
+    components: Components,
     records: RwLock<Vec<Record>>,
     /// Which extensions run in the shell's page rather than realms of their own.
     in_page: RwLock<InPage>,
@@ -130,10 +139,20 @@ impl ExtensionManager {
         Self {
             router,
             main_parts,
+            #[cfg(feature = "wasm")]
+            components: Components::default(),
             records: RwLock::new(Vec::new()),
             in_page: RwLock::new(InPage::None),
             lifecycle: Mutex::new(()),
         }
+    }
+
+    /// Runs main parts that are components on `components` (its cache and data folders)
+    /// rather than on a host that caches nothing and grants no data folder.
+    #[cfg(feature = "wasm")]
+    pub fn with_components(mut self, components: Components) -> Self {
+        self.components = components;
+        self
     }
 
     /// The IPC router.
@@ -176,7 +195,8 @@ impl ExtensionManager {
     /// Why a folder with `manifest` from `source` would be refused next to the extensions
     /// known now, if it would: its id is held already, or it names a main part that is not
     /// compiled in, that belongs to a bundled extension (every compiled-in part does: a user
-    /// extension is renderer-only), or that another bundled extension already names.
+    /// extension's main part, if any, is a component of its own), or that another bundled
+    /// extension already names; or a component when this build has no WebAssembly host.
     pub fn refusal(&self, manifest: &Manifest, source: Source) -> Option<String> {
         self.refusal_in(&self.records.read(), manifest, source)
     }
@@ -191,6 +211,11 @@ impl ExtensionManager {
             ));
         }
         let main = m.main.as_deref()?;
+        if component::is_component(main) {
+            // The component is the folder's own file (checked with the manifest): any folder may
+            // have one, bundled or user.
+            return component::refusal(main);
+        }
         if !self.has_main_part(main) {
             return Some(format!(
                 "\"main\" names {main:?}, but no such main part is compiled into this Ferrolens"
@@ -243,7 +268,7 @@ impl ExtensionManager {
 
     fn activate_now(&self, id: &ExtensionId) -> Result<(), IpcError> {
         let _lifecycle = self.lifecycle.lock();
-        let main_name = {
+        let (main_name, found) = {
             let records = self.records.read();
             let record = find(&records, id)?;
             if record.state == State::Active {
@@ -252,7 +277,7 @@ impl ExtensionManager {
             let main_name = record.main_name().map(str::to_string);
             // Checked at load already; this keeps a compiled-in main part from ever being built
             // for a folder other than the bundled one that owns it, whatever added the record.
-            if let Some(name) = &main_name {
+            if let Some(name) = main_name.as_ref().filter(|name| !is_component(name)) {
                 let owner = main_part_owner(&records, name);
                 if !owner.is_some_and(|o| std::ptr::eq(o, record)) {
                     return Err(IpcError::new(
@@ -265,16 +290,13 @@ impl ExtensionManager {
                     .for_extension(id));
                 }
             }
-            main_name
+            (main_name, record.found.clone())
         };
         let ctx = self.router.activate(id)?;
-        let main = main_name.map(|name| {
-            let part = self.main_parts.iter().find(|p| p.name == name);
-            part.map(|p| (p.build)())
-        });
+        let main = main_name.map(|name| self.build_main(&found, &name));
         let outcome = match &main {
-            Some(Some(main)) => run_isolated(|| main.on_activate(&ctx)),
-            Some(None) => Err("its main part is not compiled in".to_string()),
+            Some(Ok(main)) => run_isolated(|| main.on_activate(&ctx)),
+            Some(Err(why)) => Err(why.clone()),
             None => Ok(()),
         };
         let mut records = self.records.write();
@@ -283,7 +305,7 @@ impl ExtensionManager {
             Ok(()) => {
                 record.state = State::Active;
                 record.ctx = Some(ctx);
-                record.main = main.flatten();
+                record.main = main.and_then(Result::ok);
                 log::info!("extension {id} activated");
                 Ok(())
             }
@@ -298,6 +320,23 @@ impl ExtensionManager {
                 .for_extension(id))
             }
         }
+    }
+
+    /// A fresh main part named `name` for the folder `found`: the compiled-in part of that name,
+    /// or the folder's component.
+    fn build_main(&self, found: &Discovered, name: &str) -> Result<Box<dyn ExtensionMain>, String> {
+        if is_component(name) {
+            #[cfg(feature = "wasm")]
+            if let Ok(manifest) = &found.manifest {
+                return self.components.build(&found.dir, manifest, name);
+            }
+            let _ = found;
+            return Err(component::refusal(name)
+                .unwrap_or_else(|| "its manifest could not be read".to_string()));
+        }
+        let part = self.main_parts.iter().find(|p| p.name == name);
+        part.map(|p| (p.build)())
+            .ok_or_else(|| "its main part is not compiled in".to_string())
     }
 
     /// Deactivates one extension: `on_deactivate`, then its disposers, then drops every

@@ -286,6 +286,26 @@ fn a_broken_folder_named_like_a_bundled_id_leaves_the_bundled_one_alone() {
     assert!(m.activation(&id("notes")).is_some());
 }
 
+#[cfg(not(feature = "wasm"))]
+#[test]
+fn without_the_webassembly_host_a_component_main_is_refused_with_the_reason() {
+    let _serial = SERIAL.lock();
+    let root = tempfile::tempdir().unwrap();
+    let dir = root.path().join("wasm");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::write(dir.join("main.wasm"), b"\0asm").unwrap();
+    std::fs::write(
+        dir.join(MANIFEST_FILE),
+        r#"{"name":"wasm","version":"1.0.0","main":"main.wasm","engines":{"ferrolens":"*"}}"#,
+    )
+    .unwrap();
+    let m = manager();
+    m.add(discover(root.path(), Source::User, &host_version()));
+    let infos = m.infos();
+    assert!(info(&infos, &dir).refused);
+    assert!(failure(info(&infos, &dir)).contains("built without the WebAssembly host"));
+}
+
 #[cfg(unix)]
 #[test]
 fn a_folder_name_that_is_not_utf8_still_lists() {
