@@ -124,11 +124,16 @@ impl ExtensionMain for WasmMainPart {
             return Err(err.into_handler_error());
         }
         let events = runtime.spawn(events::deliver(Arc::downgrade(&sandbox), queued));
-        *self.active.lock() = Some(Active {
+        let replaced = self.active.lock().replace(Active {
             runtime,
             sandbox,
             events,
         });
+        // Activated twice without a deactivation between (the manager never does this): the
+        // earlier instance stops.
+        if let Some(earlier) = replaced {
+            earlier.stop();
+        }
         Ok(())
     }
 
@@ -142,11 +147,18 @@ impl ExtensionMain for WasmMainPart {
     }
 }
 
+impl Active {
+    /// Stops at once, without the guest's `deactivate`: its queue, its running code.
+    fn stop(self) {
+        self.events.abort();
+        self.sandbox.interrupt();
+    }
+}
+
 impl Drop for WasmMainPart {
     fn drop(&mut self) {
         if let Some(active) = self.active.get_mut().take() {
-            active.events.abort();
-            active.sandbox.interrupt();
+            active.stop();
         }
     }
 }

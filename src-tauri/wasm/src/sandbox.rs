@@ -151,9 +151,16 @@ impl Sandbox {
         if slot.closed {
             return;
         }
-        let current = slot.live.as_ref().is_some_and(|live| {
-            live.clean && live.store.data().listeners.contains_key(&queued.listener)
-        });
+        if slot.live.as_ref().is_some_and(|live| !live.clean) {
+            // Left unusable by an abandoned call: replaced now, so that the fresh instance's
+            // listeners hear the next broadcasts. This one was for the old instance's.
+            let _ = self.ready(&mut slot).await;
+            return;
+        }
+        let current = slot
+            .live
+            .as_ref()
+            .is_some_and(|live| live.store.data().listeners.contains_key(&queued.listener));
         if !current {
             return;
         }

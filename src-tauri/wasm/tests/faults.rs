@@ -140,7 +140,7 @@ async fn an_activation_that_runs_on_fails_at_its_deadline_and_leaves_no_store() 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_runaway_extension_does_not_hold_up_another() {
     let shared = router();
-    let options = limits(|l| l.call_deadline = Duration::from_secs(5));
+    let options = limits(|l| l.call_deadline = Duration::from_secs(2));
     let busy = Arc::new(activate_on(&shared, "busy", common::echo(), options).unwrap());
     let calm = activate_on(&shared, "calm", common::echo(), PartOptions::default()).unwrap();
     let looping = {
@@ -183,6 +183,11 @@ async fn an_abandoned_call_leaves_a_fresh_instance_for_the_next() {
         .await
         .unwrap_err();
     assert_eq!(err.code, ErrorCode::TimedOut);
+    // A broadcast finds the instance unusable and has it replaced, without waiting for a call.
+    ext.broadcast_from("main", "note", ("wake",).into_args().unwrap());
+    let replaced = eventually(async || ext.part.instantiations() == 2).await;
+    assert!(replaced, "a fresh instance was made");
+    assert_eq!(ext.router.counts(&ext.id).listeners, 2);
     assert_eq!(ext.json("count", ()).await, json!(1), "a fresh instance");
     assert_eq!(ext.part.instantiations(), 2);
     ext.deactivate();
