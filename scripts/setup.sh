@@ -7,9 +7,9 @@
 #   bash scripts/setup.sh --dry-run --assume-missing
 #                                          # print every install step, as on a bare machine
 #
-# Steps: Debian packages (apt-get update once, only when one is missing), tauri-driver
-# (cargo install, into ~/.cargo/bin), and the npm packages (npm ci, when node_modules is
-# missing or older than package-lock.json). Rust itself (cargo, rustc) must already be there.
+# Steps: Debian packages (apt-get update once, only when one is missing), the wasm32-wasip2
+# target (rustup), tauri-driver (cargo install, into ~/.cargo/bin), the npm packages (npm ci,
+# when node_modules is missing or older). Rust itself (cargo, rustc) must already be there.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -94,10 +94,26 @@ fi
 
 # 2. Rust: the machine's toolchain. It cannot be fetched by this script.
 if ! command -v cargo >/dev/null 2>&1; then
-  fl_die "cargo is not on PATH (nor in $FERROLENS_CARGO_BIN): install a Rust toolchain (rustup, Rust >= 1.80) first"
+  fl_die "cargo is not on PATH (nor in $FERROLENS_CARGO_BIN): install a Rust toolchain (rustup, Rust >= 1.95) first"
 fi
 
-# 3. tauri-driver, the WebDriver intermediary for the end-to-end tests.
+# 3. The wasm32-wasip2 target: WebAssembly main parts (the components the tests build) are
+# compiled for it. Present when the toolchain has its standard library.
+WASM_TARGET=wasm32-wasip2
+wasm_target_installed() {
+  [ "$ASSUME_MISSING" = 1 ] && return 1
+  [ -d "$(rustc --print sysroot)/lib/rustlib/$WASM_TARGET" ]
+}
+if wasm_target_installed; then
+  fl_say "setup: Rust target $WASM_TARGET present"
+elif have rustup || [ "$ASSUME_MISSING" = 1 ]; then
+  fl_say "setup: installing the Rust target $WASM_TARGET"
+  step rustup target add "$WASM_TARGET"
+else
+  fl_die "the Rust target $WASM_TARGET is missing and rustup is not on PATH: install it for this toolchain"
+fi
+
+# 4. tauri-driver, the WebDriver intermediary for the end-to-end tests.
 if have tauri-driver; then
   fl_say "setup: tauri-driver present ($(command -v tauri-driver))"
 else
@@ -105,7 +121,7 @@ else
   step cargo install tauri-driver --locked
 fi
 
-# 4. npm packages: when node_modules is missing or older than package-lock.json.
+# 5. npm packages: when node_modules is missing or older than package-lock.json.
 # npm writes node_modules/.package-lock.json at the end of every install.
 npm_stamp="node_modules/.package-lock.json"
 if [ "$ASSUME_MISSING" = 1 ] || [ ! -d node_modules ] || [ ! -e "$npm_stamp" ] ||
