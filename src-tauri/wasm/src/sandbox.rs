@@ -8,7 +8,7 @@
 //! leaves the instance unusable, so it is dropped, and a fresh one (a new store, the guest's
 //! `activate` again) takes its place before the next call.
 
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -30,6 +30,8 @@ pub(crate) struct Sandbox {
     activation: Arc<Activation>,
     component: LoadedComponent,
     slot: Mutex<Slot>,
+    /// Deactivation began: calls still waiting for the instance do not start.
+    closing: AtomicBool,
 }
 
 #[derive(Default)]
@@ -91,6 +93,7 @@ impl Sandbox {
             activation,
             component,
             slot: Mutex::new(Slot::default()),
+            closing: AtomicBool::new(false),
         }
     }
 
@@ -148,7 +151,7 @@ impl Sandbox {
     /// instance alive now (an event for a discarded instance's listener is dropped).
     pub async fn event(&self, queued: Queued) {
         let mut slot = self.slot.lock().await;
-        if slot.closed {
+        if slot.closed || self.closing.load(Ordering::Relaxed) {
             return;
         }
         if slot.live.as_ref().is_some_and(|live| !live.clean) {
@@ -176,6 +179,7 @@ impl Sandbox {
     /// past that, calls the guest's `deactivate` when the instance is sound, then drops the
     /// instance and its store.
     pub async fn close(&self, grace: Duration) {
+        self.closing.store(true, Ordering::Relaxed);
         let mut slot = match tokio::time::timeout(grace, self.slot.lock()).await {
             Ok(slot) => slot,
             Err(_) => {
@@ -204,7 +208,7 @@ impl Sandbox {
 
     /// The live instance, made afresh when the last one faulted or none is alive.
     async fn ready<'a>(&self, slot: &'a mut Slot) -> Result<&'a mut Live, Fault> {
-        if slot.closed {
+        if slot.closed || self.closing.load(Ordering::Relaxed) {
             return Err(Fault::Deactivated);
         }
         if let Some(why) = &slot.broken {
@@ -239,7 +243,8 @@ impl Sandbox {
             Ok(answer) => Ok(answer),
             Err(fault) => {
                 slot.live = None;
-                if !slot.closed && !self.activation.interrupt.is_cancelled() {
+                let closing = slot.closed || self.closing.load(Ordering::Relaxed);
+                if !closing && !self.activation.interrupt.is_cancelled() {
                     // The caller is told of this fault either way; a failed restart is told to
                     // the next caller.
                     let _ = self.ready(slot).await;

@@ -100,21 +100,32 @@ async fn a_runaway_listener_is_interrupted_and_reported() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn deactivation_interrupts_a_call_that_runs_on() {
+async fn deactivation_interrupts_a_call_that_runs_on_and_starts_no_other() {
     let options = limits(|l| l.call_deadline = Duration::from_secs(600));
     let ext = Arc::new(activate("stuck", options).unwrap());
-    let running = {
+    let call = |channel: &'static str| {
         let ext = ext.clone();
-        tokio::spawn(async move { ext.invoke("loop", ()).await })
+        tokio::spawn(async move { ext.invoke(channel, ()).await })
     };
+    let running = call("loop");
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let waiting = call("count");
     tokio::time::sleep(Duration::from_millis(50)).await;
     let deactivating = ext.clone();
     tokio::task::spawn_blocking(move || deactivating.deactivate())
         .await
         .unwrap();
-    let err = running.await.unwrap().unwrap_err();
-    assert_eq!(err.code, ErrorCode::ExtensionDeactivated);
+    for call in [running, waiting] {
+        let err = call.await.unwrap().unwrap_err();
+        assert_eq!(err.code, ErrorCode::ExtensionDeactivated);
+    }
+    assert_eq!(
+        ext.part.instantiations(),
+        1,
+        "no fresh instance for the waiting call"
+    );
     assert_eq!(ext.part.live_stores(), 0);
+    assert!(ext.part.faults().is_empty(), "{:?}", ext.part.faults());
 }
 
 #[tokio::test(flavor = "multi_thread")]
