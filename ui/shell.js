@@ -10,6 +10,7 @@ import { createExtensionsView } from "./shell/extensions-view.js";
 import { showFault } from "./shell/faults.js";
 import { createFramesView } from "./shell/frames-view.js";
 import { createInspectorView } from "./shell/inspector-view.js";
+import { createPages } from "./shell/pages.js";
 import { repeat } from "./shell/schedule.js";
 import { setupTabs } from "./shell/tabs.js";
 import { CoreEvent } from "./sdk/protocol.js";
@@ -84,6 +85,15 @@ async function main() {
     createInspectorView({ api, onError: reportShellError }),
   );
   part("Devtools button", () => setupDevtools(api, reportShellError));
+  /** @type {import("./shell/tabs.js").Tabs | undefined} */
+  let tabs;
+  const pages = part("extension pages", () =>
+    createPages({
+      tablist: byId("views"),
+      panels: byId("extension-panels"),
+      tabs: () => tabs,
+    }),
+  );
   const refreshExtensions = () => extensions?.refresh() ?? Promise.resolve();
   const counts = repeat(COUNTS_MS, refreshExtensions);
   const refreshKnown = () =>
@@ -98,6 +108,7 @@ async function main() {
         showFault({ extension, message: error instanceof Error ? error.message : String(error) }),
       onChange: () => {
         orderPanels(frameHandle?.extensions ?? []);
+        pages?.sync(frameHandle?.extensions ?? []);
         refreshExtensions();
       },
     });
@@ -122,19 +133,21 @@ async function main() {
     reportShellError(error);
   }
 
-  part("view tabs", () =>
+  tabs = part("view tabs", () =>
     setupTabs(byId("views"), {
-      "view-extensions": {
+      extensions: {
         show() {
           refreshExtensions();
           counts.start();
         },
         hide: () => counts.stop(),
       },
-      "view-frames": frames ?? {},
-      "view-inspector": inspector ?? {},
+      frames: frames ?? {},
+      inspector: inspector ?? {},
+      page: pages?.hooks ?? {},
     }),
   );
+  pages?.sync(frameHandle?.extensions ?? []);
   await refreshExtensions();
   refreshKnown();
 
