@@ -16,7 +16,7 @@ use tauri::WebviewWindowBuilder;
 const TESTING: bool = cfg!(feature = "testing");
 
 /// Every command of the benchmark mode (src-tauri/src/bench/mod.rs).
-const BENCH_COMMANDS: [&str; 10] = [
+const BENCH_COMMANDS: [&str; 11] = [
     "bench_config",
     "bench_raw_echo",
     "bench_raw_bytes",
@@ -25,6 +25,7 @@ const BENCH_COMMANDS: [&str; 10] = [
     "bench_expect",
     "bench_ack",
     "bench_memory",
+    "bench_progress",
     "bench_finish",
     "bench_started",
 ];

@@ -141,6 +141,8 @@ pub fn configure<R: Runtime>(base: tauri::Builder<R>) -> tauri::Builder<R> {
             #[cfg(feature = "testing")]
             bench::bench_memory,
             #[cfg(feature = "testing")]
+            bench::bench_progress,
+            #[cfg(feature = "testing")]
             bench::bench_finish,
             #[cfg(feature = "testing")]
             bench::bench_started,

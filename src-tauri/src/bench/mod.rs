@@ -189,6 +189,15 @@ pub fn bench_memory<R: Runtime>(
     }))
 }
 
+/// Names the step the driver starts, on stderr: a full run lasts many minutes, and when one
+/// outlasts the runner's limit the log tells which step it was in.
+#[tauri::command]
+pub fn bench_progress<R: Runtime>(app: AppHandle<R>, step: String) -> Off {
+    on(&app)?;
+    eprintln!("bench: {step}");
+    Ok(())
+}
+
 /// Writes the results (`results.json`, `results.md`) and quits.
 #[tauri::command]
 pub fn bench_finish<R: Runtime>(app: AppHandle<R>, json: JsonValue, markdown: String) -> Off {

@@ -20,12 +20,12 @@ use super::call::{
     body_len, call_header, call_header_fields, header, parsed, raw_args, CallHeader,
 };
 use super::parked::Parked;
-use super::senders::Senders;
+use super::senders::{on_worker, Senders};
 use super::InFlight;
 use crate::frames::Frames;
 use crate::limits::MessageLimit;
 use crate::manager::ExtensionManager;
-use crate::runtime::in_runtime;
+use crate::runtime::{in_runtime, wait_for_main_thread};
 
 /// Header names of the raw commands.
 pub use ferrolens_ipc::protocol::header;
@@ -108,6 +108,12 @@ pub fn dispatch_broadcast_raw<R: Runtime>(invoke: Invoke<R>) {
                 // Main's listeners run here: give them the async runtime.
                 in_runtime(|| manager.router().broadcast(&id, &channel, origin, &args))
             });
+            // Delivering to frames is work queued on the main thread; a sender's next
+            // broadcast waits for it, so a flood keeps one broadcast's deliveries at a time
+            // ahead of everyone else's calls there, rather than all it could send.
+            if on_worker() {
+                wait_for_main_thread(&app);
+            }
             resolver.respond(done.map_err(InvokeError::from));
         }),
     );

@@ -6,8 +6,12 @@
 //! waiting; anything else waits in the sender's own queue and runs, in order, on a worker
 //! thread. So one extension flooding the core holds up its own later calls, not the shell's or
 //! another extension's, and a queue that is full refuses the next call with `BUSY` rather than
-//! growing without bound. `scripts/bench.sh` measures the shell and a peer under a flood.
+//! growing without bound. A broadcast run on a worker also waits until the main thread has
+//! delivered it to the frames before the sender's next job starts, so what one sender queues on
+//! the main thread is one broadcast's deliveries, not its whole flood. `scripts/bench.sh`
+//! measures the shell and a peer under a flood.
 
+use std::cell::Cell;
 use std::collections::{HashMap, VecDeque};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
@@ -27,6 +31,17 @@ pub const MAX_QUEUED_BYTES: usize = 256 * 1024 * 1024;
 pub type Job = Box<dyn FnOnce(Result<(), IpcError>) + Send + 'static>;
 
 type Key = (String, ExtensionId);
+
+thread_local! {
+    /// Set while a sender's job runs on a worker thread (see [`on_worker`]).
+    static ON_WORKER: Cell<bool> = const { Cell::new(false) };
+}
+
+/// True inside a job running on a worker thread, false inside one running on the receiving
+/// (main) thread: a job that waits for the main thread may do so only on a worker.
+pub fn on_worker() -> bool {
+    ON_WORKER.with(Cell::get)
+}
 
 /// Every sender's queue.
 #[derive(Default, Clone)]
@@ -119,7 +134,9 @@ impl Senders {
                     }
                 }
             };
+            ON_WORKER.with(|w| w.set(true));
             run_isolated(&key, job);
+            ON_WORKER.with(|w| w.set(false));
         }
     }
 }
@@ -182,6 +199,29 @@ mod tests {
             }
             empty
         })
+    }
+
+    #[test]
+    fn a_job_knows_whether_it_runs_on_a_worker() {
+        let senders = Senders::default();
+        let (tx, rx) = mpsc::channel();
+        let report = |tx: &mpsc::Sender<bool>| -> Job {
+            let tx = tx.clone();
+            Box::new(move |_| {
+                let _ = tx.send(on_worker());
+            })
+        };
+        senders.run("main", &id("a"), 10, report(&tx));
+        assert!(
+            !rx.recv().unwrap(),
+            "a small job runs on the receiving thread"
+        );
+        senders.run("main", &id("a"), INLINE_MAX_BYTES + 1, report(&tx));
+        assert!(
+            rx.recv_timeout(Duration::from_secs(5)).unwrap(),
+            "a large one on a worker"
+        );
+        assert!(!on_worker(), "the flag stays with the worker");
     }
 
     #[test]

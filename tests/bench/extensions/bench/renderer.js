@@ -151,6 +151,7 @@ export default class BenchExtension extends Renderer.LensExtension {
       return (concurrent * 1000) / (performance.now() - t);
     };
     {
+      await invoke("bench_progress", { step: "throughput, one frame" });
       const ext = await flood(() => ipc.invoke("echo", 1));
       const raw = await flood(() => invoke("bench_raw_echo", { value: 1 }));
       throughput.push({
@@ -173,6 +174,7 @@ export default class BenchExtension extends Renderer.LensExtension {
       /** @type {() => Promise<unknown>} */ raw,
       { samples = reps, warmup = warm, batch = quick ? 10 : 25 } = {},
     ) => {
+      await invoke("bench_progress", { step: name });
       const a = [];
       const b = [];
       const time = async (/** @type {() => Promise<unknown>} */ op) => {
@@ -325,14 +327,17 @@ export default class BenchExtension extends Renderer.LensExtension {
         const means = [];
         const singles = [];
         const end = performance.now() + budgetMs;
-        while (means.length < samples && (means.length < 2 || performance.now() < end)) {
+        while (means.length < samples && performance.now() < end) {
           const start = performance.now();
-          for (let k = 0; k < batch; k++) {
+          let k = 0;
+          // A batch ends early past the budget (a call under a raw flood can take seconds).
+          while (k < batch && (k === 0 || performance.now() < end)) {
             const t = performance.now();
             await op();
             singles.push(performance.now() - t);
+            k++;
           }
-          means.push((performance.now() - start) / batch);
+          means.push((performance.now() - start) / k);
         }
         return { p50: stats(means).p50, p99: stats(singles).p99, n: singles.length };
       };
@@ -361,12 +366,15 @@ export default class BenchExtension extends Renderer.LensExtension {
         const shell = await timed(shellCall);
         const peerInvoke = await timed(peerCall);
         on = false;
+        await invoke("bench_progress", { step: "  stopping the flood" });
         await Promise.all(loops);
         return { shell, peer: peerInvoke, sent, refused };
       };
       const idle = { shell: await timed(shellCall), peer: await timed(peerCall) };
-      const broadcastSize = quick ? 64 * 1024 : 1 << 20;
-      const invokeSize = quick ? 1 << 20 : 16 << 20;
+      // The full run's floods are four times the quick run's: larger ones only lengthen the
+      // raw Tauri side, which queues every call of the flood before the timed one.
+      const broadcastSize = quick ? 64 * 1024 : 256 * 1024;
+      const invokeSize = quick ? 1 << 20 : 4 << 20;
       const floods = [
         {
           name: `${sizeName(broadcastSize)} broadcasts, 32 in flight, to ${frames} frames`,
@@ -383,18 +391,18 @@ export default class BenchExtension extends Renderer.LensExtension {
         },
       ];
       for (const flood of floods) {
-        fairness.push({
-          name: flood.name,
-          idle,
-          ext: await under(flood.inFlight, flood.ext),
-          raw: await under(flood.inFlight, flood.raw),
-        });
+        await invoke("bench_progress", { step: `fair shares: ${flood.name}` });
+        const ext = await under(flood.inFlight, flood.ext);
+        await invoke("bench_progress", { step: "  the same flood through raw Tauri" });
+        const raw = await under(flood.inFlight, flood.raw);
+        fairness.push({ name: flood.name, idle, ext, raw });
       }
     }
 
     // Memory and registries around many listen/dispose cycles and invokes.
     const cycles = quick ? 1000 : 100_000;
     const invokes = cycles;
+    await invoke("bench_progress", { step: "memory" });
     const before = await invoke("bench_memory");
     for (let i = 0; i < cycles; i++) ipc.listen("churn", () => {})();
     const inflight = 16;
