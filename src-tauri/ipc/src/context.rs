@@ -59,6 +59,13 @@ impl ExtensionContext {
         self.inner.disposers.lock().push(Box::new(dispose));
     }
 
+    /// Shows `message` as a fault of this extension in the shell (the Problems list of every
+    /// frame), as a panicking listener is shown. For a main part's own faults that no caller
+    /// hears of, such as a runaway listener its host interrupted.
+    pub fn report_fault(&self, message: &str) {
+        self.inner.router.report(self.id(), message);
+    }
+
     /// A number unique to this activation: a capability issued for one activation is stale in
     /// the next.
     pub fn activation(&self) -> u64 {

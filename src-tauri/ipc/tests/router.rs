@@ -184,6 +184,17 @@ fn a_panicking_listener_is_reported_and_does_not_stop_others_or_frames() {
     assert!(faults[0].starts_with("a: "));
 }
 
+#[test]
+fn a_main_part_reports_its_own_fault_under_its_id() {
+    let (router, rec) = setup();
+    let ctx = router.activate(&id("a")).unwrap();
+    ctx.report_fault("its worker stopped");
+    assert_eq!(
+        *rec.faults.lock(),
+        vec!["a: its worker stopped".to_string()]
+    );
+}
+
 #[tokio::test]
 async fn invoke_answers_with_the_handlers_value() {
     let (router, _) = setup();

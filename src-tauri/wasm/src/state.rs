@@ -92,9 +92,11 @@ impl Activation {
         self.next_listener.fetch_add(1, Ordering::Relaxed)
     }
 
-    /// Logs a fault of the extension and keeps it for [`Activation::faults`].
+    /// Logs a fault of the extension, shows it in the shell and keeps it for
+    /// [`Activation::faults`].
     pub fn fault(&self, message: String) {
         log::error!("{message}");
+        self.ipc.context().report_fault(&message);
         let mut faults = self.faults.lock();
         if faults.len() == KEPT_FAULTS {
             faults.remove(0);

@@ -93,6 +93,14 @@ async fn a_runaway_listener_is_interrupted_and_reported() {
     })
     .await;
     assert!(reported, "{:?}", ext.part.faults());
+    // And the shell is told, through the router's transport, under the extension's id.
+    let shown = ext.recorder.faults.lock().clone();
+    assert!(
+        shown
+            .iter()
+            .any(|f| f.starts_with("spinner: ") && f.contains("a listener on channel \"spin\"")),
+        "{shown:?}"
+    );
     // Listeners of the fresh instance are registered again: still note and spin.
     assert_eq!(ext.json("count", ()).await, json!(1));
     assert_eq!(ext.router.counts(&ext.id).listeners, 2);
