@@ -12,7 +12,13 @@ export default [
     },
   },
   {
-    files: ["ui/**/*.js", "extensions/**/*.js", "tests/**/extensions/**/*.js", "tests/bench/bare.js"],
+    files: [
+      "ui/**/*.js",
+      "extensions/**/*.js",
+      "tests/**/extensions/**/*.js",
+      "tests/e2e/fixtures/**/*.js",
+      "tests/bench/bare.js",
+    ],
     languageOptions: { globals: globals.browser },
   },
   {
