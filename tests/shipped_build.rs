@@ -16,11 +16,13 @@ use tauri::WebviewWindowBuilder;
 const TESTING: bool = cfg!(feature = "testing");
 
 /// Every command of the benchmark mode (src-tauri/src/bench/mod.rs).
-const BENCH_COMMANDS: [&str; 11] = [
+const BENCH_COMMANDS: [&str; 13] = [
     "bench_config",
     "bench_raw_echo",
     "bench_raw_bytes",
     "bench_raw_emit",
+    "bench_raw_hold",
+    "bench_raw_emit_held",
     "bench_drive",
     "bench_expect",
     "bench_ack",

@@ -133,6 +133,10 @@ pub fn configure<R: Runtime>(base: tauri::Builder<R>) -> tauri::Builder<R> {
             #[cfg(feature = "testing")]
             bench::bench_raw_emit,
             #[cfg(feature = "testing")]
+            bench::bench_raw_hold,
+            #[cfg(feature = "testing")]
+            bench::bench_raw_emit_held,
+            #[cfg(feature = "testing")]
             bench::bench_drive,
             #[cfg(feature = "testing")]
             bench::bench_expect,

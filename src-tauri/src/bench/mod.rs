@@ -39,6 +39,8 @@ pub struct Bench {
     acks: Mutex<HashMap<u64, Ack>>,
     /// Hits of the raw baseline's Rust listener, the counterpart of an extension's main listener.
     pub raw_main_hits: AtomicU64,
+    /// The value the raw broadcast sweep emits (see [`bench_raw_hold`]).
+    held: Mutex<JsonValue>,
 }
 
 #[derive(Default)]
@@ -63,6 +65,7 @@ impl Bench {
             driver: Mutex::new(None),
             acks: Mutex::new(HashMap::new()),
             raw_main_hits: AtomicU64::new(0),
+            held: Mutex::new(JsonValue::Null),
         }
     }
 }
@@ -120,6 +123,22 @@ pub fn bench_raw_bytes<R: Runtime>(
 pub fn bench_raw_emit<R: Runtime>(app: AppHandle<R>, payload: JsonValue) -> Off {
     on(&app)?;
     app.emit(RAW_EVENT, payload).map_err(|e| e.to_string())
+}
+
+/// Raw baseline of the broadcast sweep: keeps `value` for [`bench_raw_emit_held`].
+#[tauri::command]
+pub fn bench_raw_hold<R: Runtime>(app: AppHandle<R>, value: JsonValue) -> Off {
+    *on(&app)?.held.lock() = value;
+    Ok(())
+}
+
+/// Raw baseline of the broadcast sweep: emits the kept value with `seq` to every frame, as the
+/// benchmark extension's main broadcasts the value it keeps.
+#[tauri::command]
+pub fn bench_raw_emit_held<R: Runtime>(app: AppHandle<R>, seq: u64) -> Off {
+    let value = on(&app)?.held.lock().clone();
+    app.emit(RAW_EVENT, serde_json::json!({ "seq": seq, "value": value }))
+        .map_err(|e| e.to_string())
 }
 
 /// The calling frame drives the run: acknowledgements are reported to it.

@@ -1,9 +1,9 @@
 //! Main part of the benchmark extension: the extension-IPC side of each measured pair.
 
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
-use ferrolens_ipc::{ExtensionContext, ExtensionMain, HandlerError, MainPart};
+use ferrolens_ipc::{ExtensionContext, ExtensionMain, Graph, HandlerError, MainPart};
 
 /// Registers this main part under the manifest's `"main": "ferrolens-bench"`.
 pub const MAIN_PART: MainPart = MainPart {
@@ -37,6 +37,26 @@ impl ExtensionMain for BenchMain {
         ipc.handle("fanout", move |_, args| {
             let sent = fan.broadcast("fan", args);
             async move { sent.map_err(HandlerError::from) }
+        })?;
+        // Broadcast payload sweep: main keeps a value, then broadcasts it with a sequence
+        // number, so only main -> frames is timed (the raw side emits a value it keeps too).
+        let held = Arc::new(Mutex::new(Graph::default()));
+        let keep = held.clone();
+        ipc.handle("hold", move |_, args| {
+            *keep.lock().unwrap_or_else(|e| e.into_inner()) = args.into_arg(0);
+            async { Ok(()) }
+        })?;
+        let fan = ipc.clone();
+        ipc.handle("fanout-held", move |_, args| {
+            let sent = args
+                .get::<u64>(0)
+                .map_err(HandlerError::from)
+                .and_then(|seq| {
+                    let value = held.lock().unwrap_or_else(|e| e.into_inner()).clone();
+                    fan.broadcast("fan", (seq, value))
+                        .map_err(HandlerError::from)
+                });
+            async move { sent }
         })?;
         Ok(())
     }
