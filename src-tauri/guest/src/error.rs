@@ -7,76 +7,14 @@ use serde_json::Value as JsonValue;
 
 use crate::bindings::ferrolens::extension::types;
 
-/// What went wrong, as the closed set the host reports (`docs/protocol.md`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ErrorCode {
-    /// An extension id or channel name is not valid.
-    InvalidName,
-    /// No extension with that id.
-    UnknownExtension,
-    /// The extension is not active.
-    ExtensionNotActive,
-    /// The extension was deactivated while the call was in flight.
-    ExtensionDeactivated,
-    /// No handler on that channel.
-    NoHandler,
-    /// A handler is already registered on that channel.
-    HandlerExists,
-    /// The handler returned an error.
-    HandlerFailed,
-    /// The handler panicked.
-    HandlerPanicked,
-    /// The payload could not be decoded as asked.
-    BadPayload,
-    /// The payload is larger than the host accepts.
-    PayloadTooLarge,
-    /// The sender has as much work waiting as the host queues for it.
-    Busy,
-    /// The caller may not do this.
-    Forbidden,
-    /// The call did not finish within its timeout.
-    TimedOut,
-    /// The caller cancelled the call.
-    Cancelled,
-    /// The extension's own code failed during activation or deactivation.
-    ActivationFailed,
-}
+/// What went wrong, as the closed set the host reports (`docs/protocol.md`): the host's own
+/// type, so the two cannot spell a code differently.
+pub use ferrolens_ipc::ErrorCode;
 
-const CODES: [(ErrorCode, &str); 15] = [
-    (ErrorCode::InvalidName, "INVALID_NAME"),
-    (ErrorCode::UnknownExtension, "UNKNOWN_EXTENSION"),
-    (ErrorCode::ExtensionNotActive, "EXTENSION_NOT_ACTIVE"),
-    (ErrorCode::ExtensionDeactivated, "EXTENSION_DEACTIVATED"),
-    (ErrorCode::NoHandler, "NO_HANDLER"),
-    (ErrorCode::HandlerExists, "HANDLER_EXISTS"),
-    (ErrorCode::HandlerFailed, "HANDLER_FAILED"),
-    (ErrorCode::HandlerPanicked, "HANDLER_PANICKED"),
-    (ErrorCode::BadPayload, "BAD_PAYLOAD"),
-    (ErrorCode::PayloadTooLarge, "PAYLOAD_TOO_LARGE"),
-    (ErrorCode::Busy, "BUSY"),
-    (ErrorCode::Forbidden, "FORBIDDEN"),
-    (ErrorCode::TimedOut, "TIMED_OUT"),
-    (ErrorCode::Cancelled, "CANCELLED"),
-    (ErrorCode::ActivationFailed, "ACTIVATION_FAILED"),
-];
-
-impl ErrorCode {
-    /// The wire spelling, e.g. `NO_HANDLER`.
-    pub fn as_str(self) -> &'static str {
-        CODES
-            .iter()
-            .find(|(code, _)| *code == self)
-            .map(|(_, spelling)| *spelling)
-            .expect("every code is spelled")
-    }
-
-    /// The code with this wire spelling; an unknown one (from a newer host) is `HANDLER_FAILED`.
-    pub fn from_wire(spelling: &str) -> Self {
-        CODES
-            .iter()
-            .find(|(_, known)| *known == spelling)
-            .map_or(Self::HandlerFailed, |(code, _)| *code)
-    }
+/// The code with this wire spelling; an unknown one (from a newer host) is `HANDLER_FAILED`.
+pub(crate) fn code_from_wire(spelling: &str) -> ErrorCode {
+    serde_json::from_value(JsonValue::String(spelling.to_string()))
+        .unwrap_or(ErrorCode::HandlerFailed)
 }
 
 /// Why the host refused an IPC operation, or why a request to a frame failed.
@@ -108,7 +46,7 @@ impl std::error::Error for IpcError {}
 
 impl From<types::IpcError> for IpcError {
     fn from(err: types::IpcError) -> Self {
-        Self::new(ErrorCode::from_wire(&err.code), err.message)
+        Self::new(code_from_wire(&err.code), err.message)
     }
 }
 
@@ -168,7 +106,7 @@ impl fmt::Display for HandlerError {
 impl From<IpcError> for HandlerError {
     fn from(err: IpcError) -> Self {
         // The host reads this shape back as the IpcError itself (see the WIT's handler-error).
-        Self::new("IpcError", err.message).with_code(err.code.as_str())
+        Self::new(ferrolens_ipc::IPC_ERROR_NAME, err.message).with_code(err.code.as_str())
     }
 }
 

@@ -8,6 +8,10 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use serde_json::Value as JsonValue;
 
+/// The error name of an [`IpcError`] on the wire, so a renderer can tell it from its own errors
+/// (and a handler's error carrying it is taken for the `IpcError` it wraps).
+pub const IPC_ERROR_NAME: &str = "IpcError";
+
 /// What went wrong, as a closed set a caller can match on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
@@ -112,7 +116,7 @@ impl IpcError {
     /// A new error with a code and message.
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
         Self {
-            name: "IpcError".into(),
+            name: IPC_ERROR_NAME.into(),
             code,
             message: message.into(),
             extension: None,
@@ -206,6 +210,7 @@ impl HandlerError {
     }
 
     /// Turns the handler's failure into the error the caller sees.
+    #[cfg(feature = "runtime")]
     pub(crate) fn into_ipc_error(self, extension: &str, channel: &str) -> IpcError {
         match self.ipc {
             Some(ipc) => ipc.at(extension, channel),
@@ -236,7 +241,7 @@ impl From<String> for HandlerError {
 
 impl From<IpcError> for HandlerError {
     fn from(err: IpcError) -> Self {
-        let mut this = Self::new("IpcError", err.message.clone()).with_code(err.code.as_str());
+        let mut this = Self::new(IPC_ERROR_NAME, err.message.clone()).with_code(err.code.as_str());
         this.ipc = Some(Box::new(err));
         this
     }
@@ -269,6 +274,7 @@ mod tests {
         assert_eq!(err.to_string(), "NO_HANDLER: no handler for \"x\"");
     }
 
+    #[cfg(feature = "runtime")]
     #[test]
     fn handler_errors_keep_code_data_and_cause_chain() {
         let io = std::io::Error::new(std::io::ErrorKind::NotFound, "notes.json missing");
@@ -288,6 +294,7 @@ mod tests {
         assert_eq!(seen.cause.unwrap().name, "NotesError");
     }
 
+    #[cfg(feature = "runtime")]
     #[test]
     fn ipc_errors_raised_inside_a_handler_keep_their_code() {
         let bad = IpcError::new(ErrorCode::BadPayload, "argument 0: expected a string");

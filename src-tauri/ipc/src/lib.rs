@@ -20,34 +20,58 @@
 //! ```
 #![warn(missing_docs)]
 
+#[cfg(feature = "runtime")]
 mod args;
+#[cfg(feature = "runtime")]
 mod context;
 mod error;
+#[cfg(feature = "runtime")]
 mod event;
+#[cfg(feature = "runtime")]
 mod extension;
+#[cfg(feature = "runtime")]
 mod instance;
+#[cfg(feature = "runtime")]
 mod ipc;
 mod names;
+#[cfg(feature = "runtime")]
 mod observe;
+#[cfg(feature = "runtime")]
 mod panic;
 pub mod protocol;
+#[cfg(feature = "runtime")]
 mod registry;
+#[cfg(feature = "runtime")]
 mod request;
+#[cfg(feature = "runtime")]
 mod router;
+#[cfg(feature = "runtime")]
 mod settle;
 
+#[cfg(feature = "runtime")]
 pub use args::{Args, IntoArgs};
+#[cfg(feature = "runtime")]
 pub use context::ExtensionContext;
-pub use error::{ErrorCause, ErrorCode, HandlerError, IpcError};
+pub use error::{ErrorCause, ErrorCode, HandlerError, IpcError, IPC_ERROR_NAME};
+#[cfg(feature = "runtime")]
 pub use event::{IpcEvent, Origin};
+#[cfg(feature = "runtime")]
 pub use extension::{ExtensionMain, MainPart};
 /// The structured-clone value model arguments and answers travel in.
+#[cfg(feature = "runtime")]
 pub use ferrolens_value::{self as value, from_graph, to_graph, Graph};
+#[cfg(feature = "runtime")]
 pub use instance::MainIpc;
+#[cfg(feature = "runtime")]
 pub use ipc::{Disposer, Ipc};
 pub use names::{Channel, ExtensionId, MAX_CHANNEL_LEN, MAX_EXTENSION_ID_LEN};
+#[cfg(feature = "runtime")]
 pub use observe::{Kind, Observation, Observer, Payload};
+#[cfg(feature = "runtime")]
 pub use panic::panic_message;
+#[cfg(feature = "runtime")]
 pub use registry::{Counts, HandlerFuture};
+#[cfg(feature = "runtime")]
 pub use request::RequestMessage;
+#[cfg(feature = "runtime")]
 pub use router::{FrameMessage, InvokeOptions, Router, Transport, DEFAULT_DEACTIVATION_GRACE};

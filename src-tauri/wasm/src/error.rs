@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use ferrolens_ipc::{ErrorCode, HandlerError, IpcError};
+use ferrolens_ipc::{ErrorCode, HandlerError, IpcError, IPC_ERROR_NAME};
 
 use crate::limits::MemoryCapExceeded;
 
@@ -148,7 +148,7 @@ pub(crate) fn ipc_error_record(
 pub(crate) fn handler_error(
     record: crate::bindings::ferrolens::extension::types::HandlerError,
 ) -> HandlerError {
-    if record.name == "IpcError" {
+    if record.name == IPC_ERROR_NAME {
         if let Some(code) = record.code.as_deref().and_then(error_code) {
             return HandlerError::from(IpcError::new(code, record.message));
         }
@@ -185,13 +185,14 @@ mod tests {
 
     #[test]
     fn an_ipc_error_from_the_guest_keeps_its_code_and_others_are_causes() {
-        let bad = handler_error(record("IpcError", Some("BAD_PAYLOAD"), None));
-        assert_eq!(bad.cause().code.as_deref(), Some("BAD_PAYLOAD"));
+        let code = ErrorCode::BadPayload.as_str();
+        let bad = handler_error(record(IPC_ERROR_NAME, Some(code), None));
+        assert_eq!(bad.cause().code.as_deref(), Some(code));
         let own = handler_error(record("NotFound", Some("ENOENT"), Some(r#"{"path":"a"}"#)));
         assert_eq!(own.cause().name, "NotFound");
         assert_eq!(own.cause().data, Some(serde_json::json!({"path": "a"})));
-        let text = handler_error(record("IpcError", Some("NOT_A_CODE"), Some("not json")));
-        assert_eq!(text.cause().name, "IpcError");
+        let text = handler_error(record(IPC_ERROR_NAME, Some("NOT_A_CODE"), Some("not json")));
+        assert_eq!(text.cause().name, IPC_ERROR_NAME);
         assert_eq!(text.cause().data, Some(serde_json::json!("not json")));
     }
 
