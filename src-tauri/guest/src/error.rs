@@ -103,6 +103,20 @@ impl fmt::Display for HandlerError {
     }
 }
 
+/// What `ferrolens_ipc`'s types refuse (an argument of the wrong type in [`crate::Args::get`],
+/// a value that cannot be sent), as the guest's error.
+impl From<ferrolens_ipc::IpcError> for IpcError {
+    fn from(err: ferrolens_ipc::IpcError) -> Self {
+        Self::new(err.code, err.message)
+    }
+}
+
+impl From<ferrolens_ipc::IpcError> for HandlerError {
+    fn from(err: ferrolens_ipc::IpcError) -> Self {
+        IpcError::from(err).into()
+    }
+}
+
 impl From<IpcError> for HandlerError {
     fn from(err: IpcError) -> Self {
         // The host reads this shape back as the IpcError itself (see the WIT's handler-error).

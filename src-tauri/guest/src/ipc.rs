@@ -116,7 +116,7 @@ impl Ipc {
     /// returns) and in every renderer frame.
     pub fn broadcast(&self, channel: &str, args: impl IntoArgs) -> Result<(), IpcError> {
         let args = args.into_args()?;
-        host::broadcast(channel, &args.encode()?)?;
+        host::broadcast(channel, &args.try_encode()?)?;
         Ok(())
     }
 
@@ -132,7 +132,7 @@ impl Ipc {
     ) -> Result<Graph, IpcError> {
         let args = args.into_args()?;
         let timeout_ms = timeout.map(|t| u32::try_from(t.as_millis()).unwrap_or(u32::MAX));
-        let bytes = host::request(frame, channel, &args.encode()?, timeout_ms)?;
+        let bytes = host::request(frame, channel, &args.try_encode()?, timeout_ms)?;
         ferrolens_value::decode(&bytes).map_err(|err| {
             IpcError::new(
                 ErrorCode::BadPayload,

@@ -75,6 +75,14 @@ impl Args {
         ferrolens_value::encode(&self.graph)
     }
 
+    /// The arguments in the structured-clone wire format; `BAD_PAYLOAD` when the graph cannot
+    /// be written (nested past the format's limit, a dangling reference), for callers that
+    /// built the graph from values they do not control.
+    pub fn try_encode(&self) -> Result<Vec<u8>, IpcError> {
+        ferrolens_value::try_encode(&self.graph)
+            .map_err(|err| bad_payload(format!("the arguments cannot be encoded: {err}")))
+    }
+
     /// Arguments from JSON values (what plain JSON callers send).
     pub fn new(values: Vec<JsonValue>) -> Self {
         let len = values.len();

@@ -20,7 +20,6 @@
 //! ```
 #![warn(missing_docs)]
 
-#[cfg(feature = "runtime")]
 mod args;
 #[cfg(feature = "runtime")]
 mod context;
@@ -48,7 +47,6 @@ mod router;
 #[cfg(feature = "runtime")]
 mod settle;
 
-#[cfg(feature = "runtime")]
 pub use args::{Args, IntoArgs};
 #[cfg(feature = "runtime")]
 pub use context::ExtensionContext;
@@ -58,7 +56,6 @@ pub use event::{IpcEvent, Origin};
 #[cfg(feature = "runtime")]
 pub use extension::{ExtensionMain, MainPart};
 /// The structured-clone value model arguments and answers travel in.
-#[cfg(feature = "runtime")]
 pub use ferrolens_value::{self as value, from_graph, to_graph, Graph};
 #[cfg(feature = "runtime")]
 pub use instance::MainIpc;
