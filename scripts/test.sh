@@ -107,6 +107,12 @@ wanted() {
 }
 
 fl_say "Ferrolens tests in $FERROLENS_ROOT ($(uname -sm), $(nproc) cores)"
+# A clean run writes about 12 GB under target/ (debug and release builds, the wasm guests);
+# a full disk shows up as a linker's bus error, so say it first.
+free_gb=$(df -P -BG "$FERROLENS_ROOT" | awk 'NR == 2 { sub("G", "", $4); print $4 }')
+if [ "${free_gb:-0}" -lt 15 ]; then
+  fl_warn "only ${free_gb} GB free on $FERROLENS_ROOT's disk; a clean run needs about 12 GB"
+fi
 run_step setup bash scripts/setup.sh
 if [ "${RESULT_OF[setup]}" != pass ]; then
   summary || true
