@@ -18,6 +18,7 @@ export default [
       "tests/**/extensions/**/*.js",
       "tests/e2e/fixtures/**/*.js",
       "tests/bench/bare.js",
+      "tests/bench/component/*.js",
     ],
     languageOptions: { globals: globals.browser },
   },

@@ -16,7 +16,7 @@ use tauri::WebviewWindowBuilder;
 const TESTING: bool = cfg!(feature = "testing");
 
 /// Every command of the benchmark mode (src-tauri/src/bench/mod.rs).
-const BENCH_COMMANDS: [&str; 13] = [
+const BENCH_COMMANDS: [&str; 14] = [
     "bench_config",
     "bench_raw_echo",
     "bench_raw_bytes",
@@ -30,10 +30,16 @@ const BENCH_COMMANDS: [&str; 13] = [
     "bench_progress",
     "bench_finish",
     "bench_started",
+    "bench_components_uncache",
 ];
 
 /// The main parts of the test extensions (the benchmark's and the end-to-end probe's).
-const TEST_MAIN_PARTS: [&str; 2] = ["ferrolens-bench", "probe"];
+const TEST_MAIN_PARTS: [&str; 4] = [
+    "ferrolens-bench",
+    "ferrolens-bench-peer",
+    "ferrolens-bench-realm",
+    "probe",
+];
 
 #[test]
 fn the_invoke_handler_knows_the_bench_commands_only_in_test_builds() {

@@ -59,6 +59,9 @@ pub struct TestingConfig {
     pub in_page: placement::InPage,
 }
 
+/// The folder, in the app's cache folder, of compiled WebAssembly components.
+pub(crate) const COMPONENT_CACHE: &str = "components";
+
 /// The Rust main parts compiled into this build, matched to manifests' `main` field. Test
 /// builds (feature `testing`) add the benchmark's and the end-to-end probe's parts, whose
 /// extension folders the benchmark runner and the end-to-end tests pass with
@@ -73,6 +76,8 @@ pub fn bundled_main_parts() -> Vec<MainPart> {
         ferrolens_ext_bench::MAIN_PART,
         #[cfg(feature = "testing")]
         ferrolens_ext_bench::PEER_MAIN_PART,
+        #[cfg(feature = "testing")]
+        ferrolens_ext_bench::REALM_MAIN_PART,
         #[cfg(feature = "testing")]
         ferrolens_ext_probe::MAIN_PART,
     ]
@@ -149,6 +154,8 @@ pub fn configure<R: Runtime>(base: tauri::Builder<R>) -> tauri::Builder<R> {
             #[cfg(feature = "testing")]
             bench::bench_finish,
             #[cfg(feature = "testing")]
+            bench::bench_components_uncache,
+            #[cfg(feature = "testing")]
             bench::bench_started,
             commands::ferrolens_cancel,
             commands::ferrolens_reply,
@@ -197,7 +204,7 @@ pub fn start<R: Runtime>(
         app.path()
             .app_cache_dir()
             .ok()
-            .map(|d| d.join("components")),
+            .map(|d| d.join(COMPONENT_CACHE)),
         app.path()
             .app_data_dir()
             .ok()

@@ -6,6 +6,16 @@ export function sweepSizes(quick) {
   return quick ? [1024, 64 * 1024] : [1024, 16 * 1024, 256 * 1024, 1 << 20, 10 << 20];
 }
 
+/** Sizes of the invoke sweep also timed from a realm. @param {boolean} quick */
+export function realmSweepSizes(quick) {
+  return quick ? [64 * 1024] : [1 << 20, 10 << 20];
+}
+
+/** Object tree sizes of the broadcast sweep. @param {boolean} quick */
+export function broadcastSizes(quick) {
+  return quick ? [1024, 64 * 1024] : [1024, 64 * 1024, 1 << 20];
+}
+
 /** @param {number} n */
 function sizeName(n) {
   return n >= 1 << 20 ? `${n / (1 << 20)} MiB` : `${n / 1024} KiB`;
@@ -15,18 +25,36 @@ function sizeName(n) {
 export function expectedCases(quick) {
   const names = [
     "small invoke",
+    "small invoke from a realm",
+    "small invoke to a WebAssembly component",
     "small invoke, IPC inspector recording",
     "broadcast main -> 1 frame",
     "broadcast renderer -> main + 4 frames",
+    "broadcast renderer -> main + 4 frames, from a realm to realms",
     "broadcast main -> 4 frames",
+    "broadcast main -> 4 frames, to realms",
     "broadcast main -> 8 frames",
+    "broadcast main -> 8 frames, to realms",
   ];
+  for (const size of broadcastSizes(quick)) {
+    names.push(`broadcast ${sizeName(size)} object tree main -> 4 frames`);
+    names.push(`broadcast ${sizeName(size)} object tree main -> 4 frames, to realms`);
+  }
   for (const size of sweepSizes(quick)) {
     names.push(`object tree ${sizeName(size)} invoke echo`);
     names.push(`Uint8Array ${sizeName(size)} invoke echo (raw: raw body)`);
+    if (realmSweepSizes(quick).includes(size)) {
+      names.push(`object tree ${sizeName(size)} invoke echo from a realm`);
+      names.push(`Uint8Array ${sizeName(size)} invoke echo from a realm (raw: raw body)`);
+    }
   }
   names.push("start-up until every sample extension is active in the first frame");
   return names;
+}
+
+/** Names of the component-against-Rust cases a run must have. @param {boolean} quick */
+export function expectedComponentCases(quick) {
+  return ["small invoke", `object tree ${sizeName(quick ? 64 * 1024 : 1 << 20)} invoke echo`];
 }
 
 /** Name prefixes of the throughput entries a run must have. */
@@ -62,6 +90,15 @@ export function problems(results, { quick }) {
         if (!positive(c[side]?.[q])) found.push(`case "${name}": ${side}.${q} is ${c[side]?.[q]}`);
     if (!positive(c.ratio)) found.push(`case "${name}": ratio is ${c.ratio}`);
   }
+  const components = new Map((results.components ?? []).map((/** @type {any} */ c) => [c.name, c]));
+  for (const name of expectedComponentCases(quick)) {
+    const c = components.get(name);
+    if (!c) found.push(`component case "${name}" is missing`);
+    else if (!positive(c.ratio)) found.push(`component case "${name}": ratio is ${c.ratio}`);
+  }
+  for (const key of ["first", "cached"])
+    if (!positive(results.activation?.[key]?.p50))
+      found.push(`activation.${key}.p50 is ${results.activation?.[key]?.p50}`);
   const throughput = results.throughput ?? [];
   for (const prefix of expectedThroughput) {
     const t = throughput.find((/** @type {any} */ x) => x.name?.startsWith(prefix));

@@ -6,10 +6,11 @@
 // The binary must be built with the `testing` feature (scripts/bench.sh builds it so).
 // Needs a display (the benchmark scripts start Xvfb when there is none).
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { buildEchoComponent } from "../wasm/build.mjs";
 import { problems } from "./check.mjs";
 
 const { values: opts } = parseArgs({
@@ -26,8 +27,16 @@ const env = {
   ...process.env,
   WEBKIT_DISABLE_DMABUF_RENDERER: "1",
   RUST_LOG: process.env.RUST_LOG ?? "warn",
+  // Compiled components go to a cache of the run's own, which the driver empties to time a
+  // first activation (bench_components_uncache).
+  XDG_CACHE_HOME: mkdtempSync(join(tmpdir(), "ferrolens-bench-cache-")),
 };
 const emptyUserDir = mkdtempSync(join(tmpdir(), "ferrolens-bench-user-"));
+// The IPC cases' user folder: a user's extension whose main part is a WebAssembly component.
+const componentUserDir = mkdtempSync(join(tmpdir(), "ferrolens-bench-user-"));
+const component = join(componentUserDir, "ferrolens-bench-component");
+cpSync(resolve(root, "tests/bench/component"), component, { recursive: true });
+copyFileSync(buildEchoComponent(), join(component, "main.wasm"));
 
 /** Runs the app with `args`; resolves with ms until `marker` was printed (or exit), and stdout. */
 function runApp(args, { marker, timeoutMs }) {
@@ -96,10 +105,10 @@ startup.ratio = startup.ext.p50 / startup.raw.p50;
 startup.target = "";
 
 // The benchmark extension is a bundled test extension (its main part is compiled into test
-// builds only); the user folder stays empty so a developer's own extensions are not measured.
-// It and its peer run in the shell's page, where the raw Tauri baseline they time side by side
-// has Tauri's API (a realm has none); what a realm adds is measured by
-// tests/e2e/realm-measure.mjs.
+// builds only); the user folder holds the component benchmark alone, so a developer's own
+// extensions are not measured. The driver, its peer and the component's extension run in the
+// shell's page, where the raw Tauri baseline they time side by side has Tauri's API; the
+// realm benchmark (tests/bench/extensions/bench-realm) runs in a realm, as user extensions do.
 const args = [
   "--bench-out",
   out,
@@ -109,8 +118,10 @@ const args = [
   "ferrolens-bench",
   "--in-page",
   "ferrolens-bench-peer",
+  "--in-page",
+  "ferrolens-bench-component",
   "--extensions-dir",
-  emptyUserDir,
+  componentUserDir,
 ];
 if (opts.quick) args.push("--bench-quick");
 await runApp(args, { timeoutMs: opts.quick ? 180_000 : 1_800_000 });

@@ -5,10 +5,10 @@
 // with cargo (the Rust tests build the same one).
 /* global window, document -- used only inside functions that run in the webview */
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import { copyFileSync, existsSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { after, before } from "node:test";
+import { buildEchoComponent } from "../wasm/build.mjs";
 import { problems, waitForAttribute, waitForText } from "./driver.mjs";
 import {
   attribute,
@@ -25,35 +25,14 @@ import {
   waitShown,
 } from "./shell-helpers.mjs";
 
-const root = resolve(import.meta.dirname, "../..");
 const ID = "wasm-echo";
-
-/** Builds the echo component for wasm32-wasip2 and returns its path. */
-function buildComponent() {
-  const targetDir = join(root, "target/wasm-guests");
-  execFileSync(
-    "cargo",
-    [
-      "build",
-      "--release",
-      "--target",
-      "wasm32-wasip2",
-      "--manifest-path",
-      join(root, "tests/wasm/echo-component/Cargo.toml"),
-      "--target-dir",
-      targetDir,
-    ],
-    { stdio: ["ignore", "ignore", "inherit"] },
-  );
-  return join(targetDir, "wasm32-wasip2/release/ferrolens_echo_component.wasm");
-}
 
 /** @type {import("./driver.mjs").App | undefined} */
 let app;
 const fixture = fixtureCopy(ID);
 
 before(async () => {
-  copyFileSync(buildComponent(), join(fixture.path, "main.wasm"));
+  copyFileSync(buildEchoComponent(), join(fixture.path, "main.wasm"));
   app = await launchShell();
 });
 

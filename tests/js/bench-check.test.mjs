@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { expectedCases, problems } from "../bench/check.mjs";
+import { expectedCases, expectedComponentCases, problems } from "../bench/check.mjs";
 
 const stat = (/** @type {number} */ ms) => ({ p50: ms, p90: ms * 1.2, p99: ms * 1.5, n: 5 });
 const registries = { main: { example: { handlers: 2, listeners: 1 } }, tokens: 40, inFlight: 0 };
@@ -17,6 +17,13 @@ function complete() {
       raw: stat(0.5),
       ratio: 1.2,
     })),
+    components: expectedComponentCases(true).map((name) => ({
+      name,
+      ext: stat(0.7),
+      raw: stat(0.6),
+      ratio: 0.7 / 0.6,
+    })),
+    activation: { first: stat(400), cached: stat(20) },
     throughput: [
       { name: "invokes/s, 16 in flight from one frame (60000 calls)", ext: 9000, raw: 11000 },
       { name: "invokes/s, 4 frames busy at once", ext: 2000, raw: 3000 },
@@ -49,6 +56,9 @@ test("the full mode expects the whole payload sweep", () => {
   const names = expectedCases(false);
   assert.ok(names.includes("object tree 1 MiB invoke echo"));
   assert.ok(names.includes("Uint8Array 10 MiB invoke echo (raw: raw body)"));
+  assert.ok(names.includes("small invoke from a realm"));
+  assert.ok(names.includes("Uint8Array 10 MiB invoke echo from a realm (raw: raw body)"));
+  assert.ok(names.includes("broadcast 1 MiB object tree main -> 4 frames, to realms"));
   assert.ok(
     problems(complete(), { quick: false }).includes(
       'case "object tree 1 MiB invoke echo" is missing',
@@ -64,13 +74,25 @@ test("a missing case is named", () => {
 
 test("a case without numbers is named, with the field", () => {
   const r = complete();
-  r.cases[0].raw.p99 = NaN;
-  r.cases[1].ratio = Infinity;
-  r.cases[2].ext = undefined;
+  const named = (/** @type {string} */ name) =>
+    r.cases.find((/** @type {any} */ c) => c.name === name);
+  named("small invoke").raw.p99 = NaN;
+  named("small invoke, IPC inspector recording").ratio = Infinity;
+  named("broadcast main -> 1 frame").ext = undefined;
   const found = problems(r, { quick: true });
   assert.ok(found.includes('case "small invoke": raw.p99 is NaN'), found.join("\n"));
   assert.ok(found.includes('case "small invoke, IPC inspector recording": ratio is Infinity'));
   assert.ok(found.includes('case "broadcast main -> 1 frame": ext.p50 is undefined'));
+});
+
+test("missing component cases and activation times are named", () => {
+  const r = complete();
+  r.components = r.components.filter((/** @type {any} */ c) => c.name !== "small invoke");
+  r.activation.first = undefined;
+  assert.deepEqual(problems(r, { quick: true }), [
+    'component case "small invoke" is missing',
+    "activation.first.p50 is undefined",
+  ]);
 });
 
 test("missing or empty throughput and memory are named", () => {

@@ -217,6 +217,24 @@ pub fn bench_progress<R: Runtime>(app: AppHandle<R>, step: String) -> Off {
     Ok(())
 }
 
+/// Empties the compiled-component cache, so that the next activation of a component compiles
+/// it, as the first one after its install does.
+#[tauri::command]
+pub fn bench_components_uncache<R: Runtime>(app: AppHandle<R>) -> Off {
+    on(&app)?;
+    let dir = app
+        .path()
+        .app_cache_dir()
+        .map_err(|e| e.to_string())?
+        .join(crate::COMPONENT_CACHE);
+    match std::fs::remove_dir_all(&dir) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            Err(format!("{}: {e}", dir.display()))
+        }
+        _ => Ok(()),
+    }
+}
+
 /// Writes the results (`results.json`, `results.md`) and quits.
 #[tauri::command]
 pub fn bench_finish<R: Runtime>(app: AppHandle<R>, json: JsonValue, markdown: String) -> Off {

@@ -103,7 +103,7 @@ fn a_user_extension_with_a_component_activates_answers_and_goes_without_a_rebuil
         42
     );
     let id = ExtensionId::new("wasm-notes").unwrap();
-    assert_eq!(m.router().counts(&id).handlers, 19);
+    assert_eq!(m.router().counts(&id).handlers, 20);
 
     // Disabled and enabled again at run time: a fresh instance.
     assert_eq!(
@@ -203,4 +203,67 @@ fn a_component_replaced_by_a_folder_after_discovery_fails_activation_with_a_reas
         "{}",
         err.message
     );
+}
+
+/// A hostile component next to a victim, both users' extensions with data folders: whatever
+/// the hostile one's code does, the victim's files, listeners, state and answers stay its own.
+/// (The WIT world names no extension: a component's calls are its own extension's by
+/// construction, so there is no other id to try.)
+#[test]
+fn a_hostile_component_reaches_no_other_extensions_files_channels_or_memory() {
+    use serde_json::json;
+    let root = tempfile::tempdir().unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let caps = serde_json::json!({"capabilities": [DATA_DIR_CAPABILITY]});
+    component_folder(root.path(), "victim", echo(), caps.clone());
+    component_folder(root.path(), "hostile", echo(), caps);
+    let m = manager(data.path());
+    add_user_folders(&m, root.path());
+    m.activate_all(|_| true);
+    call(&m, "victim", "data", json!(["the victim's secret"])).unwrap();
+    assert_eq!(call(&m, "victim", "count", json!([])).unwrap(), 1);
+
+    // Files: the victim's note, by every path the hostile one can spell, host paths included.
+    let victim_note = data.path().join("victim/note.txt");
+    let host_path = victim_note.to_str().unwrap();
+    for path in [
+        "/data/../victim/note.txt",
+        "/data/../../victim/note.txt",
+        "/victim/note.txt",
+        "../victim/note.txt",
+        "victim/note.txt",
+        host_path,
+    ] {
+        let got = call(&m, "hostile", "read", json!([path])).unwrap();
+        assert!(got.get("Err").is_some(), "{path} was read: {got}");
+    }
+    // Its own folder, through the same handler: the refusals above are the sandbox's.
+    call(&m, "hostile", "data", json!(["mine"])).unwrap();
+    assert_eq!(
+        call(&m, "hostile", "read", json!(["/data/note.txt"])).unwrap(),
+        json!({"Ok": "mine"})
+    );
+
+    // Channels: its broadcast on the victim's channel names reaches its own listener only.
+    // (Listeners run as their own calls, after the broadcast returns.)
+    call(&m, "hostile", "broadcast", json!(["note", "forged"])).unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while call(&m, "hostile", "heard", json!([])).unwrap() != json!(["main", "forged"]) {
+        assert!(std::time::Instant::now() < deadline, "its own listener never heard it");
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    assert_eq!(
+        call(&m, "victim", "heard", json!([])).unwrap(),
+        serde_json::Value::Null
+    );
+
+    // Memory: it grows past its cap and loses its instance; the victim's goes on as it was.
+    let err = call(&m, "hostile", "grow", json!([])).unwrap_err();
+    assert_eq!(err.code, ErrorCode::HandlerFailed, "{}", err.message);
+    assert_eq!(call(&m, "victim", "count", json!([])).unwrap(), 2);
+    assert_eq!(
+        std::fs::read_to_string(&victim_note).unwrap(),
+        "the victim's secret"
+    );
+    m.deactivate_all();
 }

@@ -43,6 +43,56 @@ function bytesOf(n) {
   return a;
 }
 
+/** @param {number} ms */
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The benchmark realm of this frame (tests/bench/extensions/bench-realm), driven over window
+ * messages: `run(job)` has it make a call and resolves when it did (with the ms per call it
+ * timed, for an `echo` batch); its listeners' acknowledgements are passed on as this page's.
+ * `ready` resolves once the realm answers.
+ */
+function realmAgent() {
+  let next = 0;
+  /** @type {Map<number, { resolve: (ms: any) => void, reject: (e: Error) => void }>} */
+  const pending = new Map();
+  /** @type {Window | null} */
+  let realm = null;
+  window.addEventListener("message", (event) => {
+    const message = event.data;
+    if (realm === null || event.source !== realm || typeof message !== "object") return;
+    if (message?.bench === "ack") invoke("bench_ack", { seq: message.seq });
+    if (message?.bench !== "done") return;
+    const call = pending.get(message.id);
+    pending.delete(message.id);
+    if (message.error !== undefined) call?.reject(new Error(`the realm: ${message.error}`));
+    else call?.resolve(message.ms);
+  });
+  /** @param {Record<string, unknown>} job @returns {Promise<any>} */
+  const run = (job) =>
+    new Promise((resolve, reject) => {
+      const id = next++;
+      pending.set(id, { resolve, reject });
+      realm?.postMessage({ bench: "job", id, ...job }, "*");
+    });
+  const ready = (async () => {
+    // Until its iframe shows the realm and the realm listens (an unanswered hello is dropped).
+    for (;;) {
+      const iframe = /** @type {HTMLIFrameElement | null} */ (
+        document.querySelector('iframe[data-realm="ferrolens-bench-realm"]')
+      );
+      realm = iframe?.contentWindow ?? null;
+      if (
+        realm !== null &&
+        (await Promise.race([run({ op: "hello" }).then(() => true), sleep(50)]))
+      )
+        return;
+      if (realm === null) await sleep(50);
+    }
+  })();
+  return { ready, run };
+}
+
 /** @param {number} n */
 function sizeName(n) {
   return n >= 1 << 20 ? `${n / (1 << 20)} MiB` : `${n / 1024} KiB`;
@@ -51,6 +101,7 @@ function sizeName(n) {
 export default class BenchExtension extends Renderer.LensExtension {
   async onActivate() {
     const ipc = BenchIpc.createInstance(this);
+    const realm = realmAgent();
     // Every frame acknowledges broadcasts and runs bursts.
     ipc.listen("ping", (_e, seq) => invoke("bench_ack", { seq }));
     ipc.listen("fan", (_e, seq) => invoke("bench_ack", { seq }));
@@ -64,14 +115,16 @@ export default class BenchExtension extends Renderer.LensExtension {
     // The first frame drives the run; the frames it opens follow.
     if (this.frame === "main") {
       // Not awaited: this frame becomes ready (its listeners receive) once onActivate returns.
-      this.drive(ipc).catch((error) =>
+      this.drive(ipc, realm).catch((error) =>
         invoke("bench_finish", {
           json: { error: String(error?.message ?? error) },
           markdown: `benchmark failed: ${error?.message ?? error}`,
         }),
       );
     } else {
-      await invoke("bench_ack", { seq: JOIN });
+      // Joined once this frame's realm answers too. Not awaited: the realm may be started
+      // after this extension's activation.
+      realm.ready.then(() => invoke("bench_ack", { seq: JOIN }));
     }
   }
 
@@ -90,8 +143,8 @@ export default class BenchExtension extends Renderer.LensExtension {
     await invoke("bench_ack", { seq: job.seq, amount: count });
   }
 
-  /** @param {BenchIpc} ipc */
-  async drive(ipc) {
+  /** @param {BenchIpc} ipc @param {ReturnType<typeof realmAgent>} realm */
+  async drive(ipc, realm) {
     const { quick } = await invoke("bench_config");
     await invoke("bench_drive");
     /** @type {Map<number, (v: any) => void>} */
@@ -170,9 +223,9 @@ export default class BenchExtension extends Renderer.LensExtension {
     const pair = async (
       /** @type {string} */ name,
       /** @type {string} */ target,
-      /** @type {() => Promise<unknown>} */ ext,
+      /** @type {(() => Promise<unknown>) | { timed: (batch: number) => Promise<number> }} */ ext,
       /** @type {() => Promise<unknown>} */ raw,
-      { samples = reps, warmup = warm, batch = quick ? 10 : 25 } = {},
+      { samples = reps, warmup = warm, batch = quick ? 10 : 25, into = cases } = {},
     ) => {
       await invoke("bench_progress", { step: name });
       const a = [];
@@ -185,12 +238,14 @@ export default class BenchExtension extends Renderer.LensExtension {
       for (let i = 0; i < samples + warmup; i++) {
         let da;
         let db;
+        // A realm times its own batch, so the messages that ask it stay out of the figure.
+        const timeExt = () => (typeof ext === "function" ? time(ext) : ext.timed(batch));
         if (i % 2 === 0) {
-          da = await time(ext);
+          da = await timeExt();
           db = await time(raw);
         } else {
           db = await time(raw);
-          da = await time(ext);
+          da = await timeExt();
         }
         if (i >= warmup) {
           a.push(da);
@@ -199,7 +254,7 @@ export default class BenchExtension extends Renderer.LensExtension {
       }
       const ext_ = stats(a);
       const raw_ = stats(b);
-      cases.push({ name, ext: ext_, raw: raw_, ratio: ext_.p50 / raw_.p50, target, batch });
+      into.push({ name, ext: ext_, raw: raw_, ratio: ext_.p50 / raw_.p50, target, batch });
     };
 
     // A small call takes about 0.3 ms: batches of 500 time it to 0.002 ms, so the ratio moves
@@ -214,6 +269,76 @@ export default class BenchExtension extends Renderer.LensExtension {
       () => invoke("bench_raw_echo", { value: 1 }),
       small,
     );
+    // The same calls from an extension realm (an iframe of its own, as every user extension
+    // runs; docs/realms.md): the realm's SDK posts each call to the shell's relay, which passes
+    // it to the core. The raw side is the same raw Tauri call from the shell's page.
+    await realm.ready;
+    const fromRealm = (/** @type {unknown} */ value) => ({
+      timed: (/** @type {number} */ batch) => realm.run({ op: "echo", value, batch }),
+    });
+    /** Has the realm call `channel` of its main part with `value`. */
+    const realmCall = (/** @type {string} */ channel, /** @type {unknown} */ value) =>
+      realm.run({ op: "call", channel, value });
+    await pair(
+      "small invoke from a realm",
+      "<= 1.10",
+      fromRealm(1),
+      () => invoke("bench_raw_echo", { value: 1 }),
+      small,
+    );
+
+    // WebAssembly main parts: the same calls answered by a component (the echo component,
+    // installed as a user's extension) against raw Tauri, and against the benchmark's bundled
+    // Rust main part (the "raw" side of `components`).
+    /** @type {any[]} */
+    const components = [];
+    const component = /** @type {any} */ (window).__benchComponent;
+    await pair(
+      "small invoke to a WebAssembly component",
+      "",
+      () => component.invoke("echo", 1),
+      () => invoke("bench_raw_echo", { value: 1 }),
+      small,
+    );
+    await pair(
+      "small invoke",
+      "<= 1.10",
+      () => component.invoke("echo", 1),
+      () => ipc.invoke("echo", 1),
+      { ...small, into: components },
+    );
+    {
+      const tree = objectTree(quick ? 64 * 1024 : 1 << 20);
+      await pair(
+        `object tree ${sizeName(quick ? 64 * 1024 : 1 << 20)} invoke echo`,
+        "<= 1.25",
+        () => component.invoke("echo", tree),
+        () => ipc.invoke("echo", tree),
+        { samples: quick ? 2 : 30, warmup: quick ? 1 : 2, batch: 1, into: components },
+      );
+    }
+    // Enabling the component's extension, timed in the shell's command (main's activation: the
+    // component read, compiled or loaded from the cache, and instantiated), first with the
+    // compiled-code cache emptied, then with it.
+    /** @type {Record<string, any>} */
+    const activation = {};
+    for (const [key, uncached] of [
+      ["first", true],
+      ["cached", false],
+    ]) {
+      await invoke("bench_progress", { step: `component activation, ${key}` });
+      const times = [];
+      for (let i = 0; i < (quick ? 2 : 10); i++) {
+        const extension = "ferrolens-bench-component";
+        await invoke("ferrolens_set_enabled", { extension, enabled: false });
+        if (uncached) await invoke("bench_components_uncache");
+        const t = performance.now();
+        await invoke("ferrolens_set_enabled", { extension, enabled: true });
+        times.push(performance.now() - t);
+      }
+      activation[key] = stats(times);
+    }
+
     // The same call while the IPC inspector records (compare its ratio with the one above).
     await invoke("ferrolens_inspector_record", { recording: true });
     await pair(
@@ -234,6 +359,14 @@ export default class BenchExtension extends Renderer.LensExtension {
         () => acked(frames, (seq) => ipc.invoke("fanout", seq)),
         () => acked(frames, (seq) => invoke("bench_raw_emit", { payload: { seq } })),
       );
+    /** Main -> frames, asked for by a realm and heard by every frame's realm. */
+    const mainToRealms = async () =>
+      pair(
+        `broadcast main -> ${frames} frames, to realms`,
+        frames === 8 ? "<= 1.15" : "",
+        () => acked(frames, (seq) => realmCall("fanout", seq)),
+        () => acked(frames, (seq) => invoke("bench_raw_emit", { payload: { seq } })),
+      );
     await mainTo();
 
     await openFrames(3);
@@ -243,23 +376,41 @@ export default class BenchExtension extends Renderer.LensExtension {
       () => acked(frames, (seq) => ipc.broadcast("ping", seq)),
       () => acked(frames, (seq) => invoke("bench_raw_emit", { payload: { seq } })),
     );
+    await pair(
+      `broadcast renderer -> main + ${frames} frames, from a realm to realms`,
+      "<= 1.15",
+      () => acked(frames, (seq) => realm.run({ op: "broadcast", channel: "ping", value: seq })),
+      () => acked(frames, (seq) => invoke("bench_raw_emit", { payload: { seq } })),
+    );
     await mainTo();
+    await mainToRealms();
 
     // Broadcast payload sweep, main -> every frame: main keeps an object tree, then each
     // broadcast carries it; the raw side emits the same tree, kept in Rust as JSON.
     for (const size of quick ? [1024, 64 * 1024] : [1024, 64 * 1024, 1 << 20]) {
       const tree = objectTree(size);
       await ipc.invoke("hold", tree);
+      await realmCall("hold", tree);
       await invoke("bench_raw_hold", { value: tree });
+      const run =
+        size >= 64 * 1024 ? { samples: quick ? 2 : 30, warmup: quick ? 1 : 2, batch: 1 } : {};
       await pair(
         `broadcast ${sizeName(size)} object tree main -> ${frames} frames`,
         size === 1 << 20 ? "<= 1.5" : "",
         () => acked(frames, (seq) => ipc.invoke("fanout-held", seq)),
         () => acked(frames, (seq) => invoke("bench_raw_emit_held", { seq })),
-        size >= 64 * 1024 ? { samples: quick ? 2 : 30, warmup: quick ? 1 : 2, batch: 1 } : {},
+        run,
+      );
+      await pair(
+        `broadcast ${sizeName(size)} object tree main -> ${frames} frames, to realms`,
+        size === 1 << 20 ? "<= 1.5" : "",
+        () => acked(frames, (seq) => realmCall("fanout-held", seq)),
+        () => acked(frames, (seq) => invoke("bench_raw_emit_held", { seq })),
+        run,
       );
     }
     await ipc.invoke("hold", null);
+    await realmCall("hold", null);
     await invoke("bench_raw_hold", { value: null });
 
     // Throughput with every frame (4) busy at once.
@@ -284,9 +435,12 @@ export default class BenchExtension extends Renderer.LensExtension {
 
     await openFrames(4);
     await mainTo();
+    await mainToRealms();
 
     // Payload sweep through invoke echo.
     const sizes = quick ? [1024, 64 * 1024] : [1024, 16 * 1024, 256 * 1024, 1 << 20, 10 << 20];
+    // The sizes also timed from the realm: those with targets (the largest in quick mode).
+    const realmSizes = quick ? [64 * 1024] : [1 << 20, 10 << 20];
     for (const size of sizes) {
       // Each large call is timed alone: back-to-back calls carry the previous call's garbage
       // into the next (batches of four read 0.40 for the 1 MiB tree), at the price of
@@ -308,6 +462,15 @@ export default class BenchExtension extends Renderer.LensExtension {
           () => invoke("bench_raw_echo", { value: tree }),
           run,
         );
+        if (realmSizes.includes(size)) {
+          await pair(
+            `object tree ${sizeName(size)} invoke echo from a realm`,
+            size === 1 << 20 ? "<= 1/3" : "",
+            fromRealm(tree),
+            () => invoke("bench_raw_echo", { value: tree }),
+            run,
+          );
+        }
       }
       const bytes = bytesOf(size);
       const targeted = size === 10 << 20;
@@ -320,6 +483,15 @@ export default class BenchExtension extends Renderer.LensExtension {
         // above p50, and the median of 30 moved the ratio by up to 0.05 between runs.
         targeted && !quick ? { ...run, samples: 60 } : run,
       );
+      if (realmSizes.includes(size)) {
+        await pair(
+          `Uint8Array ${sizeName(size)} invoke echo from a realm (raw: raw body)`,
+          targeted ? "<= 1.10" : "",
+          fromRealm(bytes),
+          () => invoke("bench_raw_bytes", bytes),
+          targeted && !quick ? { ...run, samples: 60 } : run,
+        );
+      }
     }
 
     // Fair shares: this extension floods the core, many calls in flight, while the shell's own
@@ -455,7 +627,7 @@ export default class BenchExtension extends Renderer.LensExtension {
       frameListeners: /** @type {any} */ (window).__ferrolens?.listenerCount(this.id),
     };
 
-    const json = { quick, frames, cases, throughput, fairness, memory };
+    const json = { quick, frames, cases, components, activation, throughput, fairness, memory };
     await invoke("bench_finish", { json, markdown: markdown(json) });
   }
 }
@@ -474,6 +646,22 @@ function markdown(r) {
       `| ${c.name} | ${f(c.ext.p50)} / ${f(c.ext.p90)} / ${f(c.ext.p99)} | ${f(c.raw.p50)} / ${f(c.raw.p90)} / ${f(c.raw.p99)} | ${c.ratio.toFixed(3)} | ${c.target} ${met} |`,
     );
   }
+  lines.push(
+    "",
+    "| WebAssembly main part | component p50 / p90 / p99 (ms per call) | bundled Rust main part p50 / p90 / p99 (ms per call) | ratio p50 | target |",
+    "|---|---|---|---|---|",
+  );
+  for (const c of r.components) {
+    const met = c.target ? (meets(c.ratio, c.target) ? "met" : "**missed**") : "";
+    lines.push(
+      `| ${c.name} | ${f(c.ext.p50)} / ${f(c.ext.p90)} / ${f(c.ext.p99)} | ${f(c.raw.p50)} / ${f(c.raw.p90)} / ${f(c.raw.p99)} | ${c.ratio.toFixed(3)} | ${c.target} ${met} |`,
+    );
+  }
+  const a = r.activation;
+  lines.push(
+    "",
+    `Component activation (enabling its extension, ms p50 / p90): first (compiled) ${f(a.first.p50)} / ${f(a.first.p90)}, cached ${f(a.cached.p50)} / ${f(a.cached.p90)}.`,
+  );
   lines.push("", "| throughput | Ferrolens | raw Tauri | ratio |", "|---|---|---|---|");
   for (const t of r.throughput)
     lines.push(`| ${t.name} | ${t.ext.toFixed(0)} | ${t.raw.toFixed(0)} | ${t.ratio.toFixed(2)} |`);

@@ -167,6 +167,11 @@ impl MainIpc for EchoIpc {
             let escape = std::fs::read_to_string(format!("{dir}/../outside.txt")).is_ok();
             Ok(Some((dir, back, escape)))
         })?;
+        // A hostile main part's try at a path it should not reach: the text, or why not.
+        ipc.handle("read", |_event, args| {
+            let path: String = args.get(0)?;
+            Ok(std::fs::read_to_string(&path).map_err(|e| e.kind().to_string()))
+        })?;
         ipc.handle("log", |_event, args| {
             ferrolens_guest::log::info(&args.get::<String>(0)?);
             Ok(())

@@ -62,6 +62,13 @@ impl ExtensionMain for BenchMain {
     }
 }
 
+/// Registers the realm benchmark's main part under `"main": "ferrolens-bench-realm"`: the same
+/// handlers as the benchmark's, for the cases timed from an extension realm.
+pub const REALM_MAIN_PART: MainPart = MainPart {
+    name: "ferrolens-bench-realm",
+    build: || Box::new(BenchMain),
+};
+
 /// Registers the peer's main part under the peer manifest's `"main": "ferrolens-bench-peer"`.
 pub const PEER_MAIN_PART: MainPart = MainPart {
     name: "ferrolens-bench-peer",

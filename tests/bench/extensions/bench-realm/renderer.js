@@ -1,0 +1,61 @@
+// @ts-check
+// Benchmark realm: runs in an extension realm of its own, as every user extension does, and
+// makes the calls the benchmark driver (in the shell's page, where raw Tauri is) asks of it
+// over window messages. It times invokes itself, so the driver's messages stay outside what is
+// timed; its listeners acknowledge broadcasts through the page of their frame.
+import { Renderer } from "@ferrolens/extensions";
+
+/** The realm benchmark's renderer IPC. */
+export class RealmBenchIpc extends Renderer.Ipc {}
+
+/**
+ * @typedef {{ bench: "job", id: number, op: "hello" | "echo" | "broadcast" | "call",
+ *   channel?: string, value?: unknown, batch?: number }} Job
+ */
+
+/** @param {unknown} message */
+const toPage = (message) => window.parent.postMessage(message, "*");
+
+export default class BenchRealm extends Renderer.LensExtension {
+  onActivate() {
+    const ipc = RealmBenchIpc.createInstance(this);
+    const ack = (/** @type {unknown} */ seq) => toPage({ bench: "ack", seq });
+    ipc.listen("ping", (_event, seq) => ack(seq));
+    ipc.listen("fan", (_event, seq) => ack(seq));
+    window.addEventListener("message", (event) => {
+      if (event.source !== window.parent) return;
+      const job = /** @type {Job} */ (event.data);
+      if (job?.bench !== "job") return;
+      run(ipc, job).then(
+        (ms) => toPage({ bench: "done", id: job.id, ms }),
+        (error) => toPage({ bench: "done", id: job.id, error: String(error?.message ?? error) }),
+      );
+    });
+  }
+}
+
+/**
+ * Runs one job; for `echo`, the mean ms per call of `batch` calls one after another.
+ * @param {RealmBenchIpc} ipc @param {Job} job
+ * @returns {Promise<number | undefined>}
+ */
+async function run(ipc, job) {
+  switch (job.op) {
+    case "hello":
+      return undefined;
+    case "echo": {
+      const batch = job.batch ?? 1;
+      const start = performance.now();
+      for (let k = 0; k < batch; k++) await ipc.invoke("echo", job.value);
+      return (performance.now() - start) / batch;
+    }
+    case "broadcast":
+      await ipc.broadcast(job.channel ?? "ping", job.value);
+      return undefined;
+    case "call":
+      await ipc.invoke(job.channel ?? "echo", job.value);
+      return undefined;
+    default:
+      throw new Error(`unknown job ${String(job.op)}`);
+  }
+}
