@@ -217,3 +217,87 @@ fn a_panicking_on_deactivate_still_disposes_everything_and_re_enable_works() {
         .unwrap();
     assert_eq!(echo, json!([1]));
 }
+
+/// The echo component (tests/wasm/echo-component), built by cargo once per test binary.
+fn echo_component() -> Vec<u8> {
+    let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let wasm = ferrolens_wasm::test_support::build_component(
+        &root.join("tests/wasm/echo-component"),
+        &root.join("target/wasm-guests"),
+        "ferrolens_echo_component",
+    );
+    std::fs::read(wasm).unwrap()
+}
+
+#[test]
+fn the_shell_grants_a_component_a_memory_cap_and_its_data_folder_and_it_restarts_with_them() {
+    let host = host();
+    let source = tempfile::tempdir().unwrap();
+    let folder = write_extension(
+        source.path(),
+        "boxed",
+        json!({"name": "boxed", "version": "1.0.0", "main": "main.wasm",
+               "renderer": "renderer.js", "engines": {"ferrolens": "*"}}),
+    );
+    std::fs::write(folder.join("main.wasm"), echo_component()).unwrap();
+    host.call("ferrolens_install", json!({"path": folder}))
+        .unwrap();
+    let listed = |id: &str| {
+        let list = host.call("ferrolens_extensions", json!({})).unwrap();
+        list.as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["id"] == id)
+            .cloned()
+            .unwrap()
+    };
+    assert_eq!(listed("boxed")["grants"], json!({}), "the defaults");
+    assert!(
+        listed("example").get("grants").is_none(),
+        "a Rust main part"
+    );
+
+    // Refused, naming what is wrong, and nothing saved.
+    let err = host
+        .call(
+            "ferrolens_set_component_grants",
+            json!({"extension": "example", "memoryMib": 128, "dataDir": true}),
+        )
+        .unwrap_err();
+    assert_eq!(code(&err), "BAD_PAYLOAD");
+    assert!(
+        error_message(&err).contains("no WebAssembly main part"),
+        "{err}"
+    );
+    let err = host
+        .call(
+            "ferrolens_set_component_grants",
+            json!({"extension": "boxed", "memoryMib": 8, "dataDir": true}),
+        )
+        .unwrap_err();
+    assert_eq!(code(&err), "BAD_PAYLOAD");
+    assert!(error_message(&err).contains("from 16 to 4096 MiB"), "{err}");
+    assert_eq!(listed("boxed")["grants"], json!({}));
+
+    // Granted: saved, listed, and the active extension restarted with them.
+    let lifecycle = record_frame_events(&host, "ferrolens:lifecycle");
+    host.call(
+        "ferrolens_set_component_grants",
+        json!({"extension": "boxed", "memoryMib": 128, "dataDir": false}),
+    )
+    .unwrap();
+    let boxed = listed("boxed");
+    assert_eq!(
+        boxed["grants"],
+        json!({"memoryMib": 128, "dataDirRevoked": true})
+    );
+    assert_eq!(boxed["state"], "active");
+    let kinds: Vec<_> = lifecycle
+        .lock()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(kinds, ["deactivated", "activated"]);
+    let settings = std::fs::read_to_string(host._user_dir.path().join("settings.json")).unwrap();
+    assert!(settings.contains("\"memoryMib\": 128"), "{settings}");
+}

@@ -279,6 +279,10 @@ fn shell_commands() -> Vec<(&'static str, Value)> {
             "ferrolens_set_enabled",
             json!({"extension": "notes", "enabled": false}),
         ),
+        (
+            "ferrolens_set_component_grants",
+            json!({"extension": "notes", "memoryMib": 128, "dataDir": false}),
+        ),
         ("ferrolens_uninstall", json!({"extension": "mine"})),
         ("ferrolens_install", json!({"path": "/tmp"})),
         ("ferrolens_open_frame", json!({})),

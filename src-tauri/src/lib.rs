@@ -157,6 +157,7 @@ pub fn configure<R: Runtime>(base: tauri::Builder<R>) -> tauri::Builder<R> {
             bench::bench_components_uncache,
             #[cfg(feature = "testing")]
             bench::bench_started,
+            commands::ferrolens_set_component_grants,
             commands::ferrolens_cancel,
             commands::ferrolens_reply,
             commands::ferrolens_reply_raw,
@@ -197,19 +198,31 @@ pub fn start<R: Runtime>(
     router.set_observer(inspector::Recorder(inspector.clone()));
     app.manage(commands::InspectorState(inspector));
     let manager = ExtensionManager::new(router, main_parts);
+    let settings_file = match config.settings_file {
+        Some(file) => file,
+        None => app.path().app_config_dir()?.join(SETTINGS_FILE),
+    };
+    let settings = Settings::load(settings_file);
     // Compiled components are kept in the app's cache folder, extensions' data folders in its
     // data folder; without them components still run, compiled at each start, with no data.
     #[cfg(feature = "wasm")]
-    let manager = manager.with_components(manager::Components::new(
-        app.path()
-            .app_cache_dir()
-            .ok()
-            .map(|d| d.join(COMPONENT_CACHE)),
-        app.path()
-            .app_data_dir()
-            .ok()
-            .map(|d| d.join("extension-data")),
-    ));
+    let manager = manager.with_components(
+        manager::Components::new(
+            app.path()
+                .app_cache_dir()
+                .ok()
+                .map(|d| d.join(COMPONENT_CACHE)),
+            app.path()
+                .app_data_dir()
+                .ok()
+                .map(|d| d.join("extension-data")),
+        )
+        // What the user granted each component (memory cap, data folder), read at activation.
+        .with_grants({
+            let settings = settings.clone();
+            std::sync::Arc::new(move |id| settings.component(id.as_str()))
+        }),
+    );
     let host = host_version();
     let bundled = config.bundled_dir.unwrap_or_else(|| {
         app.path()
@@ -235,11 +248,6 @@ pub fn start<R: Runtime>(
     #[cfg(feature = "testing")]
     manager.set_in_page(config.testing.in_page);
     app.manage(lifecycle::UserDir(user));
-    let settings_file = match config.settings_file {
-        Some(file) => file,
-        None => app.path().app_config_dir()?.join(SETTINGS_FILE),
-    };
-    let settings = Settings::load(settings_file);
     manager.activate_all(|id| settings.is_enabled(id.as_str()));
     app.manage(settings);
     app.manage(manager);

@@ -8,7 +8,10 @@ use tauri::{AppHandle, Emitter, Manager, Runtime};
 use std::path::{Path, PathBuf};
 
 use crate::frames::Frames;
-use crate::manager::{host_version, Discovered, ExtensionManager, Manifest, Source};
+use crate::manager::{
+    host_version, is_component, ComponentGrants, Discovered, ExtensionManager, Manifest, Source,
+    State, MEMORY_CAP_MIB,
+};
 use crate::settings::Settings;
 use crate::transport::LIFECYCLE_EVENT;
 
@@ -67,6 +70,55 @@ pub fn set_enabled<R: Runtime>(
             )
             .for_extension(id)
         })
+}
+
+/// Records what the user grants `id`'s WebAssembly main part (its memory cap, its data folder)
+/// and, when it is active, restarts it so that its component runs with them.
+pub fn set_component_grants<R: Runtime>(
+    app: &AppHandle<R>,
+    id: &ExtensionId,
+    grants: ComponentGrants,
+) -> Result<(), IpcError> {
+    let manager = app.state::<ExtensionManager>();
+    let info = manager
+        .infos()
+        .into_iter()
+        .find(|info| info.id == id.as_str());
+    let Some(info) = info.filter(|info| info.main.as_deref().is_some_and(is_component)) else {
+        return Err(IpcError::new(
+            ErrorCode::BadPayload,
+            format!("extension {id} has no WebAssembly main part to grant anything to"),
+        )
+        .for_extension(id));
+    };
+    if let Some(mib) = grants
+        .memory_mib
+        .filter(|mib| !MEMORY_CAP_MIB.contains(mib))
+    {
+        return Err(IpcError::new(
+            ErrorCode::BadPayload,
+            format!(
+                "a memory cap of {mib} MiB for extension {id} is out of range: from {} to {} MiB",
+                MEMORY_CAP_MIB.start(),
+                MEMORY_CAP_MIB.end()
+            ),
+        )
+        .for_extension(id));
+    }
+    app.state::<Settings>()
+        .set_component(id.as_str(), grants)
+        .map_err(|err| {
+            IpcError::new(
+                ErrorCode::ActivationFailed,
+                format!("the settings for extension {id} could not be saved: {err}"),
+            )
+            .for_extension(id)
+        })?;
+    if info.state == State::Active {
+        disable(app, id)?;
+        enable(app, id)?;
+    }
+    Ok(())
 }
 
 /// Deactivates a user extension, forgets it and deletes its folder.

@@ -1,10 +1,14 @@
-//! Which extensions the user disabled, kept in a small JSON file across restarts.
+//! What the user chose in the shell, kept in a small JSON file across restarts: which
+//! extensions are disabled, and what each WebAssembly main part is granted.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use parking_lot::Mutex;
 use serde::{Deserialize, Serialize};
+
+use crate::manager::ComponentGrants;
 
 /// The settings file's name inside the app's config folder.
 pub const SETTINGS_FILE: &str = "settings.json";
@@ -13,13 +17,17 @@ pub const SETTINGS_FILE: &str = "settings.json";
 struct Stored {
     #[serde(default)]
     disabled: BTreeSet<String>,
+    /// Only extensions whose grants differ from the defaults.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    components: BTreeMap<String, ComponentGrants>,
 }
 
-/// Persisted enabled state. Extensions are enabled unless listed as disabled, so a newly
-/// installed one starts enabled.
+/// Persisted choices. Extensions are enabled unless listed as disabled, so a newly installed one
+/// starts enabled. Clones share one state and one file.
+#[derive(Clone)]
 pub struct Settings {
-    path: PathBuf,
-    stored: Mutex<Stored>,
+    path: Arc<PathBuf>,
+    stored: Arc<Mutex<Stored>>,
 }
 
 impl Settings {
@@ -36,8 +44,8 @@ impl Settings {
             Err(_) => Stored::default(),
         };
         Self {
-            path,
-            stored: Mutex::new(stored),
+            path: Arc::new(path),
+            stored: Arc::new(Mutex::new(stored)),
         }
     }
 
@@ -46,7 +54,7 @@ impl Settings {
         !self.stored.lock().disabled.contains(id)
     }
 
-    /// Records the user's choice and writes the file (atomically, via a temporary file).
+    /// Records the user's choice and writes the file.
     pub fn set_enabled(&self, id: &str, enabled: bool) -> std::io::Result<()> {
         let mut stored = self.stored.lock();
         if enabled {
@@ -54,12 +62,38 @@ impl Settings {
         } else {
             stored.disabled.insert(id.to_string());
         }
+        self.save(&stored)
+    }
+
+    /// What the user granted `id`'s WebAssembly main part (the defaults unless set).
+    pub fn component(&self, id: &str) -> ComponentGrants {
+        self.stored
+            .lock()
+            .components
+            .get(id)
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// Records what the user grants `id`'s WebAssembly main part and writes the file.
+    pub fn set_component(&self, id: &str, grants: ComponentGrants) -> std::io::Result<()> {
+        let mut stored = self.stored.lock();
+        if grants == ComponentGrants::default() {
+            stored.components.remove(id);
+        } else {
+            stored.components.insert(id.to_string(), grants);
+        }
+        self.save(&stored)
+    }
+
+    /// Writes `stored` atomically, via a temporary file.
+    fn save(&self, stored: &Stored) -> std::io::Result<()> {
         if let Some(dir) = self.path.parent() {
             std::fs::create_dir_all(dir)?;
         }
         let tmp = self.path.with_extension("json.tmp");
-        std::fs::write(&tmp, serde_json::to_vec_pretty(&*stored)?)?;
-        std::fs::rename(tmp, &self.path)
+        std::fs::write(&tmp, serde_json::to_vec_pretty(stored)?)?;
+        std::fs::rename(tmp, &*self.path)
     }
 }
 
@@ -77,6 +111,28 @@ mod tests {
         assert!(!Settings::load(path.clone()).is_enabled("example"));
         settings.set_enabled("example", true).unwrap();
         assert!(Settings::load(path).is_enabled("example"));
+    }
+
+    #[test]
+    fn component_grants_survive_a_reload_and_defaults_leave_no_entry() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(SETTINGS_FILE);
+        let settings = Settings::load(path.clone());
+        assert_eq!(settings.component("wasm-echo"), ComponentGrants::default());
+        let grants = ComponentGrants {
+            memory_mib: Some(256),
+            data_dir_revoked: true,
+        };
+        settings.set_component("wasm-echo", grants.clone()).unwrap();
+        settings.set_enabled("example", false).unwrap();
+        let reloaded = Settings::load(path.clone());
+        assert_eq!(reloaded.component("wasm-echo"), grants);
+        assert!(!reloaded.is_enabled("example"));
+        settings
+            .set_component("wasm-echo", ComponentGrants::default())
+            .unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(!text.contains("components"), "{text}");
     }
 
     #[test]

@@ -9,7 +9,7 @@ import { copyFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { after, before } from "node:test";
 import { buildEchoComponent } from "../wasm/build.mjs";
-import { problems, waitForAttribute, waitForText } from "./driver.mjs";
+import { By, problems, waitForAttribute, waitForText } from "./driver.mjs";
 import {
   attribute,
   checker,
@@ -107,6 +107,34 @@ check("a runaway component is stopped; the shell and other extensions answer", a
   await inRealm(driver, ID, (realm) =>
     waitForText(realm, '[data-testid="runaway"]', (t) => t === "TIMED_OUT", "TIMED_OUT", 20_000),
   );
+});
+
+check("Sandbox: a memory cap out of range is refused; one in range restarts it", async (driver) => {
+  const grants = `${row(ID)} [data-field="grants"]`;
+  const status = `${grants} [data-field="status"]`;
+  await click(driver, `${grants} summary`);
+  const memory = await waitShown(driver, `${grants} [data-field="memory-mib"]`);
+  // Its manifest declares no data folder: there is nothing to revoke.
+  assert.equal(await driver.findElement(By.css(`${grants} .grant-check`)).isDisplayed(), false);
+  await memory.clear();
+  await memory.sendKeys("8");
+  await click(driver, `${grants} [data-action="apply"]`);
+  await waitForText(driver, status, (t) => /from 16 to 4096/.test(t), "the refusal");
+  await memory.clear();
+  await memory.sendKeys("128");
+  await click(driver, `${grants} [data-action="apply"]`);
+  await waitForText(driver, status, (t) => t === "Applied", "applied");
+  await driver.executeScript((css) => document.querySelector(css).scrollIntoView(), grants);
+  await app?.screenshot("wasm-component-sandbox");
+  await waitForAttribute(driver, row(ID), "data-state", "active");
+  await echoed(driver);
+  const granted = await driver.executeAsyncScript((done) => {
+    window.__TAURI__.core.invoke("ferrolens_extensions").then(
+      (list) => done(list.find((e) => e.id === "wasm-echo")?.grants ?? null),
+      (error) => done(String(error)),
+    );
+  });
+  assert.deepEqual(granted, { memoryMib: 128 });
 });
 
 check("Disable, Enable and Uninstall, without a restart", async (driver) => {

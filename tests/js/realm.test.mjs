@@ -218,6 +218,7 @@ describe("the shell's relay", () => {
     const { relay, calls, refused } = relayOf();
     const others = [
       "ferrolens_set_enabled",
+      "ferrolens_set_component_grants",
       "ferrolens_uninstall",
       "ferrolens_install",
       "ferrolens_frame_init",

@@ -61,6 +61,7 @@ export const Command = Object.freeze({
   EXTENSIONS: "ferrolens_extensions",
   COUNTS: "ferrolens_counts",
   SET_ENABLED: "ferrolens_set_enabled",
+  SET_COMPONENT_GRANTS: "ferrolens_set_component_grants",
   UNINSTALL: "ferrolens_uninstall",
   INSTALL: "ferrolens_install",
   FRAMES: "ferrolens_frames",

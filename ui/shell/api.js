@@ -18,6 +18,9 @@ import { Command } from "../sdk/protocol.js";
  * @property {string} path  its folder
  * @property {string | null} main
  * @property {string | null} renderer
+ * @property {boolean} dataDir  its manifest declares the data-dir capability
+ * @property {import("./component-grants.js").Grants} [grants]  for a WebAssembly main part:
+ *   what the user granted it
  */
 
 /** @typedef {{ listeners: number, handlers: number }} Counts */
@@ -52,6 +55,13 @@ export function shellApi(transport) {
     counts: (extension) => call(Command.COUNTS, { extension }),
     /** @param {string} extension @param {boolean} enabled @returns {Promise<void>} */
     setEnabled: (extension, enabled) => call(Command.SET_ENABLED, { extension, enabled }),
+    /**
+     * @param {string} extension @param {number | null} memoryMib  null for the default
+     * @param {boolean} dataDir  whether it keeps its declared data folder
+     * @returns {Promise<void>}
+     */
+    setComponentGrants: (extension, memoryMib, dataDir) =>
+      call(Command.SET_COMPONENT_GRANTS, { extension, memoryMib, dataDir }),
     /** @param {string} extension @returns {Promise<void>} */
     uninstall: (extension) => call(Command.UNINSTALL, { extension }),
     /** @param {string} path @returns {Promise<string>} the installed extension's id */

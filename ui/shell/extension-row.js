@@ -2,6 +2,7 @@
 // One extension in the manager's list: what it is, its state, its folder, its IPC counts, and its
 // actions (enable/disable, uninstall with a confirm step for user extensions).
 import { copyText } from "./clipboard.js";
+import { createComponentGrants } from "./component-grants.js";
 import { el, errorMessage, plural, setText } from "./dom.js";
 
 /** @typedef {import("./api.js").ExtensionInfo} ExtensionInfo */
@@ -11,6 +12,8 @@ import { el, errorMessage, plural, setText } from "./dom.js";
  * @typedef {object} RowActions
  * @property {(info: ExtensionInfo, enabled: boolean) => Promise<void>} setEnabled
  * @property {(info: ExtensionInfo) => Promise<void>} uninstall
+ * @property {(info: ExtensionInfo, memoryMib: number | null, dataDir: boolean) => Promise<void>}
+ *   setGrants
  */
 
 /**
@@ -49,6 +52,10 @@ export function createExtensionRow(id, actions) {
   const copied = el("span", { class: "copied", role: "status", "aria-live": "polite" });
   const copy = el("button", { type: "button", class: "btn btn-small", "data-action": "copy-path" });
   copy.textContent = "Copy";
+
+  const grants = createComponentGrants(key, async (memoryMib, dataDir) => {
+    if (model) await actions.setGrants(model.info, memoryMib, dataDir);
+  });
 
   const mainCounts = el("dd", { "data-field": "main-counts" }, "…");
   const frameListeners = el("dd", { "data-field": "frame-listeners" }, "…");
@@ -108,6 +115,7 @@ export function createExtensionRow(id, actions) {
       el("div", {}, el("dt", {}, "Main"), mainCounts),
       el("div", {}, el("dt", {}, "This frame"), frameListeners),
     ),
+    grants.element,
     el("div", { class: "ext-actions" }, toggle, uninstall, confirm, status),
   );
   path.setAttribute("aria-labelledby", `${key}-path-label`);
@@ -205,6 +213,7 @@ export function createExtensionRow(id, actions) {
       setText(error, next.error ? `${info.refused ? "Refused" : "Failed"}: ${next.error}` : "");
       setText(path, info.path);
       copy.setAttribute("aria-label", `Copy the folder path of ${label}`);
+      grants.update(info.refused ? undefined : info.grants, info.dataDir, label);
 
       if (counts) {
         setText(

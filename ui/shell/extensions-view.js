@@ -31,6 +31,17 @@ export function createExtensionsView({ api, frame, onError }) {
         await refresh();
       }
     },
+    /**
+     * @param {import("./api.js").ExtensionInfo} info @param {number | null} memoryMib
+     * @param {boolean} dataDir
+     */
+    setGrants: async (info, memoryMib, dataDir) => {
+      try {
+        await api.setComponentGrants(info.id, memoryMib, dataDir);
+      } finally {
+        await refresh();
+      }
+    },
     /** @param {import("./api.js").ExtensionInfo} info */
     uninstall: async (info) => {
       const row = rows.get(info.key);

@@ -73,6 +73,8 @@ pub mod command {
     pub const COUNTS: &str = "ferrolens_counts";
     /// The shell: enables or disables an extension.
     pub const SET_ENABLED: &str = "ferrolens_set_enabled";
+    /// The shell: what the user grants a WebAssembly main part (memory cap, data folder).
+    pub const SET_COMPONENT_GRANTS: &str = "ferrolens_set_component_grants";
     /// The shell: removes a user extension.
     pub const UNINSTALL: &str = "ferrolens_uninstall";
     /// The shell: installs an extension from a folder.
@@ -95,7 +97,7 @@ pub mod command {
     pub const INSPECTOR_EXPORT: &str = "ferrolens_inspector_export";
 
     /// Every command above, for the check that the app answers each.
-    pub const ALL: [&str; 22] = [
+    pub const ALL: [&str; 23] = [
         INVOKE_RAW,
         BROADCAST_RAW,
         TAKE_ANSWER,
@@ -108,6 +110,7 @@ pub mod command {
         EXTENSIONS,
         COUNTS,
         SET_ENABLED,
+        SET_COMPONENT_GRANTS,
         UNINSTALL,
         INSTALL,
         FRAMES,

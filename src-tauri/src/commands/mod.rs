@@ -24,8 +24,19 @@ use tauri::{AppHandle, Manager, Runtime, State, Webview, WebviewUrl, WebviewWind
 use tokio_util::sync::CancellationToken;
 
 use crate::frames::{FrameInfo, Frames};
-use crate::manager::{ExtensionInfo, ExtensionManager, Loadable};
+use crate::manager::{is_component, ComponentGrants, ExtensionInfo, ExtensionManager, Loadable};
+use crate::settings::Settings;
 use crate::{lifecycle, realm, scheme, shell_page, transport};
+
+/// An extension as the shell lists it: the manager's view and, for a WebAssembly main part,
+/// what the user granted it.
+#[derive(Debug, Serialize)]
+pub struct ListedExtension {
+    #[serde(flatten)]
+    info: ExtensionInfo,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    grants: Option<ComponentGrants>,
+}
 
 /// What a frame loads, with its capabilities.
 #[derive(Debug, Serialize)]
@@ -182,9 +193,15 @@ fn shell_only<R: Runtime>(webview: &Webview<R>) -> Result<(), String> {
 pub fn ferrolens_extensions<R: Runtime>(
     webview: Webview<R>,
     manager: State<'_, ExtensionManager>,
-) -> Result<Vec<ExtensionInfo>, IpcError> {
+    settings: State<'_, Settings>,
+) -> Result<Vec<ListedExtension>, IpcError> {
     shell_page::require_shell(&webview)?;
-    Ok(manager.infos())
+    let listed = manager.infos().into_iter().map(|info| {
+        let grants =
+            (info.main.as_deref().is_some_and(is_component)).then(|| settings.component(&info.id));
+        ListedExtension { info, grants }
+    });
+    Ok(listed.collect())
 }
 
 #[tauri::command]
@@ -218,6 +235,26 @@ pub fn ferrolens_set_enabled<R: Runtime>(
     shell_page::require_shell(&webview)?;
     let id = app.state::<ExtensionManager>().require_known(&extension)?;
     lifecycle::set_enabled(&app, &id, enabled)
+}
+
+/// Sets what the user grants `extension`'s WebAssembly main part: its memory cap in MiB
+/// (`memory_mib`, none for the default; see `MEMORY_CAP_MIB`) and whether it keeps the data
+/// folder its manifest declares. An active extension restarts with them.
+#[tauri::command]
+pub fn ferrolens_set_component_grants<R: Runtime>(
+    app: AppHandle<R>,
+    webview: Webview<R>,
+    extension: String,
+    memory_mib: Option<u32>,
+    data_dir: bool,
+) -> Result<(), IpcError> {
+    shell_page::require_shell(&webview)?;
+    let id = app.state::<ExtensionManager>().require_known(&extension)?;
+    let grants = ComponentGrants {
+        memory_mib,
+        data_dir_revoked: !data_dir,
+    };
+    lifecycle::set_component_grants(&app, &id, grants)
 }
 
 #[tauri::command]

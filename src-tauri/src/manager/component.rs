@@ -9,6 +9,10 @@
 //! cargo feature `wasm` refuse such extensions with the reason.
 
 use std::path::Path;
+use std::sync::Arc;
+
+use ferrolens_ipc::ExtensionId;
+use serde::{Deserialize, Serialize};
 
 use super::files::{confined, human_size, require_regular};
 
@@ -21,6 +25,26 @@ pub const MAX_COMPONENT_BYTES: u64 = 64 * 1024 * 1024;
 /// The capability a manifest declares (`"capabilities": ["data-dir"]`) for its component to
 /// get a private data folder.
 pub const DATA_DIR_CAPABILITY: &str = "data-dir";
+
+/// The memory caps (MiB) the user may give a component in the shell's settings.
+pub const MEMORY_CAP_MIB: std::ops::RangeInclusive<u32> = 16..=4096;
+
+/// What the user grants one extension's component, beyond its manifest (the shell's settings,
+/// read at each activation): a manifest can neither raise its memory cap nor keep a data folder
+/// the user revoked.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ComponentGrants {
+    /// Its memory cap in MiB; `None` for the host's default (64 MiB).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub memory_mib: Option<u32>,
+    /// True when the user revoked the data folder its manifest declares.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub data_dir_revoked: bool,
+}
+
+/// Where the manager reads each extension's [`ComponentGrants`].
+pub type GrantsOf = Arc<dyn Fn(&ExtensionId) -> ComponentGrants + Send + Sync>;
 
 /// True when a manifest's `main` names a component file.
 pub fn is_component(main: &str) -> bool {
@@ -65,7 +89,7 @@ mod host {
     use ferrolens_ipc::ExtensionMain;
     use ferrolens_wasm::{HostOptions, Limits, PartOptions, WasmHost, WasmMainPart};
 
-    use super::MAX_COMPONENT_BYTES;
+    use super::{GrantsOf, MAX_COMPONENT_BYTES, MEMORY_CAP_MIB};
     use crate::manager::files::{confined, read_regular_file};
     use crate::manager::Manifest;
 
@@ -75,6 +99,7 @@ mod host {
         cache_dir: Option<PathBuf>,
         data_root: Option<PathBuf>,
         limits: Limits,
+        grants: Option<GrantsOf>,
         host: OnceLock<Result<WasmHost, String>>,
     }
 
@@ -92,6 +117,7 @@ mod host {
                 cache_dir,
                 data_root,
                 limits: Limits::default(),
+                grants: None,
                 host: OnceLock::new(),
             }
         }
@@ -99,6 +125,13 @@ mod host {
         /// Runs every component under `limits` instead of the defaults.
         pub fn with_limits(mut self, limits: Limits) -> Self {
             self.limits = limits;
+            self
+        }
+
+        /// Reads what the user granted each extension (memory cap, data folder) from `grants`
+        /// at each activation, over the defaults and the manifest.
+        pub fn with_grants(mut self, grants: GrantsOf) -> Self {
+            self.grants = Some(grants);
             self
         }
 
@@ -123,14 +156,22 @@ mod host {
             let file = confined(dir, main).map_err(|why| format!("\"main\" {main:?}: {why}"))?;
             let wasm = read_regular_file(&file, MAX_COMPONENT_BYTES)
                 .map_err(|why| format!("\"main\" {main:?}: {why}"))?;
-            let data_dir = match manifest.data_dir {
+            let grants = self
+                .grants
+                .as_ref()
+                .map(|grants| grants(&manifest.id))
+                .unwrap_or_default();
+            let data_dir = match manifest.data_dir && !grants.data_dir_revoked {
                 false => None,
                 true => Some(self.data_dir(manifest)?),
             };
-            let options = PartOptions {
-                limits: self.limits.clone(),
-                data_dir,
-            };
+            let mut limits = self.limits.clone();
+            // Clamped again: the settings file is the user's to edit by hand.
+            if let Some(mib) = grants.memory_mib {
+                let mib = mib.clamp(*MEMORY_CAP_MIB.start(), *MEMORY_CAP_MIB.end());
+                limits.memory_bytes = (mib as usize) << 20;
+            }
+            let options = PartOptions { limits, data_dir };
             Ok(Box::new(WasmMainPart::new(
                 self.host()?.clone(),
                 wasm,

@@ -249,7 +249,10 @@ fn a_hostile_component_reaches_no_other_extensions_files_channels_or_memory() {
     call(&m, "hostile", "broadcast", json!(["note", "forged"])).unwrap();
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
     while call(&m, "hostile", "heard", json!([])).unwrap() != json!(["main", "forged"]) {
-        assert!(std::time::Instant::now() < deadline, "its own listener never heard it");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "its own listener never heard it"
+        );
         std::thread::sleep(std::time::Duration::from_millis(10));
     }
     assert_eq!(
@@ -265,5 +268,59 @@ fn a_hostile_component_reaches_no_other_extensions_files_channels_or_memory() {
         std::fs::read_to_string(&victim_note).unwrap(),
         "the victim's secret"
     );
+    m.deactivate_all();
+}
+
+/// The user's grants, read at each activation: a memory cap raised or lowered past the
+/// default, and a declared data folder revoked.
+#[test]
+fn the_users_grants_set_the_memory_cap_and_revoke_the_data_folder_at_activation() {
+    use serde_json::json;
+    let root = tempfile::tempdir().unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let caps = json!({"capabilities": [DATA_DIR_CAPABILITY]});
+    component_folder(root.path(), "granted", echo(), caps);
+    let grants = Arc::new(parking_lot::Mutex::new(ComponentGrants::default()));
+    let read = grants.clone();
+    let cache = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/wasm-guests/compiled");
+    let m = ExtensionManager::new(Router::new(Nowhere), Vec::new()).with_components(
+        Components::new(Some(cache), Some(data.path().to_path_buf()))
+            .with_grants(Arc::new(move |_| read.lock().clone())),
+    );
+    add_user_folders(&m, root.path());
+    let id = ExtensionId::new("granted").unwrap();
+    let restart = |g: ComponentGrants| {
+        *grants.lock() = g;
+        m.deactivate(&id).ok();
+        m.activate(&id).unwrap();
+    };
+
+    // The defaults: 64 MiB, the declared folder.
+    restart(ComponentGrants::default());
+    let err = call(&m, "granted", "allocate", json!([80])).unwrap_err();
+    assert!(err.message.contains("past its cap"), "{}", err.message);
+    assert_eq!(
+        call(&m, "granted", "data", json!(["kept"])).unwrap()[0],
+        "/data"
+    );
+
+    // Raised to 128 MiB, the folder revoked.
+    restart(ComponentGrants {
+        memory_mib: Some(128),
+        data_dir_revoked: true,
+    });
+    assert_eq!(call(&m, "granted", "allocate", json!([80])).unwrap(), 560);
+    assert_eq!(
+        call(&m, "granted", "data", json!(["lost"])).unwrap(),
+        serde_json::Value::Null
+    );
+
+    // Lowered to 16 MiB.
+    restart(ComponentGrants {
+        memory_mib: Some(16),
+        data_dir_revoked: false,
+    });
+    let err = call(&m, "granted", "allocate", json!([32])).unwrap_err();
+    assert!(err.message.contains("16777216"), "{}", err.message);
     m.deactivate_all();
 }

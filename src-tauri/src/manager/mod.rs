@@ -28,7 +28,10 @@ use crate::urls::url_segment;
 
 #[cfg(feature = "wasm")]
 pub use component::Components;
-pub use component::{is_component, COMPONENT_SUFFIX, DATA_DIR_CAPABILITY, MAX_COMPONENT_BYTES};
+pub use component::{
+    is_component, ComponentGrants, GrantsOf, COMPONENT_SUFFIX, DATA_DIR_CAPABILITY,
+    MAX_COMPONENT_BYTES, MEMORY_CAP_MIB,
+};
 pub use discovery::{discover, Discovered, Source};
 pub use files::{confined, read_regular_file, MAX_MANIFEST_BYTES, MAX_SERVED_BYTES};
 pub use manifest::{Manifest, ManifestError, MANIFEST_FILE};
@@ -76,6 +79,8 @@ pub struct ExtensionInfo {
     pub main: Option<String>,
     /// Renderer entry, if any.
     pub renderer: Option<String>,
+    /// True when its manifest declares the `data-dir` capability (a component's data folder).
+    pub data_dir: bool,
 }
 
 /// An active extension as one frame loads it.
@@ -580,15 +585,16 @@ fn info_of(r: &Record) -> ExtensionInfo {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let (id, version, description, main, renderer) = match &r.found.manifest {
+    let (id, version, description, main, renderer, data_dir) = match &r.found.manifest {
         Ok(m) => (
             m.id.to_string(),
             m.version.to_string(),
             m.description.clone(),
             m.main.clone(),
             m.renderer.clone(),
+            m.data_dir,
         ),
-        Err(_) => (folder, String::new(), String::new(), None, None),
+        Err(_) => (folder, String::new(), String::new(), None, None, false),
     };
     let path = r.found.dir.to_string_lossy().into_owned();
     ExtensionInfo {
@@ -603,6 +609,7 @@ fn info_of(r: &Record) -> ExtensionInfo {
         path,
         main,
         renderer,
+        data_dir,
     }
 }
 
