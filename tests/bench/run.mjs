@@ -36,7 +36,7 @@ const emptyUserDir = mkdtempSync(join(tmpdir(), "ferrolens-bench-user-"));
 const componentUserDir = mkdtempSync(join(tmpdir(), "ferrolens-bench-user-"));
 const component = join(componentUserDir, "ferrolens-bench-component");
 cpSync(resolve(root, "tests/bench/component"), component, { recursive: true });
-copyFileSync(buildEchoComponent(), join(component, "main.wasm"));
+copyFileSync(buildEchoComponent({ profile: "speed" }), join(component, "main.wasm"));
 
 /** Runs the app with `args`; resolves with ms until `marker` was printed (or exit), and stdout. */
 function runApp(args, { marker, timeoutMs }) {
