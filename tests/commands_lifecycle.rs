@@ -301,3 +301,20 @@ fn the_shell_grants_a_component_a_memory_cap_and_its_data_folder_and_it_restarts
     let settings = std::fs::read_to_string(host._user_dir.path().join("settings.json")).unwrap();
     assert!(settings.contains("\"memoryMib\": 128"), "{settings}");
 }
+
+#[test]
+fn enabling_runs_the_activation_off_the_thread_that_called_the_command() {
+    // A first component activation compiles it, and a disable waits for calls in flight: on
+    // the thread that runs commands (Tauri's main thread, in the app) every frame would freeze.
+    let host = host();
+    for enabled in [false, true] {
+        host.call(
+            "ferrolens_set_enabled",
+            json!({"extension": "misbehaving", "enabled": enabled}),
+        )
+        .unwrap();
+    }
+    let on = *ACTIVATED_ON.lock().unwrap();
+    assert!(on.is_some(), "activated again");
+    assert_ne!(on, Some(std::thread::current().id()));
+}

@@ -31,6 +31,29 @@ fn notify<R: Runtime>(app: &AppHandle<R>, kind: &str, id: &ExtensionId) {
     }
 }
 
+/// Taken by every lifecycle change, so they run one at a time, in the order they came.
+static CHANGING: parking_lot::Mutex<()> = parking_lot::Mutex::new(());
+
+/// Runs the lifecycle change `change` on a blocking thread, after the ones before it. A change
+/// may take a while (a component's first activation compiles it, a deactivation waits for calls
+/// in flight), and a command on Tauri's main thread would freeze every frame meanwhile.
+pub async fn off_main<R: Runtime, T: Send + 'static>(
+    app: AppHandle<R>,
+    change: impl FnOnce(&AppHandle<R>) -> Result<T, IpcError> + Send + 'static,
+) -> Result<T, IpcError> {
+    tauri::async_runtime::spawn_blocking(move || {
+        let _one_at_a_time = CHANGING.lock();
+        change(&app)
+    })
+    .await
+    .map_err(|err| {
+        IpcError::new(
+            ErrorCode::ActivationFailed,
+            format!("the extension change failed: {err}"),
+        )
+    })?
+}
+
 /// Activates `id` and tells every frame to load its renderer part.
 pub fn enable<R: Runtime>(app: &AppHandle<R>, id: &ExtensionId) -> Result<(), IpcError> {
     app.state::<ExtensionManager>().activate(id)?;

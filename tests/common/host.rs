@@ -32,12 +32,17 @@ impl Drop for Host {
 /// A main part whose handlers misbehave on purpose.
 pub struct Misbehaving;
 
+/// The thread `Misbehaving` was last activated on.
+pub static ACTIVATED_ON: std::sync::Mutex<Option<std::thread::ThreadId>> =
+    std::sync::Mutex::new(None);
+
 impl ExtensionMain for Misbehaving {
     fn on_deactivate(&self, _ctx: &ExtensionContext) -> Result<(), HandlerError> {
         panic!("on_deactivate exploded")
     }
 
     fn on_activate(&self, ctx: &ExtensionContext) -> Result<(), HandlerError> {
+        *ACTIVATED_ON.lock().unwrap_or_else(|e| e.into_inner()) = Some(std::thread::current().id());
         let ipc = ctx.ipc();
         ipc.handle("panic", |_, _| async {
             panic!("handler exploded") as Result<(), HandlerError>

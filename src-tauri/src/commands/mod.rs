@@ -225,8 +225,9 @@ pub fn ferrolens_counts<R: Runtime>(
     Ok(manager.router().counts(&id))
 }
 
+/// Enables or disables an extension (off the main thread: see [`lifecycle::off_main`]).
 #[tauri::command]
-pub fn ferrolens_set_enabled<R: Runtime>(
+pub async fn ferrolens_set_enabled<R: Runtime>(
     app: AppHandle<R>,
     webview: Webview<R>,
     extension: String,
@@ -234,14 +235,14 @@ pub fn ferrolens_set_enabled<R: Runtime>(
 ) -> Result<(), IpcError> {
     shell_page::require_shell(&webview)?;
     let id = app.state::<ExtensionManager>().require_known(&extension)?;
-    lifecycle::set_enabled(&app, &id, enabled)
+    lifecycle::off_main(app, move |app| lifecycle::set_enabled(app, &id, enabled)).await
 }
 
 /// Sets what the user grants `extension`'s WebAssembly main part: its memory cap in MiB
 /// (`memory_mib`, none for the default; see `MEMORY_CAP_MIB`) and whether it keeps the data
 /// folder its manifest declares. An active extension restarts with them.
 #[tauri::command]
-pub fn ferrolens_set_component_grants<R: Runtime>(
+pub async fn ferrolens_set_component_grants<R: Runtime>(
     app: AppHandle<R>,
     webview: Webview<R>,
     extension: String,
@@ -254,29 +255,37 @@ pub fn ferrolens_set_component_grants<R: Runtime>(
         memory_mib,
         data_dir_revoked: !data_dir,
     };
-    lifecycle::set_component_grants(&app, &id, grants)
+    lifecycle::off_main(app, move |app| {
+        lifecycle::set_component_grants(app, &id, grants)
+    })
+    .await
 }
 
+/// Uninstalls a user extension (off the main thread: see [`lifecycle::off_main`]).
 #[tauri::command]
-pub fn ferrolens_uninstall<R: Runtime>(
+pub async fn ferrolens_uninstall<R: Runtime>(
     app: AppHandle<R>,
     webview: Webview<R>,
     extension: String,
 ) -> Result<(), IpcError> {
     shell_page::require_shell(&webview)?;
     let id = app.state::<ExtensionManager>().require_known(&extension)?;
-    lifecycle::uninstall(&app, &id)
+    lifecycle::off_main(app, move |app| lifecycle::uninstall(app, &id)).await
 }
 
-/// Installs the extension in folder `path` into the user extensions folder and enables it.
+/// Installs the extension in folder `path` into the user extensions folder and enables it (off
+/// the main thread: see [`lifecycle::off_main`]).
 #[tauri::command]
-pub fn ferrolens_install<R: Runtime>(
+pub async fn ferrolens_install<R: Runtime>(
     app: AppHandle<R>,
     webview: Webview<R>,
     path: String,
 ) -> Result<String, IpcError> {
     shell_page::require_shell(&webview)?;
-    lifecycle::install(&app, std::path::Path::new(&path)).map(|id| id.to_string())
+    lifecycle::off_main(app, move |app| {
+        lifecycle::install(app, std::path::Path::new(&path)).map(|id| id.to_string())
+    })
+    .await
 }
 
 /// The most frames (windows) open at once. Each costs a WebKit web process of its own (well
