@@ -27,8 +27,11 @@ const env = {
   ...process.env,
   WEBKIT_DISABLE_DMABUF_RENDERER: "1",
   RUST_LOG: process.env.RUST_LOG ?? "warn",
-  // Compiled components go to a cache of the run's own, which the driver empties to time a
-  // first activation (bench_components_uncache).
+};
+// The IPC run's compiled components go to a cache of its own, which the driver empties to time
+// a first activation (bench_components_uncache). Start-up runs keep the usual caches.
+const ipcEnv = {
+  ...env,
   XDG_CACHE_HOME: mkdtempSync(join(tmpdir(), "ferrolens-bench-cache-")),
 };
 const emptyUserDir = mkdtempSync(join(tmpdir(), "ferrolens-bench-user-"));
@@ -39,10 +42,14 @@ cpSync(resolve(root, "tests/bench/component"), component, { recursive: true });
 copyFileSync(buildEchoComponent({ profile: "speed" }), join(component, "main.wasm"));
 
 /** Runs the app with `args`; resolves with ms until `marker` was printed (or exit), and stdout. */
-function runApp(args, { marker, timeoutMs }) {
+function runApp(args, { marker, timeoutMs, env: childEnv = env }) {
   return new Promise((resolvePromise, reject) => {
     const started = performance.now();
-    const child = spawn(binary, args, { env, cwd: root, stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn(binary, args, {
+      env: childEnv,
+      cwd: root,
+      stdio: ["ignore", "pipe", "inherit"],
+    });
     let stdout = "";
     let markedAt;
     const timer = setTimeout(() => {
@@ -124,7 +131,7 @@ const args = [
   componentUserDir,
 ];
 if (opts.quick) args.push("--bench-quick");
-await runApp(args, { timeoutMs: opts.quick ? 180_000 : 1_800_000 });
+await runApp(args, { timeoutMs: opts.quick ? 180_000 : 1_800_000, env: ipcEnv });
 
 const results = JSON.parse(readFileSync(join(out, "results.json"), "utf8"));
 if (results.error) throw new Error(`the benchmark page failed: ${results.error}`);
