@@ -134,6 +134,10 @@ describe("toIpcError", () => {
     assert.equal(error.message, "cyclic structure");
     assert.equal(error.cause, thrown);
     assert.equal(toIpcError(42, where).code, ErrorCode.TRANSPORT_FAILED);
+    const body = toIpcError(new ArrayBuffer(12), where);
+    assert.equal(body.code, ErrorCode.TRANSPORT_FAILED);
+    assert.match(body.message, /12-byte binary body/);
+    assert.match(toIpcError(new Uint8Array(3), where).message, /3-byte binary body/);
     assert.equal(toIpcError({ name: "Other" }, where).code, ErrorCode.TRANSPORT_FAILED);
   });
 });

@@ -146,6 +146,15 @@ export function toIpcError(reason, context) {
   if (reason instanceof Error) {
     return new IpcError(ErrorCode.TRANSPORT_FAILED, reason.message, { ...context, cause: reason });
   }
+  if (reason instanceof ArrayBuffer || ArrayBuffer.isView(reason)) {
+    // Tauri's IPC script calls a call's error callback with the response body itself when the
+    // response does not say `Tauri-Response: ok`; the core never answers an error so.
+    return new IpcError(
+      ErrorCode.TRANSPORT_FAILED,
+      `Tauri's IPC failed the call with a ${reason.byteLength}-byte binary body instead of an error (its response did not say Tauri-Response: ok)`,
+      context,
+    );
+  }
   return new IpcError(
     ErrorCode.TRANSPORT_FAILED,
     `the transport failed: ${String(reason)}`,
