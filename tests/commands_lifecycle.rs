@@ -298,8 +298,15 @@ fn the_shell_grants_a_component_a_memory_cap_and_its_data_folder_and_it_restarts
         .map(|e| e["kind"].as_str().unwrap_or_default().to_string())
         .collect();
     assert_eq!(kinds, ["deactivated", "activated"]);
-    let settings = std::fs::read_to_string(host._user_dir.path().join("settings.json")).unwrap();
+    let settings_file = host._user_dir.path().join("settings.json");
+    let settings = std::fs::read_to_string(&settings_file).unwrap();
     assert!(settings.contains("\"memoryMib\": 128"), "{settings}");
+
+    // Uninstalled: its grants go with it.
+    host.call("ferrolens_uninstall", json!({"extension": "boxed"}))
+        .unwrap();
+    let settings = std::fs::read_to_string(&settings_file).unwrap();
+    assert!(!settings.contains("boxed"), "{settings}");
 }
 
 #[test]

@@ -31,7 +31,7 @@ fn notify<R: Runtime>(app: &AppHandle<R>, kind: &str, id: &ExtensionId) {
     }
 }
 
-/// Taken by every lifecycle change, so they run one at a time, in the order they came.
+/// Taken by every lifecycle change a command makes, so they run one at a time.
 static CHANGING: parking_lot::Mutex<()> = parking_lot::Mutex::new(());
 
 /// Runs the lifecycle change `change` on a blocking thread, after the ones before it. A change
@@ -150,6 +150,14 @@ pub fn uninstall<R: Runtime>(app: &AppHandle<R>, id: &ExtensionId) -> Result<(),
     manager.forget_allowed(id)?;
     disable(app, id)?;
     let dir = manager.forget(id)?;
+    // What the user granted it goes with it: another extension installed later under the same
+    // id starts from the defaults.
+    if let Err(err) = app
+        .state::<Settings>()
+        .set_component(id.as_str(), ComponentGrants::default())
+    {
+        log::warn!("the settings of uninstalled extension {id} were not cleared: {err}");
+    }
     std::fs::remove_dir_all(&dir).map_err(|err| {
         IpcError::new(
             ErrorCode::ActivationFailed,
