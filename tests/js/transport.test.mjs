@@ -38,6 +38,25 @@ test("invoke hands a raw body and the options (headers) to Tauri as they are", a
   assert.equal(calls[0][2], options);
 });
 
+test("a binary body Tauri hands to the error callback is the answer; other rejections stay", async () => {
+  const body = new ArrayBuffer(3);
+  /** @type {unknown} */
+  let rejection = body;
+  globals.__TAURI__ = {
+    core: { invoke: async () => Promise.reject(rejection) },
+    event: { listen: async () => () => {} },
+  };
+  const transport = tauriTransport();
+  assert.equal(await transport.invoke("ferrolens_invoke_raw", new Uint8Array(1)), body);
+  for (const reason of ["Command x not found", { code: "NO_HANDLER", message: "m" }]) {
+    rejection = reason;
+    await assert.rejects(transport.invoke("ferrolens_invoke_raw", new Uint8Array(1)), (e) => {
+      assert.equal(e, reason);
+      return true;
+    });
+  }
+});
+
 test("listen hands the handler the event's payload and passes the target on", async () => {
   /** @type {any[]} */
   const registered = [];

@@ -42,17 +42,37 @@ function tauriGlobals() {
 }
 
 /**
+ * What a call Tauri's invoke rejected with `reason` answered: a binary body is the answer. Tauri
+ * answers a command's error as JSON and only a successful raw answer as a binary body, and its
+ * IPC script hands a body to the error callback whenever the response's `Tauri-Response` header
+ * does not read "ok"; under load WebKitGTK was seen to deliver a large raw answer so.
+ * @param {unknown} reason
+ */
+function recoverRawAnswer(reason) {
+  if (reason instanceof ArrayBuffer) {
+    if (!warnedOfLostHeader) {
+      warnedOfLostHeader = true;
+      console.warn(
+        `Ferrolens: Tauri's IPC handed a ${reason.byteLength}-byte answer to the error callback (its Tauri-Response header was lost); it is the answer`,
+      );
+    }
+    return reason;
+  }
+  throw reason;
+}
+let warnedOfLostHeader = false;
+
+/**
  * The transport of a real Ferrolens frame, over Tauri's globals (the app sets
  * `withGlobalTauri`). The globals are looked up at each call, so creating it never throws.
  * @returns {Transport}
  */
 export function tauriTransport() {
   return {
-    // Not an async function: the promise Tauri's invoke returns is passed on as it is, one
-    // microtask hop fewer on every call.
+    // Not an async function: one microtask hop fewer on every call.
     invoke: (command, args, options) => {
       try {
-        return tauriGlobals().core.invoke(command, args, options);
+        return tauriGlobals().core.invoke(command, args, options).catch(recoverRawAnswer);
       } catch (error) {
         return Promise.reject(error);
       }
