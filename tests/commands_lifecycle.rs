@@ -258,25 +258,19 @@ fn the_shell_grants_a_component_a_memory_cap_and_its_data_folder_and_it_restarts
     );
 
     // Refused, naming what is wrong, and nothing saved.
-    let err = host
-        .call(
-            "ferrolens_set_component_grants",
-            json!({"extension": "example", "memoryMib": 128, "dataDir": true}),
-        )
-        .unwrap_err();
-    assert_eq!(code(&err), "BAD_PAYLOAD");
-    assert!(
-        error_message(&err).contains("no WebAssembly main part"),
-        "{err}"
-    );
-    let err = host
-        .call(
-            "ferrolens_set_component_grants",
-            json!({"extension": "boxed", "memoryMib": 8, "dataDir": true}),
-        )
-        .unwrap_err();
-    assert_eq!(code(&err), "BAD_PAYLOAD");
-    assert!(error_message(&err).contains("from 16 to 4096 MiB"), "{err}");
+    for (extension, memory, why) in [
+        ("example", 128, "no WebAssembly main part"),
+        ("boxed", 8, "from 16 to 4096 MiB"),
+    ] {
+        let err = host
+            .call(
+                "ferrolens_set_component_grants",
+                json!({"extension": extension, "memoryMib": memory, "dataDir": true}),
+            )
+            .unwrap_err();
+        assert_eq!(code(&err), "BAD_PAYLOAD");
+        assert!(error_message(&err).contains(why), "{err}");
+    }
     assert_eq!(listed("boxed")["grants"], json!({}));
 
     // Granted: saved, listed, and the active extension restarted with them.

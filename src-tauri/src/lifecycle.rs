@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use crate::frames::Frames;
 use crate::manager::{
-    host_version, is_component, ComponentGrants, Discovered, ExtensionManager, Manifest, Source,
+    host_version, ComponentGrants, Discovered, ExtensionInfo, ExtensionManager, Manifest, Source,
     State, MEMORY_CAP_MIB,
 };
 use crate::settings::Settings;
@@ -107,7 +107,7 @@ pub fn set_component_grants<R: Runtime>(
         .infos()
         .into_iter()
         .find(|info| info.id == id.as_str());
-    let Some(info) = info.filter(|info| info.main.as_deref().is_some_and(is_component)) else {
+    let Some(info) = info.filter(ExtensionInfo::has_component) else {
         return Err(IpcError::new(
             ErrorCode::BadPayload,
             format!("extension {id} has no WebAssembly main part to grant anything to"),

@@ -24,7 +24,7 @@ use tauri::{AppHandle, Manager, Runtime, State, Webview, WebviewUrl, WebviewWind
 use tokio_util::sync::CancellationToken;
 
 use crate::frames::{FrameInfo, Frames};
-use crate::manager::{is_component, ComponentGrants, ExtensionInfo, ExtensionManager, Loadable};
+use crate::manager::{ComponentGrants, ExtensionInfo, ExtensionManager, Loadable};
 use crate::settings::Settings;
 use crate::{lifecycle, realm, scheme, shell_page, transport};
 
@@ -197,8 +197,7 @@ pub fn ferrolens_extensions<R: Runtime>(
 ) -> Result<Vec<ListedExtension>, IpcError> {
     shell_page::require_shell(&webview)?;
     let listed = manager.infos().into_iter().map(|info| {
-        let grants =
-            (info.main.as_deref().is_some_and(is_component)).then(|| settings.component(&info.id));
+        let grants = info.has_component().then(|| settings.component(&info.id));
         ListedExtension { info, grants }
     });
     Ok(listed.collect())

@@ -322,5 +322,14 @@ fn the_users_grants_set_the_memory_cap_and_revoke_the_data_folder_at_activation(
     });
     let err = call(&m, "granted", "allocate", json!([32])).unwrap_err();
     assert!(err.message.contains("16777216"), "{}", err.message);
+
+    // A settings file edited by hand past the range is clamped to it: 1 MiB runs at 16.
+    restart(ComponentGrants {
+        memory_mib: Some(1),
+        data_dir_revoked: false,
+    });
+    assert_eq!(call(&m, "granted", "allocate", json!([4])).unwrap(), 28);
+    let err = call(&m, "granted", "allocate", json!([32])).unwrap_err();
+    assert!(err.message.contains("16777216"), "{}", err.message);
     m.deactivate_all();
 }

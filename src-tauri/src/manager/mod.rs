@@ -83,6 +83,13 @@ pub struct ExtensionInfo {
     pub data_dir: bool,
 }
 
+impl ExtensionInfo {
+    /// True when its main part is a WebAssembly component (the user's grants apply to it).
+    pub fn has_component(&self) -> bool {
+        self.main.as_deref().is_some_and(is_component)
+    }
+}
+
 /// An active extension as one frame loads it.
 #[derive(Debug, Clone)]
 pub struct Loadable {

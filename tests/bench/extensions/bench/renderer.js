@@ -640,23 +640,18 @@ function markdown(r) {
     "| case | Ferrolens p50 / p90 / p99 (ms per call) | raw Tauri p50 / p90 / p99 (ms per call) | ratio p50 | target |",
     "|---|---|---|---|---|",
   ];
-  for (const c of r.cases) {
+  /** One measured pair: both sides' p50 / p90 / p99, the ratio, the target and whether it held. */
+  const pairRow = (/** @type {any} */ c) => {
     const met = c.target ? (meets(c.ratio, c.target) ? "met" : "**missed**") : "";
-    lines.push(
-      `| ${c.name} | ${f(c.ext.p50)} / ${f(c.ext.p90)} / ${f(c.ext.p99)} | ${f(c.raw.p50)} / ${f(c.raw.p90)} / ${f(c.raw.p99)} | ${c.ratio.toFixed(3)} | ${c.target} ${met} |`,
-    );
-  }
+    return `| ${c.name} | ${f(c.ext.p50)} / ${f(c.ext.p90)} / ${f(c.ext.p99)} | ${f(c.raw.p50)} / ${f(c.raw.p90)} / ${f(c.raw.p99)} | ${c.ratio.toFixed(3)} | ${c.target} ${met} |`;
+  };
+  lines.push(...r.cases.map(pairRow));
   lines.push(
     "",
     "| WebAssembly main part | component p50 / p90 / p99 (ms per call) | bundled Rust main part p50 / p90 / p99 (ms per call) | ratio p50 | target |",
     "|---|---|---|---|---|",
   );
-  for (const c of r.components) {
-    const met = c.target ? (meets(c.ratio, c.target) ? "met" : "**missed**") : "";
-    lines.push(
-      `| ${c.name} | ${f(c.ext.p50)} / ${f(c.ext.p90)} / ${f(c.ext.p99)} | ${f(c.raw.p50)} / ${f(c.raw.p90)} / ${f(c.raw.p99)} | ${c.ratio.toFixed(3)} | ${c.target} ${met} |`,
-    );
-  }
+  lines.push(...r.components.map(pairRow));
   const a = r.activation;
   lines.push(
     "",
