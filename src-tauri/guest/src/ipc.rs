@@ -47,6 +47,31 @@ impl From<types::Event> for IpcEvent {
     }
 }
 
+impl IpcEvent {
+    /// True once the request being answered was cancelled: its caller aborted it, it timed
+    /// out, or the extension is being disabled. Long work checks it to stop early; a cancelled
+    /// call that goes on past the host's grace (250 ms by default) is stopped and the instance
+    /// replaced. Always false in a listener.
+    pub fn is_cancelled(&self) -> bool {
+        host::cancelled()
+    }
+
+    /// Waits `duration` (at most 10 s), or less when the request being answered is cancelled,
+    /// which is then an error with code `CANCELLED` to return as it is. Unlike
+    /// `std::thread::sleep`, it ends at the cancellation and does not count against the call's
+    /// deadline; the instance answers nothing else meanwhile.
+    pub fn wait(&self, duration: Duration) -> Result<(), HandlerError> {
+        let ms = u32::try_from(duration.as_millis()).unwrap_or(u32::MAX);
+        match host::wait(ms) {
+            false => Ok(()),
+            true => Err(HandlerError::from(IpcError::new(
+                ErrorCode::Cancelled,
+                format!("the call on channel {:?} was cancelled", self.channel),
+            ))),
+        }
+    }
+}
+
 /// Removes one listener. Calling it is optional: everything is removed on deactivation.
 #[derive(Debug)]
 pub struct Disposer(u64);

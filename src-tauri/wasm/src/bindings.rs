@@ -9,8 +9,10 @@ wasmtime::component::bindgen!({
     path: "../../wit/ferrolens-extension.wit",
     world: "extension",
     imports: {
-        // A request waits for a frame's answer; every other import answers at once.
+        // A request waits for a frame's answer, `wait` for time to pass or a cancellation;
+        // every other import answers at once.
         "ferrolens:extension/host.request": async,
+        "ferrolens:extension/host.wait": async,
     },
     exports: { default: async },
 });

@@ -77,6 +77,8 @@ pub(crate) enum Fault {
     Deactivated,
     /// The instance had faulted before and a fresh one could not be made.
     Restart(String),
+    /// The call was cancelled and the guest went on past the grace it had to return.
+    Abandoned(Duration),
 }
 
 impl Fault {
@@ -104,6 +106,14 @@ impl Fault {
                 ErrorCode::ExtensionDeactivated,
                 format!("extension {extension} was deactivated before {what} answered"),
             ),
+            Self::Abandoned(grace) => (
+                ErrorCode::Cancelled,
+                format!(
+                    "{what} of extension {extension} was cancelled and had not returned {} ms \
+                     later, so it was stopped; {discarded}",
+                    grace.as_millis()
+                ),
+            ),
             Self::Restart(why) => (
                 ErrorCode::HandlerFailed,
                 format!(
@@ -128,6 +138,11 @@ impl std::fmt::Display for Fault {
             Self::Trap(trap) => write!(f, "it trapped: {trap}"),
             Self::Deactivated => f.write_str("the extension was deactivated"),
             Self::Restart(why) => write!(f, "a fresh instance failed to start: {why}"),
+            Self::Abandoned(grace) => write!(
+                f,
+                "it went on {} ms after its call was cancelled and was stopped",
+                grace.as_millis()
+            ),
         }
     }
 }

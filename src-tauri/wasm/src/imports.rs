@@ -10,6 +10,8 @@ use crate::bindings::ferrolens::extension::types::{
 };
 use crate::error::ipc_error_record;
 use crate::events;
+use crate::limits::MAX_WAIT;
+use crate::sandbox::Sandbox;
 use crate::state::{HostState, DATA_DIR_GUEST_PATH};
 
 /// The longest log line kept from the guest, in bytes; the rest is cut.
@@ -55,7 +57,7 @@ impl Host for HostState {
                 let sandbox = sandbox.as_ref().and_then(|weak| weak.upgrade());
                 async move {
                     match sandbox {
-                        Some(sandbox) => sandbox.answer(event, args).await,
+                        Some(sandbox) => Sandbox::answer(sandbox, event, args).await,
                         None => Err(HandlerError::from(IpcError::new(
                             ErrorCode::ExtensionNotActive,
                             "the extension's WebAssembly instance is gone",
@@ -119,6 +121,30 @@ impl Host for HostState {
             })
         });
         answer.map_err(|err| ipc_error_record(&err))
+    }
+
+    fn cancelled(&mut self) -> bool {
+        self.request.as_ref().is_some_and(IpcEvent::is_cancelled)
+    }
+
+    async fn wait(&mut self, ms: u32) -> bool {
+        let duration = Duration::from_millis(ms.into()).min(MAX_WAIT);
+        let request = self.request.clone();
+        let interrupt = self.activation.interrupt.clone();
+        let waiting = Instant::now();
+        let cancelled = async {
+            match &request {
+                Some(request) => request.cancelled().await,
+                None => std::future::pending().await,
+            }
+        };
+        let was_cancelled = tokio::select! {
+            () = tokio::time::sleep(duration) => false,
+            () = cancelled => true,
+            () = interrupt.cancelled() => true,
+        };
+        self.clock.waited(waiting.elapsed());
+        was_cancelled
     }
 
     fn log(&mut self, level: LogLevel, message: String) {

@@ -16,6 +16,14 @@ pub const DEFAULT_ACTIVATION_DEADLINE: Duration = Duration::from_secs(10);
 /// How long a main-to-frame `request` waits when the guest names no timeout.
 pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// How long a request's handler may go on after its call is cancelled before it is stopped and
+/// its instance replaced; a handler that checks `cancelled` or paces itself with `wait` returns
+/// well within it.
+pub const DEFAULT_CANCEL_GRACE: Duration = Duration::from_millis(250);
+
+/// The longest one `wait` of the guest lasts.
+pub const MAX_WAIT: Duration = Duration::from_secs(10);
+
 /// Broadcasts waiting for the guest's listeners; past it they are dropped and reported.
 pub const DEFAULT_EVENT_QUEUE: usize = 1024;
 
@@ -40,6 +48,8 @@ pub struct Limits {
     pub activation_deadline: Duration,
     /// Default timeout of the guest's requests to a frame.
     pub request_timeout: Duration,
+    /// Time a request's handler has to return once its call is cancelled.
+    pub cancel_grace: Duration,
     /// Broadcasts queued for the guest's listeners at most.
     pub event_queue: usize,
 }
@@ -51,6 +61,7 @@ impl Default for Limits {
             call_deadline: DEFAULT_CALL_DEADLINE,
             activation_deadline: DEFAULT_ACTIVATION_DEADLINE,
             request_timeout: DEFAULT_REQUEST_TIMEOUT,
+            cancel_grace: DEFAULT_CANCEL_GRACE,
             event_queue: DEFAULT_EVENT_QUEUE,
         }
     }

@@ -105,7 +105,28 @@ impl Sandbox {
     }
 
     /// Answers an invoke on a channel the guest handles.
-    pub async fn answer(&self, event: IpcEvent, args: Args) -> Result<Graph, HandlerError> {
+    ///
+    /// The call runs as a task of its own, so a caller that stops waiting (it aborted, timed
+    /// out, or the extension is being disabled) does not cut the guest off midway, which would
+    /// cost the instance: the guest sees the cancellation (`cancelled`, `wait`) and has
+    /// [`Limits::cancel_grace`](crate::Limits) to return before it is stopped.
+    pub async fn answer(
+        self: Arc<Self>,
+        event: IpcEvent,
+        args: Args,
+    ) -> Result<Graph, HandlerError> {
+        let channel = event.channel.clone();
+        tokio::spawn(async move { self.answer_now(event, args).await })
+            .await
+            .unwrap_or_else(|err| {
+                Err(HandlerError::from(IpcError::new(
+                    ErrorCode::HandlerFailed,
+                    format!("the host failed answering channel {channel:?}: {err}"),
+                )))
+            })
+    }
+
+    async fn answer_now(&self, event: IpcEvent, args: Args) -> Result<Graph, HandlerError> {
         let what = format!("the handler for channel {:?}", event.channel.as_str());
         let wit = wit_event(&event);
         let args = ferrolens_value::try_encode(args.graph()).map_err(|err| {
@@ -130,10 +151,17 @@ impl Sandbox {
                 ),
             )));
         }
+        live.store.data_mut().request = Some(event.clone());
         let budget = self.activation.limits.call_deadline;
-        let answered = self
-            .call(&mut slot, Call::Request(&wit, &args), budget)
-            .await;
+        let grace = self.activation.limits.cancel_grace;
+        let answered = tokio::select! {
+            biased;
+            answered = self.call(&mut slot, Call::Request(&wit, &args), budget) => answered,
+            () = past_grace(&event, grace) => Err(Fault::Abandoned(grace)),
+        };
+        if let Some(live) = slot.live.as_mut() {
+            live.store.data_mut().request = None;
+        }
         match answered {
             Ok(Answer::Answered(Ok(bytes))) => ferrolens_value::decode(&bytes).map_err(|err| {
                 HandlerError::from(IpcError::new(
@@ -143,6 +171,14 @@ impl Sandbox {
             }),
             Ok(Answer::Answered(Err(err))) => Err(err),
             Ok(_) => unreachable!("a request is answered with a value or an error"),
+            Err(fault @ Fault::Abandoned(_)) => {
+                // Stopped midway, the instance is unusable: a fresh one takes its place now,
+                // so its listeners keep hearing broadcasts.
+                let err = self.reported(&fault, &what);
+                slot.live = None;
+                let _ = self.ready(&mut slot).await;
+                Err(err)
+            }
             Err(fault) => Err(self.reported(&fault, &what)),
         }
     }
@@ -309,6 +345,12 @@ impl StartError {
             other => HandlerError::new("ActivationError", other.describe()),
         }
     }
+}
+
+/// Resolves `grace` after `request` is cancelled.
+async fn past_grace(request: &IpcEvent, grace: Duration) {
+    request.cancelled().await;
+    tokio::time::sleep(grace).await;
 }
 
 /// Arms the clock and the epoch deadline for a call of `budget`.

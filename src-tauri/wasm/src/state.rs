@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock, Weak};
 
-use ferrolens_ipc::{Disposer, Ipc};
+use ferrolens_ipc::{Disposer, Ipc, IpcEvent};
 use parking_lot::Mutex;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
@@ -122,6 +122,8 @@ pub(crate) struct HostState {
     pub handled: HashSet<String>,
     /// This instance's listeners, removed from the IPC when it is dropped.
     pub listeners: HashMap<u64, Disposer>,
+    /// The request being answered now, for `cancelled` and `wait`.
+    pub request: Option<IpcEvent>,
     _alive: Alive,
 }
 
@@ -157,6 +159,7 @@ impl HostState {
             console,
             handled: HashSet::new(),
             listeners: HashMap::new(),
+            request: None,
         })
     }
 }

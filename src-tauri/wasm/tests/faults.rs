@@ -181,11 +181,93 @@ async fn a_runaway_extension_does_not_hold_up_another() {
     calm.deactivate();
 }
 
+/// Invokes `channel` from frame `main` with `args`, cancelling the call after `after`.
+async fn cancelled_after(
+    ext: &common::Active,
+    channel: &str,
+    args: impl IntoArgs,
+    after: Duration,
+) -> ferrolens_ipc::IpcError {
+    let cancel = tokio_util::sync::CancellationToken::new();
+    let options = ferrolens_ipc::InvokeOptions {
+        timeout: None,
+        cancel: Some(cancel.clone()),
+    };
+    let channel = Channel::new(channel).unwrap();
+    let call = ext.router.invoke(
+        &ext.id,
+        &channel,
+        Origin::frame("main"),
+        args.into_args().unwrap(),
+        options,
+    );
+    let (answer, ()) = tokio::join!(call, async {
+        tokio::time::sleep(after).await;
+        cancel.cancel();
+    });
+    answer.unwrap_err()
+}
+
 #[tokio::test(flavor = "multi_thread")]
-async fn an_abandoned_call_leaves_a_fresh_instance_for_the_next() {
-    let ext = activate("abandoned", PartOptions::default()).unwrap();
+async fn a_cancelled_call_is_seen_by_the_guest_which_stops_early_and_keeps_its_instance() {
+    let ext = activate("pacer", PartOptions::default()).unwrap();
     assert_eq!(ext.json("count", ()).await, json!(1));
-    // The caller gives up on a call that runs on: its future is dropped midway.
+    // 1,000 steps of 20 ms: 20 s unless the cancellation cuts it short.
+    let err = cancelled_after(&ext, "pace", (1000u32, 20u64), Duration::from_millis(100)).await;
+    assert_eq!(err.code, ErrorCode::Cancelled);
+    let paced = ext.json("paced", ()).await;
+    assert_eq!(
+        paced[1],
+        json!(true),
+        "the guest saw the cancellation: {paced}"
+    );
+    assert!(
+        paced[0].as_u64().unwrap() < 1000,
+        "and stopped early: {paced}"
+    );
+    // The same instance answers: its count goes on, nothing was reported.
+    assert_eq!(ext.json("count", ()).await, json!(2));
+    assert_eq!(ext.part.instantiations(), 1);
+    assert_eq!(ext.part.faults(), Vec::<String>::new());
+    ext.deactivate();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn waiting_does_not_count_against_the_call_deadline() {
+    let options = limits(|l| l.call_deadline = Duration::from_millis(100));
+    let ext = activate("patient", options).unwrap();
+    // 6 waits of 50 ms: three times the deadline, all of it waiting.
+    assert_eq!(ext.json("pace", (6u32, 50u64)).await, json!(6));
+    assert_eq!(ext.json("paced", ()).await, json!([6, false]));
+    assert_eq!(ext.part.instantiations(), 1);
+    ext.deactivate();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_call_that_runs_on_after_its_cancellation_is_stopped_after_the_grace_and_replaced() {
+    let options = limits(|l| l.cancel_grace = Duration::from_millis(100));
+    let ext = activate("stubborn", options).unwrap();
+    assert_eq!(ext.json("count", ()).await, json!(1));
+    let err = cancelled_after(&ext, "loop", (), Duration::from_millis(50)).await;
+    assert_eq!(err.code, ErrorCode::Cancelled);
+    // Replaced right after the grace, without waiting for a call or a broadcast.
+    let replaced = eventually(async || ext.part.instantiations() == 2).await;
+    assert!(replaced, "a fresh instance was made");
+    let faults = ext.part.faults();
+    assert_eq!(faults.len(), 1, "{faults:?}");
+    assert!(
+        faults[0].contains("was cancelled and had not returned 100 ms later"),
+        "{faults:?}"
+    );
+    assert_eq!(ext.router.counts(&ext.id).listeners, 2);
+    assert_eq!(ext.json("count", ()).await, json!(1), "a fresh instance");
+    ext.deactivate();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_timed_out_call_is_cancelled_for_the_guest_too() {
+    // A timeout cancels the call like an abort: the guest sees it at its next wait.
+    let ext = activate("timed", PartOptions::default()).unwrap();
     let options = ferrolens_ipc::InvokeOptions {
         timeout: Some(Duration::from_millis(100)),
         cancel: None,
@@ -194,20 +276,15 @@ async fn an_abandoned_call_leaves_a_fresh_instance_for_the_next() {
         .router
         .invoke(
             &ext.id,
-            &Channel::new("loop").unwrap(),
+            &Channel::new("pace").unwrap(),
             Origin::frame("main"),
-            ().into_args().unwrap(),
+            (1000u32, 20u64).into_args().unwrap(),
             options,
         )
         .await
         .unwrap_err();
     assert_eq!(err.code, ErrorCode::TimedOut);
-    // A broadcast finds the instance unusable and has it replaced, without waiting for a call.
-    ext.broadcast_from("main", "note", ("wake",).into_args().unwrap());
-    let replaced = eventually(async || ext.part.instantiations() == 2).await;
-    assert!(replaced, "a fresh instance was made");
-    assert_eq!(ext.router.counts(&ext.id).listeners, 2);
-    assert_eq!(ext.json("count", ()).await, json!(1), "a fresh instance");
-    assert_eq!(ext.part.instantiations(), 2);
+    assert_eq!(ext.json("paced", ()).await[1], json!(true));
+    assert_eq!(ext.part.instantiations(), 1);
     ext.deactivate();
 }

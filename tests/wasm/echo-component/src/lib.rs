@@ -24,6 +24,8 @@ thread_local! {
     static NOTE_LISTENER: RefCell<Option<Disposer>> = const { RefCell::new(None) };
     /// The data folder the host granted, if any.
     static DATA_DIR: RefCell<Option<String>> = const { RefCell::new(None) };
+    /// The steps the last `pace` took, and whether it saw its call cancelled.
+    static PACED: Cell<(u32, bool)> = const { Cell::new((0, false)) };
     /// Memory held by `grow` (never released: the point is to hit the cap).
     static HOARD: RefCell<Vec<Vec<u8>>> = const { RefCell::new(Vec::new()) };
 }
@@ -176,6 +178,21 @@ impl MainIpc for EchoIpc {
             ferrolens_guest::log::info(&args.get::<String>(0)?);
             Ok(())
         })?;
+        // Cancellation: `pace` takes its first argument's steps of its second's ms each, stopping
+        // at the cancellation; `paced` tells what the last one did.
+        ipc.handle("pace", |event, args| {
+            let (steps, ms): (u32, u64) = (args.get(0)?, args.get(1)?);
+            for done in 0..steps {
+                PACED.with(|p| p.set((done, event.is_cancelled())));
+                if let Err(cancelled) = event.wait(Duration::from_millis(ms)) {
+                    PACED.with(|p| p.set((done, true)));
+                    return Err(cancelled);
+                }
+            }
+            PACED.with(|p| p.set((steps, false)));
+            Ok(steps)
+        })?;
+        ipc.handle("paced", |_event, _args| Ok(PACED.with(Cell::get)))?;
         // Faults.
         ipc.handle("loop", |_event, _args| -> Result<(), HandlerError> {
             let mut spins = 0u64;
