@@ -29,6 +29,7 @@ if [ "$binary" = "$FERROLENS_TARGET_DIR/release/ferrolens" ]; then
   bash scripts/setup.sh
   cargo build --release --features custom-protocol,testing
 fi
+bash scripts/components.sh
 [ -x "$binary" ] || fl_die "bench.sh: $binary is missing (build it first, or drop --debug)"
 fl_require_testing_build "$binary" "cargo build --features custom-protocol,testing"
 

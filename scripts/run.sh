@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds Ferrolens (release, frontend embedded) and launches it with the sample extensions.
+# Builds Ferrolens (release, frontend embedded) and the sample extensions' WebAssembly main parts,
+# and launches it with the sample extensions.
 #
 #   bash scripts/run.sh [--headless] [APP OPTIONS...]
 #
@@ -35,6 +36,8 @@ fi
 cd "$FERROLENS_ROOT"
 bash scripts/setup.sh
 
+# The sample extensions' WebAssembly main parts (notes), then the app.
+bash scripts/components.sh
 fl_say "building Ferrolens (release)"
 # The product: without the `testing` feature, so no test or benchmark code (scripts/test.sh and
 # scripts/bench.sh build with it).

@@ -14,7 +14,8 @@
 #   lint            npm run lint
 #   typecheck       npm run typecheck
 #   js-test         npm run test:js
-#   build           cargo build --features custom-protocol,testing   (debug app, frontend
+#   build           scripts/components.sh (the sample components, e.g. extensions/notes/main.wasm),
+#                   then cargo build --features custom-protocol,testing   (debug app, frontend
 #                   embedded, with the test extensions' main parts and --test-extensions-dir)
 #   e2e             scripts/e2e.sh: node --test tests/e2e/, against the real app in WebKitGTK
 #                   under Xvfb, through tauri-driver and WebKitWebDriver
@@ -136,7 +137,10 @@ cargo_test_both() {
 ! wanted lint || run_step lint npm run lint
 ! wanted typecheck || run_step typecheck npm run typecheck
 ! wanted js-test || run_step js-test npm run test:js
-! wanted build || run_step build cargo build --features custom-protocol,testing
+build_app() {
+  bash scripts/components.sh && cargo build --features custom-protocol,testing
+}
+! wanted build || run_step build build_app
 # The e2e step needs the debug build (when this run built it, that it succeeded).
 if [ "${RESULT_OF[build]:-pass}" = pass ]; then
   ! wanted e2e || run_step e2e bash scripts/e2e.sh

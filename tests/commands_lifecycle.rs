@@ -170,14 +170,14 @@ fn installing_from_a_folder_validates_copies_and_enables() {
     let borrower = write_extension(
         source.path(),
         "borrower",
-        json!({"name": "borrower", "version": "1.0.0", "main": "notes",
+        json!({"name": "borrower", "version": "1.0.0", "main": "cluster-status",
                "renderer": "renderer.js", "engines": {"ferrolens": "*"}}),
     );
     let err = host
         .call("ferrolens_install", json!({"path": borrower}))
         .unwrap_err();
     assert!(
-        error_message(&err).contains("the main part of the bundled extension notes"),
+        error_message(&err).contains("the main part of the bundled extension cluster-status"),
         "{err}"
     );
     assert!(!host._user_dir.path().join("borrower").exists());

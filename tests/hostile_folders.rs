@@ -5,6 +5,9 @@
 //! extensions keep their rows, ids and main parts.
 #![cfg(unix)]
 
+#[path = "common/samples.rs"]
+mod samples;
+
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -74,24 +77,24 @@ fn hostile_folders(root: &Path) {
     std::fs::write(broken.join("package.json"), "{ broken").unwrap();
     folder(root, "claimer", renderer_only("example"));
     let mut borrower = renderer_only("borrower");
-    borrower["main"] = "notes".into();
+    borrower["main"] = "cluster-status".into();
     folder(root, "borrower", borrower);
 }
 
 #[test]
 fn hostile_user_folders_are_refused_and_the_bundled_extensions_keep_working() {
     let user_dir = tempfile::tempdir().unwrap();
-    std::env::set_var("FERROLENS_NOTES_DIR", user_dir.path().join("notes-data"));
     let user = user_dir.path().join("extensions");
     std::fs::create_dir(&user).unwrap();
     hostile_folders(&user);
-    let bundled = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("extensions");
+    let bundled = samples::bundled_samples();
     // The rest are test-build fields (feature "testing"), absent otherwise.
     #[allow(clippy::needless_update)]
     let config = HostConfig {
         bundled_dir: Some(bundled.clone()),
         user_dir: Some(user.clone()),
         settings_file: Some(user_dir.path().join("settings.json")),
+        extension_data_dir: Some(user_dir.path().join("extension-data")),
         ..HostConfig::default()
     };
     let app = configure(mock_builder())
@@ -153,7 +156,8 @@ fn hostile_user_folders_are_refused_and_the_bundled_extensions_keep_working() {
     );
     refused(
         "borrower",
-        "\"main\" names \"notes\", the main part of the bundled extension notes",
+        "\"main\" names \"cluster-status\", the main part of the bundled extension \
+         cluster-status",
     );
 
     for id in ["notes", "example"] {

@@ -2,6 +2,9 @@
 //! extension's host and on the shared host, which realm pages a navigation may lead to, and the
 //! shell's commands refused to every page that is not the shell.
 
+#[path = "common/samples.rs"]
+mod samples;
+
 use std::path::{Path, PathBuf};
 
 use ferrolens_app::manager::ExtensionManager;
@@ -49,14 +52,14 @@ fn host() -> Host {
     write_extension(&user, "mine", "mine", true);
     write_extension(&user, "dotted", "a.b", true);
     write_extension(&user, "localhost", "localhost", true);
-    std::env::set_var("FERROLENS_NOTES_DIR", dir.path().join("notes"));
     let app = configure(mock_builder())
         .build(mock_context(noop_assets()))
         .unwrap();
     let config = HostConfig {
-        bundled_dir: Some(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("extensions")),
+        bundled_dir: Some(samples::bundled_samples()),
         user_dir: Some(user),
         settings_file: Some(dir.path().join("settings.json")),
+        extension_data_dir: Some(dir.path().join("extension-data")),
         ..Default::default()
     };
     start(app.handle(), config, bundled_main_parts()).unwrap();

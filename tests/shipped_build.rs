@@ -138,6 +138,7 @@ mod test_builds {
             bundled_dir: Some(empty.clone()),
             user_dir: Some(empty.clone()),
             settings_file: Some(root.path().join("settings.json")),
+            extension_data_dir: Some(root.path().join("extension-data")),
             testing: TestingConfig {
                 extension_dirs: cli.testing.test_extensions_dir,
                 ..TestingConfig::default()

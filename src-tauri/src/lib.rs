@@ -40,6 +40,9 @@ pub struct HostConfig {
     pub user_dir: Option<PathBuf>,
     /// Settings file; `None` for `settings.json` in the app's config folder.
     pub settings_file: Option<PathBuf>,
+    /// Where components' data folders are made, one per extension; `None` for
+    /// `extension-data` in the app's data folder.
+    pub extension_data_dir: Option<PathBuf>,
     /// What test builds add; empty in the app a user runs.
     pub testing: TestingConfig,
 }
@@ -62,7 +65,8 @@ pub struct TestingConfig {
 /// The folder, in the app's cache folder, of compiled WebAssembly components.
 pub(crate) const COMPONENT_CACHE: &str = "components";
 
-/// The Rust main parts compiled into this build, matched to manifests' `main` field. Test
+/// The Rust main parts compiled into this build, matched to manifests' `main` field (the notes
+/// sample's is a WebAssembly component, `extensions/notes/main.wasm`, not one of these). Test
 /// builds (feature `testing`) add the benchmark's and the end-to-end probe's parts, whose
 /// extension folders the benchmark runner and the end-to-end tests pass with
 /// `--test-extensions-dir`.
@@ -71,7 +75,6 @@ pub fn bundled_main_parts() -> Vec<MainPart> {
         ferrolens_ext_example::MAIN_PART,
         ferrolens_ext_metrics::MAIN_PART,
         ferrolens_ext_cluster_status::MAIN_PART,
-        ferrolens_ext_notes::MAIN_PART,
         #[cfg(feature = "testing")]
         ferrolens_ext_bench::MAIN_PART,
         #[cfg(feature = "testing")]
@@ -212,10 +215,12 @@ pub fn start<R: Runtime>(
                 .app_cache_dir()
                 .ok()
                 .map(|d| d.join(COMPONENT_CACHE)),
-            app.path()
-                .app_data_dir()
-                .ok()
-                .map(|d| d.join("extension-data")),
+            config.extension_data_dir.or_else(|| {
+                app.path()
+                    .app_data_dir()
+                    .ok()
+                    .map(|d| d.join("extension-data"))
+            }),
         )
         // What the user granted each component (memory cap, data folder), read at activation.
         .with_grants({
@@ -285,6 +290,7 @@ pub fn run() {
         bundled_dir: cli.bundled_dir,
         user_dir: cli.extensions_dir,
         settings_file: cli.settings_file,
+        extension_data_dir: None,
         testing: TestingConfig {
             #[cfg(feature = "testing")]
             extension_dirs: cli.testing.test_extensions_dir,

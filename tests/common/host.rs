@@ -2,7 +2,6 @@
 //! the test's own, a user extension and one too new to load, and one frame; with calls into it
 //! as a frame makes them (an invoke and a broadcast as the SDK sends them).
 
-use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use ferrolens_app::manager::ExtensionManager;
@@ -69,27 +68,13 @@ impl ExtensionMain for Misbehaving {
     }
 }
 
-/// Links `target` (a folder) as `link`.
-fn link_dir(target: &Path, link: &Path) {
-    #[cfg(unix)]
-    std::os::unix::fs::symlink(target, link).unwrap();
-    #[cfg(windows)]
-    std::os::windows::fs::symlink_dir(target, link).unwrap();
-}
-
 pub fn host() -> Host {
     let serial = serial();
     let user_dir = tempfile::tempdir().unwrap();
-    // The bundled notes sample keeps its file here, not in the developer's data folder.
-    std::env::set_var("FERROLENS_NOTES_DIR", user_dir.path().join("notes"));
     // A main part is its bundled extension's only, so the misbehaving one is bundled here: next
     // to the app's own bundled extensions, linked into a bundled folder of the test's.
     let bundled_dir = tempfile::tempdir().unwrap();
-    let shipped = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("extensions");
-    for entry in std::fs::read_dir(&shipped).unwrap() {
-        let entry = entry.unwrap();
-        link_dir(&entry.path(), &bundled_dir.path().join(entry.file_name()));
-    }
+    super::samples::link_samples(bundled_dir.path());
     write_extension(
         bundled_dir.path(),
         "misbehaving",
@@ -117,6 +102,8 @@ pub fn host() -> Host {
         bundled_dir: Some(bundled_dir.path().to_path_buf()),
         user_dir: Some(user_dir.path().to_path_buf()),
         settings_file: Some(user_dir.path().join("settings.json")),
+        // The bundled notes sample keeps its file here, not in the developer's data folder.
+        extension_data_dir: Some(user_dir.path().join("extension-data")),
         ..HostConfig::default()
     };
     let app = configure(mock_builder())

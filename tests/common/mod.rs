@@ -3,6 +3,7 @@
 #![allow(dead_code)] // each test file uses its own part of it
 
 pub mod host;
+pub mod samples;
 
 use std::path::{Path, PathBuf};
 
@@ -41,20 +42,17 @@ pub fn manifest(name: &str, main: Option<&str>) -> Value {
     m
 }
 
-/// An app started with `bundled` as its bundled folder (the source tree's samples when None),
-/// `dir` as its user folder and settings' home, and the bundled main parts plus `parts`.
+/// An app started with `bundled` as its bundled folder (the samples when None), `dir` as its
+/// user folder, settings' and extension data's home, and the bundled main parts plus `parts`.
 pub fn app(dir: &Path, bundled: Option<&Path>, parts: Vec<MainPart>) -> App<MockRuntime> {
-    std::env::set_var("FERROLENS_NOTES_DIR", dir.join("notes"));
     let app = configure(mock_builder())
         .build(mock_context(noop_assets()))
         .unwrap();
     let config = HostConfig {
-        bundled_dir: Some(bundled.map_or_else(
-            || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("extensions"),
-            Path::to_path_buf,
-        )),
+        bundled_dir: Some(bundled.map_or_else(samples::bundled_samples, Path::to_path_buf)),
         user_dir: Some(dir.to_path_buf()),
         settings_file: Some(dir.join("settings.json")),
+        extension_data_dir: Some(dir.join("extension-data")),
         ..Default::default()
     };
     let mut all = bundled_main_parts();

@@ -259,8 +259,8 @@ async fn a_call_that_runs_on_after_its_cancellation_is_stopped_after_the_grace_a
         faults[0].contains("was cancelled and had not returned 100 ms later"),
         "{faults:?}"
     );
-    assert_eq!(ext.router.counts(&ext.id).listeners, 2);
     assert_eq!(ext.json("count", ()).await, json!(1), "a fresh instance");
+    assert_eq!(ext.router.counts(&ext.id).listeners, 2);
     ext.deactivate();
 }
 

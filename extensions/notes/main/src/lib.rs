@@ -1,5 +1,6 @@
-//! Main part of the notes sample: **a request/response service with typed arguments, errors
-//! and cancellation**, over notes kept in a JSON file.
+//! Main part of the notes sample, a WebAssembly component: **a request/response service with
+//! typed arguments, errors and cancellation**, over notes kept in a JSON file in the extension's
+//! data folder.
 //!
 //! | channel | arguments | answer |
 //! |---|---|---|
@@ -10,27 +11,16 @@
 //! | `notes:search` | `query` | `NoteSummary[]` of the notes containing it; slow, cancellable |
 //!
 //! Arguments of the wrong type reject with `BAD_PAYLOAD`. After each change main broadcasts
-//! `notes:changed` with the title and `"saved"` or `"deleted"`. The file is
-//! `$FERROLENS_NOTES_DIR/notes.json`, or `notes/notes.json` in Ferrolens's data folder
-//! (`~/.local/share/dev.ferrolens.app/notes/notes.json` on Linux).
+//! `notes:changed` with the title and `"saved"` or `"deleted"`. The file is `notes.json` in the
+//! data folder Ferrolens grants the extension (its manifest declares `data-dir`): on Linux
+//! `~/.local/share/dev.ferrolens.app/extension-data/notes/notes.json`.
 
 mod service;
 mod store;
 
-use std::ffi::OsString;
-use std::path::PathBuf;
-use std::sync::Arc;
+use ferrolens_guest::{export, Extension, ExtensionContext, HandlerError, Ipc, IpcError, MainIpc};
 
-use ferrolens_ipc::{ExtensionContext, ExtensionMain, HandlerError, MainPart};
-
-pub use service::{SearchStats, SCAN_STEP};
-pub use store::{Note, NoteSummary, Store};
-
-/// Registers this main part with the app under the manifest's `"main": "notes"`.
-pub const MAIN_PART: MainPart = MainPart {
-    name: "notes",
-    build: || Box::new(NotesMain::from_env()),
-};
+use crate::store::Store;
 
 /// Request channel: every note's summary.
 pub const LIST: &str = "notes:list";
@@ -47,69 +37,37 @@ pub const CHANGED: &str = "notes:changed";
 
 /// The longest title `notes:put` accepts, in characters.
 pub const MAX_TITLE_CHARS: usize = 200;
-/// The environment variable naming the folder of the notes file.
-pub const DIR_VARIABLE: &str = "FERROLENS_NOTES_DIR";
-/// The notes file's name in its folder.
+/// The notes file's name in the data folder.
 pub const FILE_NAME: &str = "notes.json";
 
-/// The folder of the notes file: `env_dir` (the value of [`DIR_VARIABLE`]) when set, else
-/// `dev.ferrolens.app/notes` in `data_dir` (the OS data folder), else in `$HOME/.local/share`.
-pub fn notes_dir(
-    env_dir: Option<OsString>,
-    data_dir: Option<PathBuf>,
-    home: Option<OsString>,
-) -> Option<PathBuf> {
-    if let Some(dir) = env_dir.filter(|dir| !dir.is_empty()) {
-        return Some(dir.into());
-    }
-    let data_dir = data_dir.or_else(|| home.map(|home| PathBuf::from(home).join(".local/share")));
-    data_dir.map(|data| data.join("dev.ferrolens.app").join("notes"))
-}
+/// The extension's IPC, with the handlers registered.
+struct NotesIpc(Ipc);
 
-/// The extension's main class: opens the store and registers the handlers.
-pub struct NotesMain {
-    dir: Option<PathBuf>,
-    stats: Arc<SearchStats>,
-}
-
-impl NotesMain {
-    /// Keeps the notes in `dir`.
-    pub fn new(dir: impl Into<PathBuf>) -> Self {
-        Self {
-            dir: Some(dir.into()),
-            stats: Arc::default(),
-        }
-    }
-
-    /// Keeps the notes where [`notes_dir`] says for this process's environment.
-    pub fn from_env() -> Self {
-        let env = std::env::var_os;
-        Self {
-            dir: notes_dir(env(DIR_VARIABLE), dirs::data_dir(), env("HOME")),
-            stats: Arc::default(),
-        }
-    }
-
-    /// The notes file, when a folder for it is known.
-    pub fn file(&self) -> Option<PathBuf> {
-        self.dir.as_ref().map(|dir| dir.join(FILE_NAME))
-    }
-
-    /// What `notes:search` did so far.
-    pub fn search_stats(&self) -> &SearchStats {
-        &self.stats
+impl MainIpc for NotesIpc {
+    fn init(ipc: Ipc) -> Result<Self, IpcError> {
+        Ok(Self(ipc))
     }
 }
 
-impl ExtensionMain for NotesMain {
-    fn on_activate(&self, ctx: &ExtensionContext) -> Result<(), HandlerError> {
-        let file = self.file().ok_or_else(|| {
-            let message = format!("no folder for the notes: set {DIR_VARIABLE} or HOME");
-            HandlerError::new("StoreError", message).with_code("NO_DIR")
+/// The extension: opens the store and registers the handlers.
+struct Notes;
+
+impl Extension for Notes {
+    fn activate(ctx: &ExtensionContext) -> Result<(), HandlerError> {
+        let dir = ctx.data_dir().ok_or_else(|| {
+            HandlerError::new(
+                "StoreError",
+                "no folder for the notes: the data folder was not granted (see the extension's \
+                 Sandbox settings)",
+            )
+            .with_code("NO_DIR")
         })?;
-        let store = Store::open(file)?;
-        log::info!("notes: keeping notes in {}", store.file().display());
-        service::register(ctx.ipc(), Arc::new(store), self.stats.clone())?;
+        let store = Store::open(format!("{dir}/{FILE_NAME}"))?;
+        ferrolens_guest::log::info(&format!("keeping notes in {}", store.file()));
+        let ipc = NotesIpc::create_instance(ctx)?.0;
+        service::register(ipc, store)?;
         Ok(())
     }
 }
+
+export!(Notes);

@@ -1,13 +1,13 @@
 //! The notes and their JSON file: read once at activation, rewritten whole on every change,
-//! atomically (a temporary file renamed over the old one) and one write at a time.
+//! atomically (a temporary file renamed over the old one). Calls into the component run one at
+//! a time, so changes and saves do too.
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::io::Write;
 
-use ferrolens_ipc::HandlerError;
+use ferrolens_guest::HandlerError;
 use serde::{Deserialize, Serialize};
-use tokio::io::AsyncWriteExt;
-use tokio::sync::Mutex;
 
 /// One note, as `notes:get` answers and `notes:put` takes it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -60,25 +60,23 @@ struct NotesFile {
 
 /// The notes by title, and the file they are kept in.
 pub struct Store {
-    file: PathBuf,
-    notes: Mutex<BTreeMap<String, Note>>,
+    file: String,
+    notes: RefCell<BTreeMap<String, Note>>,
 }
 
 fn store_error(code: &str, message: String, cause: std::io::Error) -> HandlerError {
-    HandlerError::new("StoreError", message)
-        .with_code(code)
-        .caused_by(cause.into())
+    HandlerError::new("StoreError", format!("{message}: {cause}")).with_code(code)
 }
 
 impl Store {
     /// Reads `file`; a missing file is an empty store. An unreadable or invalid one is an
     /// error (code `READ_FAILED` or `CORRUPT`) rather than an empty store that the next save
-    /// would write over it.
-    pub fn open(file: PathBuf) -> Result<Self, HandlerError> {
+    /// would write over.
+    pub fn open(file: String) -> Result<Self, HandlerError> {
         let notes = match std::fs::read(&file) {
             Ok(bytes) => {
                 let parsed: NotesFile = serde_json::from_slice(&bytes).map_err(|err| {
-                    let message = format!("{} is not a notes file: {err}", file.display());
+                    let message = format!("{file} is not a notes file: {err}");
                     HandlerError::new("StoreError", message).with_code("CORRUPT")
                 })?;
                 parsed
@@ -89,100 +87,84 @@ impl Store {
             }
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => BTreeMap::new(),
             Err(err) => {
-                let message = format!("cannot read {}", file.display());
-                return Err(store_error("READ_FAILED", message, err));
+                return Err(store_error(
+                    "READ_FAILED",
+                    format!("cannot read {file}"),
+                    err,
+                ))
             }
         };
         Ok(Self {
             file,
-            notes: Mutex::new(notes),
+            notes: RefCell::new(notes),
         })
     }
 
-    /// The file the notes are kept in.
-    pub fn file(&self) -> &Path {
+    /// The file the notes are kept in, as the component sees it.
+    pub fn file(&self) -> &str {
         &self.file
     }
 
     /// Every note, by title.
-    pub async fn list(&self) -> Vec<NoteSummary> {
-        self.notes
-            .lock()
-            .await
-            .values()
-            .map(Note::summary)
-            .collect()
+    pub fn list(&self) -> Vec<NoteSummary> {
+        self.notes.borrow().values().map(Note::summary).collect()
     }
 
     /// Every note, whole, by title.
-    pub async fn snapshot(&self) -> Vec<Note> {
-        self.notes.lock().await.values().cloned().collect()
+    pub fn snapshot(&self) -> Vec<Note> {
+        self.notes.borrow().values().cloned().collect()
     }
 
     /// The note titled `title`.
-    pub async fn get(&self, title: &str) -> Option<Note> {
-        self.notes.lock().await.get(title).cloned()
+    pub fn get(&self, title: &str) -> Option<Note> {
+        self.notes.borrow().get(title).cloned()
     }
 
     /// Adds `note`, or replaces the one with its title, and saves.
-    pub async fn put(&self, note: Note) -> Result<(), HandlerError> {
+    pub fn put(&self, note: Note) -> Result<(), HandlerError> {
         self.change(|notes| {
             notes.insert(note.title.clone(), note);
         })
-        .await
     }
 
     /// Removes the note titled `title` and saves; false when there was none.
-    pub async fn delete(&self, title: &str) -> Result<bool, HandlerError> {
+    pub fn delete(&self, title: &str) -> Result<bool, HandlerError> {
         let mut existed = false;
-        self.change(|notes| existed = notes.remove(title).is_some())
-            .await?;
+        self.change(|notes| existed = notes.remove(title).is_some())?;
         Ok(existed)
     }
 
     /// Applies `edit` to a copy, saves the copy, then keeps it: on a failed save the notes in
-    /// memory stay those on disk. The lock makes changes and saves one at a time.
-    async fn change(
-        &self,
-        edit: impl FnOnce(&mut BTreeMap<String, Note>),
-    ) -> Result<(), HandlerError> {
-        let mut notes = self.notes.lock().await;
-        let mut next = notes.clone();
+    /// memory stay those on disk.
+    fn change(&self, edit: impl FnOnce(&mut BTreeMap<String, Note>)) -> Result<(), HandlerError> {
+        let mut next = self.notes.borrow().clone();
         edit(&mut next);
         let contents = NotesFile {
             version: 1,
             notes: next.values().cloned().collect(),
         };
         let bytes = serde_json::to_vec_pretty(&contents)?;
-        write_atomically(&self.file, &bytes).await.map_err(|err| {
-            store_error(
-                "WRITE_FAILED",
-                format!("cannot save {}", self.file.display()),
-                err,
-            )
+        write_atomically(&self.file, &bytes).map_err(|err| {
+            store_error("WRITE_FAILED", format!("cannot save {}", self.file), err)
         })?;
-        *notes = next;
+        *self.notes.borrow_mut() = next;
         Ok(())
     }
 }
 
 /// Writes `bytes` to `file` so that readers see the old contents or the new, never a part:
 /// into `<file>.tmp` beside it, flushed to disk, then renamed over `file`.
-async fn write_atomically(file: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    if let Some(dir) = file.parent() {
-        tokio::fs::create_dir_all(dir).await?;
-    }
-    let temp = file.with_extension("json.tmp");
-    let written = async {
-        let mut out = tokio::fs::File::create(&temp).await?;
-        out.write_all(bytes).await?;
-        out.sync_all().await?;
+fn write_atomically(file: &str, bytes: &[u8]) -> std::io::Result<()> {
+    let temp = format!("{file}.tmp");
+    let written = (|| {
+        let mut out = std::fs::File::create(&temp)?;
+        out.write_all(bytes)?;
+        out.sync_all()?;
         drop(out);
-        tokio::fs::rename(&temp, file).await
-    };
-    let outcome = written.await;
-    if outcome.is_err() {
-        let _ = tokio::fs::remove_file(&temp).await;
+        std::fs::rename(&temp, file)
+    })();
+    if written.is_err() {
+        let _ = std::fs::remove_file(&temp);
     }
-    outcome
+    written
 }
