@@ -2,6 +2,7 @@
 //! component's copied with its component (`notes`'s `main.wasm`) built from their crates for this test
 //! run, so the tests never depend on `scripts/components.sh` having run, nor write into the
 //! source tree.
+#![allow(dead_code)] // each test file uses its own part of it
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -55,6 +56,11 @@ fn component_of(dir: &Path) -> Option<String> {
         serde_json::from_slice(&std::fs::read(dir.join("package.json")).ok()?).ok()?;
     let main = manifest["main"].as_str()?;
     main.ends_with(".wasm").then(|| main.to_string())
+}
+
+/// The component of the sample extension `id`, built for this test run.
+pub fn sample_component(id: &str) -> Vec<u8> {
+    std::fs::read(build(&shipped().join(id))).unwrap()
 }
 
 /// Builds the component crate `dir/main` and returns the path of its `.wasm`.

@@ -125,11 +125,13 @@ impl Host for HostState {
 
     fn cancelled(&mut self) -> bool {
         self.request.as_ref().is_some_and(IpcEvent::is_cancelled)
+            || (self.request.is_some() && self.activation.closing.is_cancelled())
     }
 
     async fn wait(&mut self, ms: u32) -> bool {
         let duration = Duration::from_millis(ms.into()).min(MAX_WAIT);
         let request = self.request.clone();
+        let closing = self.activation.closing.clone();
         let interrupt = self.activation.interrupt.clone();
         let waiting = Instant::now();
         let cancelled = async {
@@ -141,6 +143,7 @@ impl Host for HostState {
         let was_cancelled = tokio::select! {
             () = tokio::time::sleep(duration) => false,
             () = cancelled => true,
+            () = closing.cancelled() => true,
             () = interrupt.cancelled() => true,
         };
         self.clock.waited(waiting.elapsed());

@@ -8,7 +8,7 @@
 //! leaves the instance unusable, so it is dropped, and a fresh one (a new store, the guest's
 //! `activate` again) takes its place before the next call.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -30,8 +30,6 @@ pub(crate) struct Sandbox {
     activation: Arc<Activation>,
     component: LoadedComponent,
     slot: Mutex<Slot>,
-    /// Deactivation began: calls still waiting for the instance do not start.
-    closing: AtomicBool,
 }
 
 #[derive(Default)]
@@ -93,7 +91,6 @@ impl Sandbox {
             activation,
             component,
             slot: Mutex::new(Slot::default()),
-            closing: AtomicBool::new(false),
         }
     }
 
@@ -169,6 +166,11 @@ impl Sandbox {
                     format!("the answer of {what} could not be decoded: {err}"),
                 ))
             }),
+            // Stopped by the deactivation (it cancels the running call): the caller learns
+            // that, not how the guest phrased its stop.
+            Ok(Answer::Answered(Err(_))) if self.closing() => {
+                Err(self.reported(&Fault::Deactivated, &what))
+            }
             Ok(Answer::Answered(Err(err))) => Err(err),
             Ok(_) => unreachable!("a request is answered with a value or an error"),
             Err(fault @ Fault::Abandoned(_)) => {
@@ -187,7 +189,7 @@ impl Sandbox {
     /// instance alive now (an event for a discarded instance's listener is dropped).
     pub async fn event(&self, queued: Queued) {
         let mut slot = self.slot.lock().await;
-        if slot.closed || self.closing.load(Ordering::Relaxed) {
+        if slot.closed || self.closing() {
             return;
         }
         if slot.live.as_ref().is_some_and(|live| !live.clean) {
@@ -215,7 +217,7 @@ impl Sandbox {
     /// past that, calls the guest's `deactivate` when the instance is sound, then drops the
     /// instance and its store.
     pub async fn close(&self, grace: Duration) {
-        self.closing.store(true, Ordering::Relaxed);
+        self.activation.closing.cancel();
         let mut slot = match tokio::time::timeout(grace, self.slot.lock()).await {
             Ok(slot) => slot,
             Err(_) => {
@@ -242,9 +244,15 @@ impl Sandbox {
         self.activation.interrupt.cancel();
     }
 
+    /// Deactivation began: calls still waiting for the instance do not start, the running one
+    /// is told it is cancelled.
+    fn closing(&self) -> bool {
+        self.activation.closing.is_cancelled()
+    }
+
     /// The live instance, made afresh when the last one faulted or none is alive.
     async fn ready<'a>(&self, slot: &'a mut Slot) -> Result<&'a mut Live, Fault> {
-        if slot.closed || self.closing.load(Ordering::Relaxed) {
+        if slot.closed || self.closing() {
             return Err(Fault::Deactivated);
         }
         if let Some(why) = &slot.broken {
@@ -279,7 +287,7 @@ impl Sandbox {
             Ok(answer) => Ok(answer),
             Err(fault) => {
                 slot.live = None;
-                let closing = slot.closed || self.closing.load(Ordering::Relaxed);
+                let closing = slot.closed || self.closing();
                 if !closing && !self.activation.interrupt.is_cancelled() {
                     // The caller is told of this fault either way; a failed restart is told to
                     // the next caller.

@@ -37,6 +37,9 @@ pub(crate) struct Activation {
     /// Cancelled when the extension must stop at once: running guest code is interrupted and
     /// requests to frames give up.
     pub interrupt: CancellationToken,
+    /// Cancelled when deactivation begins: the running request counts as cancelled (the
+    /// guest's `cancelled` and `wait` see it) and waiting calls do not start.
+    pub closing: CancellationToken,
     /// Channels registered with the IPC by any instance of this activation. The IPC cannot
     /// remove a handler, so a fresh instance takes over the registrations of the one before.
     pub registered: Mutex<HashSet<String>>,
@@ -74,6 +77,7 @@ impl Activation {
             limits,
             data_dir,
             interrupt: CancellationToken::new(),
+            closing: CancellationToken::new(),
             registered: Mutex::default(),
             events,
             next_listener: AtomicU64::new(1),
