@@ -4,9 +4,10 @@
 #   bash scripts/test.sh
 #
 #   setup           scripts/setup.sh (Debian packages, tauri-driver, npm packages)
-#   fmt             cargo fmt --all -- --check
+#   fmt             cargo fmt --all -- --check, and on each WebAssembly guest crate
 #   clippy          cargo clippy --workspace --all-targets -- -D warnings, then again on the app
-#                   with --features testing (the test builds' code)
+#                   with --features testing (the test builds' code), then on each guest crate
+#                   for wasm32-wasip2
 #   cargo-test      cargo test --workspace --no-fail-fast   (every test binary, even after a
 #                   failure; the shipped feature set, so tests/shipped_build.rs checks that the
 #                   app has no test code), then cargo test -p ferrolens --features testing
@@ -120,11 +121,23 @@ if [ "${RESULT_OF[setup]}" != pass ]; then
   fl_die "set-up failed, so nothing else can run"
 fi
 
-! wanted fmt || run_step fmt cargo fmt --all -- --check
+# The WebAssembly guest crates, each a workspace of its own, built for wasm32-wasip2.
+GUESTS=(src-tauri/guest tests/wasm/echo-component extensions/notes/main)
+fmt_all() {
+  cargo fmt --all -- --check || return
+  for guest in "${GUESTS[@]}"; do
+    cargo fmt --manifest-path "$guest/Cargo.toml" -- --check || return
+  done
+}
+! wanted fmt || run_step fmt fmt_all
 # The app a user runs has no `testing` feature; test builds do: both are linted and tested.
 clippy_both() {
   cargo clippy --workspace --all-targets -- -D warnings &&
-    cargo clippy -p ferrolens --all-targets --features testing -- -D warnings
+    cargo clippy -p ferrolens --all-targets --features testing -- -D warnings || return
+  for guest in "${GUESTS[@]}"; do
+    cargo clippy --manifest-path "$guest/Cargo.toml" --target wasm32-wasip2 \
+      --target-dir "$FERROLENS_TARGET_DIR/wasm-guests" -- -D warnings || return
+  done
 }
 cargo_test_both() {
   local status=0

@@ -1,9 +1,9 @@
 // Hostile user extension folders against start-up and the Extensions list, in the real app: a
 // package.json that is a FIFO or a symlink to /dev/zero (which hung the app, or grew it past
 // 3 GB), a 20 MB description, a broken folder named like the bundled notes, a manifest claiming
-// the bundled example's id, and a renderer-only folder naming notes' main part. The app starts,
-// each folder is listed as refused with its reason, and notes and example keep their own rows,
-// folders and panels.
+// the bundled example's id, and a renderer-only folder naming cluster-status's main part. The
+// app starts, each folder is listed as refused with its reason, and notes and example keep their
+// own rows, folders and panels.
 /* global window, document -- used only inside functions that run in the webview */
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -42,7 +42,8 @@ const hostile = {
   huge: "package.json: it is larger than the limit of 256 KiB",
   notes: "not valid JSON",
   claimer: "duplicate extension id example: already provided by the bundled extension in ",
-  borrower: '"main" names "notes", the main part of the bundled extension notes in ',
+  borrower:
+    '"main" names "cluster-status", the main part of the bundled extension cluster-status in ',
 };
 
 /** @type {import("./driver.mjs").App | undefined} */
@@ -58,7 +59,7 @@ before(async () => {
       "notes/package.json": "{ broken",
       "claimer/package.json": manifest("example", { description: markup }),
       "claimer/renderer.js": renderer,
-      "borrower/package.json": manifest("borrower", { main: "notes" }),
+      "borrower/package.json": manifest("borrower", { main: "cluster-status" }),
       "borrower/renderer.js": renderer,
     },
     prepare: (userDir) => {

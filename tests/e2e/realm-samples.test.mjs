@@ -154,3 +154,36 @@ check("notes: a note saved in the realm is listed, from notes' main part", async
   await app?.screenshot("realm-samples");
   assert.deepEqual(await problems(driver), []);
 });
+
+check("notes: a search typed over aborts the one before and shows the last", async (driver) => {
+  await inRealm(driver, "notes", async (d) => {
+    // Three searches as fast as a user types: each aborts the one before, which notes'
+    // component sees and stops; only the last answers.
+    await d.executeScript(() => {
+      const field = /** @type {HTMLInputElement} */ (
+        document.querySelector('[data-testid="notes-search"]')
+      );
+      for (const text of ["s", "sav", "SAVED FROM"]) {
+        field.value = text;
+        field.dispatchEvent(new Event("input", { bubbles: true }));
+      }
+    });
+    await waitForText(
+      d,
+      '[data-testid="notes-results"]',
+      (t) => t.includes("saved from a realm"),
+      "the note found by the last search",
+    );
+    const shown = await d.executeScript(() => {
+      const results = /** @type {HTMLElement} */ (
+        document.querySelector('[data-testid="notes-results"]')
+      );
+      const error = /** @type {HTMLElement} */ (
+        document.querySelector('[data-testid="notes-error"]')
+      );
+      return { query: results.dataset.query, state: results.dataset.state, error: error.hidden };
+    });
+    assert.deepEqual(shown, { query: "SAVED FROM", state: "done", error: true });
+  });
+  assert.deepEqual(await problems(driver), []);
+});
