@@ -147,7 +147,8 @@ impl Ipc {
 
     /// Asks this extension's renderer handler of `channel` in frame `frame` (a webview label)
     /// and waits for its answer. `timeout` bounds the wait (`TIMED_OUT`); without one the
-    /// host's default applies. The wait does not count against this call's deadline.
+    /// host's default applies. The wait does not count against this call's deadline, and ends
+    /// with `CANCELLED` when the call this handler answers is cancelled.
     pub fn request(
         &self,
         frame: &str,

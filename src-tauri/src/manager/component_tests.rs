@@ -103,7 +103,7 @@ fn a_user_extension_with_a_component_activates_answers_and_goes_without_a_rebuil
         42
     );
     let id = ExtensionId::new("wasm-notes").unwrap();
-    assert_eq!(m.router().counts(&id).handlers, 22);
+    assert_eq!(m.router().counts(&id).handlers, 23);
 
     // Disabled and enabled again at run time: a fresh instance.
     assert_eq!(

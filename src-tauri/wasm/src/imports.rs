@@ -100,9 +100,15 @@ impl Host for HostState {
         };
         let ipc = self.activation.ipc.clone();
         let interrupt = self.activation.interrupt.clone();
+        let request = self.request.clone();
         let waiting = Instant::now();
         let answer = tokio::select! {
             answer = ipc.request(&frame, &channel, args, options) => answer,
+            // The call this request serves was cancelled: its answer is no longer wanted.
+            () = cancelled(request.as_ref()) => Err(IpcError::new(
+                ErrorCode::Cancelled,
+                format!("the call that asked frame {frame:?} was cancelled"),
+            )),
             () = interrupt.cancelled() => Err(IpcError::new(
                 ErrorCode::ExtensionDeactivated,
                 format!(
@@ -134,15 +140,9 @@ impl Host for HostState {
         let closing = self.activation.closing.clone();
         let interrupt = self.activation.interrupt.clone();
         let waiting = Instant::now();
-        let cancelled = async {
-            match &request {
-                Some(request) => request.cancelled().await,
-                None => std::future::pending().await,
-            }
-        };
         let was_cancelled = tokio::select! {
             () = tokio::time::sleep(duration) => false,
-            () = cancelled => true,
+            () = cancelled(request.as_ref()) => true,
             () = closing.cancelled() => true,
             () = interrupt.cancelled() => true,
         };
@@ -176,5 +176,13 @@ impl Host for HostState {
             .data_dir
             .as_ref()
             .map(|_| DATA_DIR_GUEST_PATH.to_string())
+    }
+}
+
+/// Resolves when `request` (the call being answered, if any) is cancelled.
+async fn cancelled(request: Option<&IpcEvent>) {
+    match request {
+        Some(request) => request.cancelled().await,
+        None => std::future::pending().await,
     }
 }

@@ -4,12 +4,14 @@
 //! The instance and its store sit behind one async mutex: calls into one extension are
 //! serialized (a component instance is single-threaded), while other extensions have stores of
 //! their own and never wait on this one. Each call runs under a deadline; a call that traps,
-//! runs past its deadline, grows memory past the cap, or is abandoned by its caller midway
+//! runs past its deadline, grows memory past the cap, or runs on past its grace once cancelled
 //! leaves the instance unusable, so it is dropped, and a fresh one (a new store, the guest's
 //! `activate` again) takes its place before the next call.
 
+use std::future::{poll_fn, Future};
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
+use std::task::Poll;
 use std::time::Duration;
 
 use ferrolens_ipc::{Args, ErrorCode, Graph, HandlerError, IpcError, IpcEvent};
@@ -103,24 +105,30 @@ impl Sandbox {
 
     /// Answers an invoke on a channel the guest handles.
     ///
-    /// The call runs as a task of its own, so a caller that stops waiting (it aborted, timed
-    /// out, or the extension is being disabled) does not cut the guest off midway, which would
-    /// cost the instance: the guest sees the cancellation (`cancelled`, `wait`) and has
-    /// [`Limits::cancel_grace`](crate::Limits) to return before it is stopped.
+    /// A call that does not finish at once goes on as a task of its own, so a caller that stops
+    /// waiting (it aborted, timed out, or the extension is being disabled) does not cut the
+    /// guest off midway, which would cost the instance: the guest sees the cancellation
+    /// (`cancelled`, `wait`) and has [`Limits::cancel_grace`](crate::Limits) to return before
+    /// it is stopped.
     pub async fn answer(
         self: Arc<Self>,
         event: IpcEvent,
         args: Args,
     ) -> Result<Graph, HandlerError> {
         let channel = event.channel.clone();
-        tokio::spawn(async move { self.answer_now(event, args).await })
-            .await
-            .unwrap_or_else(|err| {
-                Err(HandlerError::from(IpcError::new(
-                    ErrorCode::HandlerFailed,
-                    format!("the host failed answering channel {channel:?}: {err}"),
-                )))
-            })
+        let mut call = Box::pin(async move { self.answer_now(event, args).await });
+        // Most calls end at their first poll (the guest runs on a fiber and answers without
+        // waiting): they stay on the caller's task, where the router answers them at once. A
+        // task per call would cost every call a hand-over between threads.
+        if let Poll::Ready(answer) = poll_fn(|cx| Poll::Ready(call.as_mut().poll(cx))).await {
+            return answer;
+        }
+        tokio::spawn(call).await.unwrap_or_else(|err| {
+            Err(HandlerError::from(IpcError::new(
+                ErrorCode::HandlerFailed,
+                format!("the host failed answering channel {channel:?}: {err}"),
+            )))
+        })
     }
 
     async fn answer_now(&self, event: IpcEvent, args: Args) -> Result<Graph, HandlerError> {

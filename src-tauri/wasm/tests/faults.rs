@@ -288,3 +288,21 @@ async fn a_timed_out_call_is_cancelled_for_the_guest_too() {
     assert_eq!(ext.part.instantiations(), 1);
     ext.deactivate();
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_cancelled_call_waiting_on_a_frame_gives_up_the_wait_and_keeps_its_instance() {
+    let ext = activate("asker", PartOptions::default()).unwrap();
+    // Frame `frame-1` never answers; without the cancellation the guest would wait 30 s.
+    let err = cancelled_after(
+        &ext,
+        "ask",
+        ("frame-1", "pick", 1),
+        Duration::from_millis(50),
+    )
+    .await;
+    assert_eq!(err.code, ErrorCode::Cancelled);
+    assert_eq!(ext.json("asked", ()).await, json!("CANCELLED"));
+    assert_eq!(ext.part.instantiations(), 1);
+    assert_eq!(ext.part.faults(), Vec::<String>::new());
+    ext.deactivate();
+}

@@ -24,6 +24,8 @@ thread_local! {
     static NOTE_LISTENER: RefCell<Option<Disposer>> = const { RefCell::new(None) };
     /// The data folder the host granted, if any.
     static DATA_DIR: RefCell<Option<String>> = const { RefCell::new(None) };
+    /// How the last `ask` ended: `ok` or the error code.
+    static ASKED: RefCell<String> = const { RefCell::new(String::new()) };
     /// The steps the last `pace` took, and whether it saw its call cancelled.
     static PACED: Cell<(u32, bool)> = const { Cell::new((0, false)) };
     /// Memory held by `grow` (never released: the point is to hit the cap).
@@ -122,7 +124,10 @@ impl MainIpc for EchoIpc {
             let frame: String = args.get(0)?;
             let channel: String = args.get(1)?;
             let timeout = args.get::<Option<u64>>(3)?.map(Duration::from_millis);
-            match ipc_of().request(&frame, &channel, (args.arg(2),), timeout) {
+            let asked = ipc_of().request(&frame, &channel, (args.arg(2),), timeout);
+            let code = asked.as_ref().map_or_else(|err| err.code.as_str(), |_| "ok");
+            ASKED.with(|a| *a.borrow_mut() = code.to_string());
+            match asked {
                 Ok(answer) => Ok((String::from("ok"), answer)),
                 Err(err) => Ok((
                     err.code.as_str().to_string(),
@@ -130,6 +135,7 @@ impl MainIpc for EchoIpc {
                 )),
             }
         })?;
+        ipc.handle("asked", |_event, _args| Ok(ASKED.with(|a| a.borrow().clone())))?;
         // What the host refuses.
         ipc.handle("refusals", |_event, _args| {
             let ipc = ipc_of();
