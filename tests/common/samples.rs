@@ -1,7 +1,7 @@
-//! The sample extensions as a bundled folder for a test app: each shipped folder linked in, a
-//! component's copied with its component (`notes`'s `main.wasm`) built from their crates for this test
-//! run, so the tests never depend on `scripts/components.sh` having run, nor write into the
-//! source tree.
+//! The sample extensions as a bundled folder for a test app: each shipped folder linked in, and
+//! each one whose main part is a component (`notes`) copied, with its component built from its
+//! crate for this test run. So the tests never depend on `scripts/components.sh` having run,
+//! nor write into the source tree.
 #![allow(dead_code)] // each test file uses its own part of it
 
 use std::path::{Path, PathBuf};

@@ -125,7 +125,9 @@ impl MainIpc for EchoIpc {
             let channel: String = args.get(1)?;
             let timeout = args.get::<Option<u64>>(3)?.map(Duration::from_millis);
             let asked = ipc_of().request(&frame, &channel, (args.arg(2),), timeout);
-            let code = asked.as_ref().map_or_else(|err| err.code.as_str(), |_| "ok");
+            let code = asked
+                .as_ref()
+                .map_or_else(|err| err.code.as_str(), |_| "ok");
             ASKED.with(|a| *a.borrow_mut() = code.to_string());
             match asked {
                 Ok(answer) => Ok((String::from("ok"), answer)),
@@ -135,7 +137,9 @@ impl MainIpc for EchoIpc {
                 )),
             }
         })?;
-        ipc.handle("asked", |_event, _args| Ok(ASKED.with(|a| a.borrow().clone())))?;
+        ipc.handle("asked", |_event, _args| {
+            Ok(ASKED.with(|a| a.borrow().clone()))
+        })?;
         // What the host refuses.
         ipc.handle("refusals", |_event, _args| {
             let ipc = ipc_of();
