@@ -6,8 +6,6 @@ import { Renderer } from "@ferrolens/extensions";
 /** The probe's renderer IPC. */
 export class ProbeIpc extends Renderer.Ipc {}
 
-const tauri = /** @type {any} */ (window).__TAURI__;
-
 /** Runs `count` calls of `op`, `parallel` at a time; resolves with how many succeeded. */
 async function pool(
   /** @type {number} */ count,
@@ -35,7 +33,8 @@ async function pool(
 export default class Probe extends Renderer.LensExtension {
   onActivate() {
     const ipc = ProbeIpc.createInstance(this);
-    const frame = tauri.webviewWindow.getCurrentWebviewWindow().label;
+    // The SDK's, not Tauri's: in a realm of its own the probe has no Tauri globals.
+    const frame = this.frame;
     /** @type {Record<string, { received: number, last: number, outOfOrder: number }>} */
     const ticks = {};
     ipc.listen("roll", (_e, seq) => ipc.invoke("report", { kind: "roll", frame, seq }));
