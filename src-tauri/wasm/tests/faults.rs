@@ -234,10 +234,10 @@ async fn a_cancelled_call_is_seen_by_the_guest_which_stops_early_and_keeps_its_i
 
 #[tokio::test(flavor = "multi_thread")]
 async fn waiting_does_not_count_against_the_call_deadline() {
-    let options = limits(|l| l.call_deadline = Duration::from_millis(100));
+    let options = limits(|l| l.call_deadline = Duration::from_millis(300));
     let ext = activate("patient", options).unwrap();
-    // 6 waits of 50 ms: three times the deadline, all of it waiting.
-    assert_eq!(ext.json("pace", (6u32, 50u64)).await, json!(6));
+    // 6 waits of 100 ms: twice the deadline, all of it waiting.
+    assert_eq!(ext.json("pace", (6u32, 100u64)).await, json!(6));
     assert_eq!(ext.json("paced", ()).await, json!([6, false]));
     assert_eq!(ext.part.instantiations(), 1);
     ext.deactivate();
