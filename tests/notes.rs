@@ -160,6 +160,15 @@ fn cause(result: Result<Value, IpcError>) -> ErrorCause {
     *err.cause.unwrap()
 }
 
+/// The titles of a list of note summaries, in order.
+fn titles(summaries: &Value) -> Vec<&str> {
+    let summaries = summaries.as_array().unwrap();
+    summaries
+        .iter()
+        .map(|s| s["title"].as_str().unwrap())
+        .collect()
+}
+
 fn files_in(dir: &Path) -> Vec<String> {
     let entries = std::fs::read_dir(dir).unwrap();
     let mut names: Vec<String> = entries
@@ -212,13 +221,7 @@ async fn put_get_and_list_answer_typed_values_and_broadcast_changes() {
     notes.put("pods", "All running", &["k8s", "ok"]).await;
 
     let list = notes.invoke("notes:list", vec![]).await.unwrap();
-    let titles: Vec<&str> = list
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["title"].as_str().unwrap())
-        .collect();
-    assert_eq!(titles, ["alpha", "pods"]);
+    assert_eq!(titles(&list), ["alpha", "pods"]);
     let pods = notes
         .invoke("notes:get", vec![json!("pods")])
         .await
@@ -330,13 +333,7 @@ async fn search_scans_every_note_and_matches_ignoring_case() {
         .invoke("notes:search", vec![json!("kube")])
         .await
         .unwrap();
-    let titles: Vec<&str> = found
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["title"].as_str().unwrap())
-        .collect();
-    assert_eq!(titles, ["Kube pods", "deploys", "misc"]);
+    assert_eq!(titles(&found), ["Kube pods", "deploys", "misc"]);
     notes.deactivate();
 }
 

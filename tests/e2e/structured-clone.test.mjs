@@ -4,12 +4,10 @@
 // values throw DataCloneError at the call site. Both from the shell's page and from the probe's
 // realm of its own, as user extensions run.
 import assert from "node:assert/strict";
-import { copyFileSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { copyFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { launch } from "./driver.mjs";
-import { inRealm } from "./shell-helpers.mjs";
+import { inRealm, launchShell } from "./shell-helpers.mjs";
 
 /** Where the probe runs, and the URLs of the corpus (a file of the probe's folder: the pages'
  * policies load scripts from the app and the extension scheme only, never from a blob: URL)
@@ -27,7 +25,7 @@ const PLACEMENTS = {
   },
 };
 
-/** @type {Awaited<ReturnType<typeof launch>>} */
+/** @type {import("./driver.mjs").App} */
 let app;
 /** @type {keyof typeof PLACEMENTS} */
 let placement = "page";
@@ -35,11 +33,9 @@ let placement = "page";
 /** Launches the app with the probe in the shell's page or in its realm. */
 async function start(/** @type {keyof typeof PLACEMENTS} */ where) {
   placement = where;
-  const settings = join(mkdtempSync(join(tmpdir(), "ferrolens-e2e-settings-")), "settings.json");
-  app = await launch({
+  app = await launchShell({
     testExtensions: ["probe"],
     inPage: where === "page" ? ["probe"] : [],
-    args: ["--settings-file", settings],
   });
   copyFileSync(
     resolve(import.meta.dirname, "../js/codec-corpus.mjs"),

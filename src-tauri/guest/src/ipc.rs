@@ -58,8 +58,9 @@ impl IpcEvent {
 
     /// Waits `duration` (at most 10 s), or less when the request being answered is cancelled,
     /// which is then an error with code `CANCELLED` to return as it is. Unlike
-    /// `std::thread::sleep`, it ends at the cancellation and does not count against the call's
-    /// deadline; the instance answers nothing else meanwhile.
+    /// `std::thread::sleep`, it ends at the cancellation and, in a handler, does not count
+    /// against the call's deadline (in a listener it does); the instance answers nothing else
+    /// meanwhile.
     pub fn wait(&self, duration: Duration) -> Result<(), HandlerError> {
         let ms = u32::try_from(duration.as_millis()).unwrap_or(u32::MAX);
         match host::wait(ms) {

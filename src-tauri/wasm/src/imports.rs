@@ -146,7 +146,11 @@ impl Host for HostState {
             () = closing.cancelled() => true,
             () = interrupt.cancelled() => true,
         };
-        self.clock.waited(waiting.elapsed());
+        // Free while answering a request, whose caller bounds it (a timeout, an abort); in a
+        // listener or a lifecycle hook nothing else would, so there it counts.
+        if request.is_some() {
+            self.clock.waited(waiting.elapsed());
+        }
         was_cancelled
     }
 

@@ -108,6 +108,23 @@ async fn a_runaway_listener_is_interrupted_and_reported() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_listener_that_only_waits_runs_into_its_deadline() {
+    // Outside a request no caller bounds a wait, so waiting counts against the deadline there.
+    let options = limits(|l| l.call_deadline = Duration::from_millis(300));
+    let ext = activate("dawdler", options).unwrap();
+    ext.broadcast_from("main", "dawdle", ().into_args().unwrap());
+    let reported = eventually(async || {
+        ext.part.faults().iter().any(|fault| {
+            fault.contains("a listener on channel \"dawdle\"") && fault.contains("300 ms")
+        })
+    })
+    .await;
+    assert!(reported, "{:?}", ext.part.faults());
+    assert_eq!(ext.json("count", ()).await, json!(1), "a fresh instance");
+    ext.deactivate();
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn deactivation_interrupts_a_call_that_runs_on_and_starts_no_other() {
     let options = limits(|l| l.call_deadline = Duration::from_secs(600));
     let ext = Arc::new(activate("stuck", options).unwrap());

@@ -18,7 +18,7 @@
 mod service;
 mod store;
 
-use ferrolens_guest::{export, Extension, ExtensionContext, HandlerError, Ipc, IpcError, MainIpc};
+use ferrolens_guest::{export, Extension, ExtensionContext, HandlerError};
 
 use crate::store::Store;
 
@@ -40,15 +40,6 @@ pub const MAX_TITLE_CHARS: usize = 200;
 /// The notes file's name in the data folder.
 pub const FILE_NAME: &str = "notes.json";
 
-/// The extension's IPC, with the handlers registered.
-struct NotesIpc(Ipc);
-
-impl MainIpc for NotesIpc {
-    fn init(ipc: Ipc) -> Result<Self, IpcError> {
-        Ok(Self(ipc))
-    }
-}
-
 /// The extension: opens the store and registers the handlers.
 struct Notes;
 
@@ -64,8 +55,7 @@ impl Extension for Notes {
         })?;
         let store = Store::open(format!("{dir}/{FILE_NAME}"))?;
         ferrolens_guest::log::info(&format!("keeping notes in {}", store.file()));
-        let ipc = NotesIpc::create_instance(ctx)?.0;
-        service::register(ipc, store)?;
+        service::register(ctx.ipc(), store)?;
         Ok(())
     }
 }

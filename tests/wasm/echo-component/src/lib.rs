@@ -4,6 +4,7 @@
 //!
 //! - `failing-activation`: `activate` returns an error;
 //! - `looping-activation`: `activate` never returns;
+//! - `dawdler`: also a listener on `dawdle` that waits forever;
 //! - anything else: registers the handlers below and a listener on `note`.
 
 use std::cell::{Cell, RefCell};
@@ -257,6 +258,12 @@ impl Extension for Echo {
             _ => {
                 DATA_DIR.with(|dir| *dir.borrow_mut() = ctx.data_dir().map(String::from));
                 EchoIpc::create_instance(ctx)?;
+                if ctx.id() == "dawdler" {
+                    // A listener that never returns, only ever waiting.
+                    ctx.ipc().listen("dawdle", |event, _args| loop {
+                        let _ = event.wait(Duration::from_millis(50));
+                    })?;
+                }
                 ctx.on_dispose(|| ferrolens_guest::log::info("disposed"));
                 Ok(())
             }
