@@ -171,3 +171,54 @@ fn a_large_binary_answer_is_parked_and_taken_once_by_its_frame_and_extension() {
     let forged = take("misbehaving not-the-token echo-arg").unwrap_err();
     assert_eq!(code(&forged), "FORBIDDEN", "{forged}");
 }
+
+#[test]
+fn a_component_main_part_reads_the_frames_bytes_and_answers_through_a_raw_invoke() {
+    use ferrolens_ipc::value::encode;
+    use ferrolens_ipc::Args;
+    // `notes` is a WebAssembly component: its handlers take the body as the frame sent it and
+    // answer the bytes the guest wrote, and the SDK's reading of the answer is unchanged.
+    let host = host();
+    let token = host.token("notes");
+    let raw = |channel: &str, body: Vec<u8>| {
+        let call = format!("notes {token} {channel}");
+        raw_call(
+            &host,
+            "ferrolens_invoke_raw",
+            &[("ferrolens-call", call.as_str())],
+            body,
+        )
+    };
+    let note = serde_json::json!({"title": "bytes", "body": "through", "tags": ["wasm"]});
+    let saved = raw("notes:put", Args::new(vec![note.clone()]).encode());
+    assert_eq!(
+        answer_value(saved).to_json().unwrap(),
+        serde_json::json!({"title": "bytes", "preview": "through", "tags": ["wasm"]})
+    );
+    let got = raw(
+        "notes:get",
+        Args::new(vec![serde_json::json!("bytes")]).encode(),
+    );
+    assert_eq!(answer_value(got).to_json().unwrap(), note);
+
+    // Undecodable and not an argument list: refused by the guest's decoder, naming what is
+    // wrong, at the channel; the instance goes on.
+    let bad = raw("notes:get", vec![1, 0x7f]).unwrap_err();
+    assert_eq!(code(&bad), "BAD_PAYLOAD", "{bad}");
+    assert!(
+        error_message(&bad).contains("could not be decoded"),
+        "{bad}"
+    );
+    let not_a_list = raw(
+        "notes:get",
+        encode(&ferrolens_ipc::Graph::from(serde_json::json!(7))),
+    );
+    let not_a_list = not_a_list.unwrap_err();
+    assert_eq!(code(&not_a_list), "BAD_PAYLOAD", "{not_a_list}");
+    assert!(
+        error_message(&not_a_list).contains("must be an array"),
+        "{not_a_list}"
+    );
+    let listed = raw("notes:list", Args::default().encode());
+    assert_eq!(answer_value(listed).to_json().unwrap()[0]["title"], "bytes");
+}

@@ -208,6 +208,15 @@ impl Observer for Recorder {
                 let preview = preview(value);
                 (preview.json, preview.whole)
             }
+            // Passed through undecoded (a WebAssembly main part's call): decoded for the
+            // recording only, within the format's limits.
+            Payload::Encoded(bytes) => match ferrolens_ipc::value::decode(bytes) {
+                Ok(value) => {
+                    let preview = preview(&value);
+                    (preview.json, preview.whole)
+                }
+                Err(err) => (JsonValue::String(format!("(not decodable: {err})")), true),
+            },
             Payload::None => (JsonValue::Null, true),
         };
         // Bounded in depth, so serializing it cannot recurse far.
@@ -402,6 +411,31 @@ mod tests {
         assert!(first.iter().map(|e| e.size).sum::<usize>() <= 1 << 20);
         let rest = inspector.entries_within(first.last().unwrap().seq, usize::MAX);
         assert_eq!(first.len() + rest.len(), inspector.len());
+    }
+
+    #[test]
+    fn a_payload_passed_through_encoded_is_shown_decoded_or_as_not_decodable() {
+        let inspector = Inspector::new(10);
+        let recorder = Recorder(inspector.clone());
+        let (id, ch) = (ExtensionId::new("a").unwrap(), Channel::new("c").unwrap());
+        let value = ferrolens_ipc::Graph::from(serde_json::json!({"note": [1, "two"]}));
+        let bytes = ferrolens_ipc::value::encode(&value);
+        for payload in [&bytes[..], &[0xff, 0x01][..]] {
+            recorder.observe(&Observation {
+                kind: Kind::Reply,
+                extension: &id,
+                channel: &ch,
+                origin: &Origin::Main,
+                frame: None,
+                payload: Payload::Encoded(payload),
+                latency: None,
+                error: None,
+            });
+        }
+        let entries = inspector.entries_since(0);
+        assert_eq!(entries[0].payload, serde_json::json!({"note": [1, "two"]}));
+        let shown = entries[1].payload.as_str().unwrap();
+        assert!(shown.starts_with("(not decodable: "), "{shown}");
     }
 
     #[test]

@@ -9,10 +9,11 @@ use serde::Serialize;
 
 use crate::args::{Args, IntoArgs};
 use crate::context::ExtensionContext;
+use crate::encoded::Encoded;
 use crate::error::{ErrorCode, HandlerError, IpcError};
 use crate::event::{IpcEvent, Origin};
 use crate::names::Channel;
-use crate::registry::Counts;
+use crate::registry::{Counts, Handler};
 use crate::router::InvokeOptions;
 
 /// A handler's answer as a graph. A [`Graph`] (an echo, a forward) is taken as it is: through
@@ -110,9 +111,7 @@ impl Ipc {
         Fut: Future<Output = Result<R, HandlerError>> + Send + 'static,
         R: Serialize + 'static,
     {
-        let channel = Channel::new(channel)?;
-        let ext = self.ctx.id().clone();
-        let erased: crate::registry::Handler = Arc::new(move |event, args| {
+        let erased = Handler::Decoded(Arc::new(move |event, args| {
             let future = handler(event, args);
             Box::pin(async move {
                 let value = future.await?;
@@ -123,7 +122,26 @@ impl Ipc {
                     ))
                 })
             })
-        });
+        }));
+        self.register(channel, erased)
+    }
+
+    /// Like [`Ipc::handle`], for a handler that decodes its arguments and encodes its answer
+    /// itself (the WebAssembly host hands both to its guest): the frame's bytes reach it as
+    /// they came and its answer's bytes go back to the frame, with no pass over the payload in
+    /// between. What the bytes hold is the handler's and the frame's to check.
+    pub fn handle_encoded<F, Fut>(&self, channel: &str, handler: F) -> Result<(), IpcError>
+    where
+        F: Fn(IpcEvent, Encoded) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<Encoded, HandlerError>> + Send + 'static,
+    {
+        let erased = Handler::Encoded(Arc::new(move |event, args| Box::pin(handler(event, args))));
+        self.register(channel, erased)
+    }
+
+    fn register(&self, channel: &str, handler: Handler) -> Result<(), IpcError> {
+        let channel = Channel::new(channel)?;
+        let ext = self.ctx.id().clone();
         self.ctx
             .router()
             .registry()
@@ -134,7 +152,7 @@ impl Ipc {
                         format!("a handler is already registered for channel {channel:?}"),
                     ));
                 }
-                ns.handlers.insert(channel.clone(), erased);
+                ns.handlers.insert(channel.clone(), handler);
                 Ok(())
             })
             .map_err(|err| err.at(&ext, &channel))

@@ -23,6 +23,7 @@
 mod args;
 #[cfg(feature = "runtime")]
 mod context;
+mod encoded;
 mod error;
 #[cfg(feature = "runtime")]
 mod event;
@@ -50,6 +51,7 @@ mod settle;
 pub use args::{Args, IntoArgs};
 #[cfg(feature = "runtime")]
 pub use context::ExtensionContext;
+pub use encoded::{Answer, CallArgs, Encoded};
 pub use error::{ErrorCause, ErrorCode, HandlerError, IpcError, IPC_ERROR_NAME};
 #[cfg(feature = "runtime")]
 pub use event::{IpcEvent, Origin};
@@ -67,7 +69,7 @@ pub use observe::{Kind, Observation, Observer, Payload};
 #[cfg(feature = "runtime")]
 pub use panic::panic_message;
 #[cfg(feature = "runtime")]
-pub use registry::{Counts, HandlerFuture};
+pub use registry::{Counts, EncodedFuture, HandlerFuture};
 #[cfg(feature = "runtime")]
 pub use request::RequestMessage;
 #[cfg(feature = "runtime")]

@@ -55,6 +55,9 @@ pub enum Payload<'a> {
     Args(&'a Args),
     /// The value an answer carried.
     Answer(&'a Graph),
+    /// Arguments or an answer passed through in the wire format (the kind says which), as
+    /// bytes the host did not decode: an observer that shows them decodes them.
+    Encoded(&'a [u8]),
     /// Nothing (errors).
     None,
 }

@@ -10,6 +10,7 @@ use parking_lot::RwLock;
 use tokio_util::sync::CancellationToken;
 
 use crate::args::Args;
+use crate::encoded::Encoded;
 use crate::error::{ErrorCode, HandlerError, IpcError};
 use crate::event::IpcEvent;
 use crate::names::{Channel, ExtensionId};
@@ -18,8 +19,17 @@ use crate::names::{Channel, ExtensionId};
 pub(crate) type Listener = Arc<dyn Fn(&IpcEvent, &Args) + Send + Sync>;
 /// The future a handler returns.
 pub type HandlerFuture = Pin<Box<dyn Future<Output = Result<Graph, HandlerError>> + Send>>;
+/// The future a handler that decodes for itself returns.
+pub type EncodedFuture = Pin<Box<dyn Future<Output = Result<Encoded, HandlerError>> + Send>>;
+
 /// A main-side handler, type-erased.
-pub(crate) type Handler = Arc<dyn Fn(IpcEvent, Args) -> HandlerFuture + Send + Sync>;
+#[derive(Clone)]
+pub(crate) enum Handler {
+    /// Takes decoded arguments, answers a value.
+    Decoded(Arc<dyn Fn(IpcEvent, Args) -> HandlerFuture + Send + Sync>),
+    /// Takes and answers the wire format: the host passes payloads through undecoded.
+    Encoded(Arc<dyn Fn(IpcEvent, Encoded) -> EncodedFuture + Send + Sync>),
+}
 
 /// Identifies one `listen` registration, so its disposer removes exactly it.
 pub(crate) type ListenerId = u64;
@@ -138,6 +148,14 @@ impl Registry {
             .at(id, channel)
         })?;
         Ok((handler.clone(), ns.closed.clone()))
+    }
+
+    /// True when the handler of `channel` takes its arguments in the wire format.
+    pub fn takes_encoded(&self, id: &ExtensionId, channel: &Channel) -> bool {
+        let map = self.namespaces.read();
+        map.get(id)
+            .and_then(|ns| ns.handlers.get(channel))
+            .is_some_and(|handler| matches!(handler, Handler::Encoded(_)))
     }
 }
 

@@ -9,16 +9,18 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use ferrolens_value::Graph;
-use futures_util::FutureExt;
+use futures_util::future::Either;
+use futures_util::{FutureExt, TryFutureExt};
 use tokio_util::sync::CancellationToken;
 
 use crate::args::Args;
+use crate::encoded::{Answer, CallArgs, Encoded};
 use crate::error::{ErrorCode, IpcError};
 use crate::event::{IpcEvent, Origin};
 use crate::names::{Channel, ExtensionId};
 use crate::observe::{Kind, Observation, Observer, Payload};
 use crate::panic::panic_message;
-use crate::registry::{Counts, Registry};
+use crate::registry::{Counts, Handler, Registry};
 use crate::request::{Pending, RequestMessage};
 use crate::settle::{settle, Limits};
 
@@ -203,39 +205,68 @@ impl Router {
         args: Args,
         options: InvokeOptions,
     ) -> Result<Graph, IpcError> {
+        let answer = self.call(id, channel, origin, args.into(), options).await?;
+        answer.into_graph().map_err(|err| err.at(id, channel))
+    }
+
+    /// True when the handler of `channel` takes its arguments in the wire format
+    /// ([`Ipc::handle_encoded`](crate::Ipc::handle_encoded)): a caller holding the frame's bytes
+    /// then passes them to [`Router::call`] as they are, rather than decoding them.
+    pub fn takes_encoded(&self, id: &ExtensionId, channel: &Channel) -> bool {
+        self.registry.takes_encoded(id, channel)
+    }
+
+    /// Like [`Router::invoke`], with the arguments decoded or as the frame sent them, and the
+    /// answer as the handler gave it: a handler that encodes for itself answers in the wire
+    /// format. Arguments in the other form than the handler takes are converted.
+    pub async fn call(
+        &self,
+        id: &ExtensionId,
+        channel: &Channel,
+        origin: Origin,
+        args: CallArgs,
+        options: InvokeOptions,
+    ) -> Result<Answer, IpcError> {
         if !self.observing() {
             return self
                 .invoke_unobserved(id, channel, origin, args, options)
                 .await;
         }
         let started = std::time::Instant::now();
-        let mut seen = Observation {
+        let invoked = Observation {
             kind: Kind::Invoke,
             extension: id,
             channel,
             origin: &origin,
             frame: None,
-            payload: Payload::Args(&args),
+            payload: match &args {
+                CallArgs::Decoded(args) => Payload::Args(args),
+                CallArgs::Encoded(bytes) => Payload::Encoded(bytes.as_bytes()),
+            },
             latency: None,
             error: None,
         };
-        self.observe(|o| o.observe(&seen));
+        self.observe(|o| o.observe(&invoked));
         let answer = self
-            .invoke_unobserved(id, channel, origin.clone(), args.clone(), options)
+            .invoke_unobserved(id, channel, origin.clone(), args, options)
             .await;
-        seen.latency = Some(started.elapsed());
-        match &answer {
-            Ok(value) => {
-                seen.kind = Kind::Reply;
-                seen.payload = Payload::Answer(value);
-            }
-            Err(err) => {
-                seen.kind = Kind::Error;
-                seen.payload = Payload::None;
-                seen.error = Some(err);
-            }
-        }
-        self.observe(|o| o.observe(&seen));
+        let (kind, payload, error) = match &answer {
+            Ok(Answer::Value(value)) => (Kind::Reply, Payload::Answer(value), None),
+            Ok(Answer::Encoded(bytes)) => (Kind::Reply, Payload::Encoded(bytes.as_bytes()), None),
+            Err(err) => (Kind::Error, Payload::None, Some(err)),
+        };
+        self.observe(|o| {
+            o.observe(&Observation {
+                kind,
+                extension: id,
+                channel,
+                origin: &origin,
+                frame: None,
+                payload,
+                latency: Some(started.elapsed()),
+                error,
+            })
+        });
         answer
     }
 
@@ -244,17 +275,30 @@ impl Router {
         id: &ExtensionId,
         channel: &Channel,
         origin: Origin,
-        args: Args,
+        args: CallArgs,
         options: InvokeOptions,
-    ) -> Result<Graph, IpcError> {
+    ) -> Result<Answer, IpcError> {
         let (handler, closed) = self.registry.handler(id, channel)?;
         let mut event = IpcEvent::new(id.clone(), channel.clone(), origin);
         let cancel = options.cancel.unwrap_or_default();
         event.cancel = cancel.clone();
         let at = |err: IpcError| err.at(id, channel);
 
-        let future = catch_unwind(AssertUnwindSafe(|| handler(event, args)))
-            .map_err(|panic| self.handler_panicked(id, channel, &*panic))?;
+        // Either, not a box: most calls are small and answered at once.
+        let future = match handler {
+            Handler::Decoded(handler) => {
+                let args = args.into_args().map_err(at)?;
+                let future = catch_unwind(AssertUnwindSafe(|| handler(event, args)))
+                    .map_err(|panic| self.handler_panicked(id, channel, &*panic))?;
+                Either::Left(future.map_ok(Answer::Value as fn(Graph) -> Answer))
+            }
+            Handler::Encoded(handler) => {
+                let args = args.into_encoded().map_err(at)?;
+                let future = catch_unwind(AssertUnwindSafe(|| handler(event, args)))
+                    .map_err(|panic| self.handler_panicked(id, channel, &*panic))?;
+                Either::Right(future.map_ok(Answer::Encoded as fn(Encoded) -> Answer))
+            }
+        };
         let answer = async {
             match AssertUnwindSafe(future).catch_unwind().await {
                 Ok(Ok(value)) => Ok(value),

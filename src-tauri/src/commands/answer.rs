@@ -8,7 +8,7 @@
 //! A large one is parked instead (see `parked.rs`), and the body names its ticket.
 
 use ferrolens_ipc::value::LoneBinary;
-use ferrolens_ipc::Graph;
+use ferrolens_ipc::Answer;
 
 use super::parked::PARK_MIN;
 
@@ -16,8 +16,17 @@ use super::parked::PARK_MIN;
 pub use ferrolens_ipc::protocol::form;
 
 /// The answer body for `answer`. A lone binary answer of at least [`PARK_MIN`] bytes goes to
-/// `park`, which returns its ticket.
-pub fn answer_body(answer: Graph, park: impl FnOnce(Vec<u8>) -> u64) -> Vec<u8> {
+/// `park`, which returns its ticket. An answer already in the wire format (from a handler that
+/// encodes for itself) is a message as it stands.
+pub fn answer_body(answer: impl Into<Answer>, park: impl FnOnce(Vec<u8>) -> u64) -> Vec<u8> {
+    let answer = match answer.into() {
+        Answer::Value(graph) => graph,
+        Answer::Encoded(bytes) => {
+            let mut body = bytes.into_bytes();
+            body.push(form::MESSAGE);
+            return body;
+        }
+    };
     let (mut body, form) = match answer.into_lone_binary() {
         Ok(lone) => {
             let (bytes, kind) = match lone {
@@ -54,6 +63,7 @@ pub fn lone_copy(bytes: &[u8]) -> Vec<u8> {
 mod tests {
     use super::*;
     use ferrolens_ipc::value::{Node, Value, ViewKind};
+    use ferrolens_ipc::{Encoded, Graph};
 
     #[test]
     fn lone_binary_goes_as_its_bytes_then_its_form() {
@@ -108,6 +118,14 @@ mod tests {
             (body.len(), body.last()),
             (PARK_MIN, Some(&form::UINT8_ARRAY))
         );
+    }
+
+    #[test]
+    fn an_encoded_answer_is_its_bytes_then_the_message_form() {
+        let bytes = ferrolens_ipc::value::encode(&Graph::build(|g| g.uint8_array(vec![4; 8])));
+        let body = answer_body(Answer::Encoded(Encoded::new(bytes.clone())), no_park);
+        assert_eq!(body[..body.len() - 1], bytes[..]);
+        assert_eq!(body.last(), Some(&form::MESSAGE));
     }
 
     #[test]

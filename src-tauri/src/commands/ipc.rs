@@ -8,7 +8,9 @@ use std::future::Future;
 use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
-use ferrolens_ipc::{Args, ErrorCode, ExtensionId, Graph, InvokeOptions, IpcError};
+use ferrolens_ipc::{
+    Answer, CallArgs, Channel, Encoded, ErrorCode, ExtensionId, Graph, InvokeOptions, IpcError,
+};
 use serde_json::Value as JsonValue;
 use tauri::ipc::{Invoke, InvokeBody, InvokeError, InvokeMessage, Request, Response};
 use tauri::{Manager, Runtime, State, Webview};
@@ -30,21 +32,21 @@ use crate::runtime::{in_runtime, wait_for_main_thread};
 /// Header names of the raw commands.
 pub use ferrolens_ipc::protocol::header;
 
-/// Runs an invoke: checks the call, then takes its arguments from `args` (given the extension,
-/// once the call is known to be allowed), then awaits main's handler.
+/// Runs an invoke: checks the call, then takes its arguments from `args` (given the extension
+/// and channel, once the call is known to be allowed), then awaits main's handler.
 #[allow(clippy::too_many_arguments)] // the app's states and the call's fields
-async fn invoke<R: Runtime, F: Future<Output = Result<Args, IpcError>>>(
+async fn invoke<R: Runtime, F: Future<Output = Result<CallArgs, IpcError>>>(
     webview: &Webview<R>,
     manager: &ExtensionManager,
     frames: &Frames,
     in_flight: &InFlight,
     call: CallHeader,
-    args: impl FnOnce(&ExtensionId) -> F,
+    args: impl FnOnce(&ExtensionId, &Channel) -> F,
     timeout_ms: Option<u64>,
     call_id: Option<String>,
-) -> Result<(ExtensionId, Graph), IpcError> {
+) -> Result<(ExtensionId, Answer), IpcError> {
     let (id, channel, origin) = authorize(webview, manager, frames, &call)?;
-    let args = args(&id).await.map_err(|e| e.at(&id, &channel))?;
+    let args = args(&id, &channel).await.map_err(|e| e.at(&id, &channel))?;
     let cancel = CancellationToken::new();
     let key = call_id.map(|call| (webview.label().to_string(), id.to_string(), call));
     if let Some(key) = &key {
@@ -56,7 +58,7 @@ async fn invoke<R: Runtime, F: Future<Output = Result<Args, IpcError>>>(
     };
     let answer = manager
         .router()
-        .invoke(&id, &channel, origin, args, options)
+        .call(&id, &channel, origin, args, options)
         .await;
     if let Some(key) = &key {
         in_flight.remove(key);
@@ -190,7 +192,11 @@ async fn invoke_raw<R: Runtime>(
         frames,
         in_flight,
         call,
-        |id| decoded_fairly(senders, limit, webview.label(), id, message),
+        |id, channel| {
+            // A handler that decodes for itself gets the frame's bytes as they came.
+            let encoded = manager.router().takes_encoded(id, channel);
+            args_fairly(senders, limit, webview.label(), id, encoded, message)
+        },
         timeout_ms,
         call_id,
     )
@@ -201,16 +207,18 @@ async fn invoke_raw<R: Runtime>(
     Ok(Response::new(body))
 }
 
-/// An invoke's arguments, decoded in the sender's fair share: here and now when the body is
+/// An invoke's arguments, taken in the sender's fair share: here and now when the body is
 /// small and the sender idle, else off the receiving thread (the body moves there with its
-/// message, uncopied). A body over `limit` is refused before it is queued.
-fn decoded_fairly<R: Runtime>(
+/// message, uncopied). Decoded, unless `encoded` asks for a wire-format body as it came. A body
+/// over `limit` is refused before it is queued.
+fn args_fairly<R: Runtime>(
     senders: &Senders,
     limit: &MessageLimit,
     frame: &str,
     id: &ExtensionId,
+    encoded: bool,
     message: InvokeMessage<R>,
-) -> impl Future<Output = Result<Args, IpcError>> {
+) -> impl Future<Output = Result<CallArgs, IpcError>> {
     let (tx, rx) = tokio::sync::oneshot::channel();
     let size = body_len(message.payload());
     if let Err(err) = limit.check(size) {
@@ -221,7 +229,17 @@ fn decoded_fairly<R: Runtime>(
             id,
             size,
             Box::new(move |accepted| {
-                let args = accepted.and_then(|()| raw_args(message.headers(), message.payload()));
+                let args = accepted.and_then(|()| {
+                    let (headers, body) = (message.headers(), message.payload());
+                    match body {
+                        InvokeBody::Raw(bytes)
+                            if encoded && header(headers, header::ARGS)?.is_none() =>
+                        {
+                            Ok(CallArgs::Encoded(Encoded::new(bytes.clone())))
+                        }
+                        _ => raw_args(headers, body).map(CallArgs::Decoded),
+                    }
+                });
                 // The caller may be gone (cancelled, timed out): nothing to answer then.
                 let _ = tx.send(args);
             }),

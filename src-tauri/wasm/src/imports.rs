@@ -2,7 +2,7 @@
 
 use std::time::{Duration, Instant};
 
-use ferrolens_ipc::{Args, ErrorCode, HandlerError, InvokeOptions, IpcError, IpcEvent};
+use ferrolens_ipc::{Args, Encoded, ErrorCode, HandlerError, InvokeOptions, IpcError, IpcEvent};
 
 use crate::bindings::ferrolens::extension::host::Host;
 use crate::bindings::ferrolens::extension::types::{
@@ -53,7 +53,7 @@ impl Host for HostState {
         let mut registered = self.activation.registered.lock();
         if !registered.contains(&channel) {
             let sandbox = self.activation.sandbox.get().cloned();
-            let answer = move |event: IpcEvent, args: Args| {
+            let answer = move |event: IpcEvent, args: Encoded| {
                 let sandbox = sandbox.as_ref().and_then(|weak| weak.upgrade());
                 async move {
                     match sandbox {
@@ -67,7 +67,7 @@ impl Host for HostState {
             };
             self.activation
                 .ipc
-                .handle(&channel, answer)
+                .handle_encoded(&channel, answer)
                 .map_err(|err| ipc_error_record(&err))?;
             registered.insert(channel.clone());
         }

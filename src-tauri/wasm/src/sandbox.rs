@@ -14,7 +14,7 @@ use std::sync::Arc;
 use std::task::Poll;
 use std::time::Duration;
 
-use ferrolens_ipc::{Args, ErrorCode, Graph, HandlerError, IpcError, IpcEvent};
+use ferrolens_ipc::{Encoded, ErrorCode, HandlerError, IpcError, IpcEvent};
 use tokio::sync::Mutex;
 use wasmtime::Store;
 
@@ -110,11 +110,14 @@ impl Sandbox {
     /// guest off midway, which would cost the instance: the guest sees the cancellation
     /// (`cancelled`, `wait`) and has [`Limits::cancel_grace`](crate::Limits) to return before
     /// it is stopped.
+    ///
+    /// The frame's bytes go to the guest as they came and the guest's answer goes back as it
+    /// wrote it: the guest decodes and encodes, so the host makes no pass over the payload.
     pub async fn answer(
         self: Arc<Self>,
         event: IpcEvent,
-        args: Args,
-    ) -> Result<Graph, HandlerError> {
+        args: Encoded,
+    ) -> Result<Encoded, HandlerError> {
         let channel = event.channel.clone();
         let mut call = Box::pin(async move { self.answer_now(event, args).await });
         // Most calls end at their first poll (the guest runs on a fiber and answers without
@@ -131,15 +134,10 @@ impl Sandbox {
         })
     }
 
-    async fn answer_now(&self, event: IpcEvent, args: Args) -> Result<Graph, HandlerError> {
+    async fn answer_now(&self, event: IpcEvent, args: Encoded) -> Result<Encoded, HandlerError> {
         let what = format!("the handler for channel {:?}", event.channel.as_str());
         let wit = wit_event(&event);
-        let args = ferrolens_value::try_encode(args.graph()).map_err(|err| {
-            HandlerError::from(IpcError::new(
-                ErrorCode::BadPayload,
-                format!("the arguments for {what} cannot be encoded: {err}"),
-            ))
-        })?;
+        let args = args.into_bytes();
         let mut slot = self.slot.lock().await;
         let live = match self.ready(&mut slot).await {
             Ok(live) => live,
@@ -168,12 +166,7 @@ impl Sandbox {
             live.store.data_mut().request = None;
         }
         match answered {
-            Ok(Answer::Answered(Ok(bytes))) => ferrolens_value::decode(&bytes).map_err(|err| {
-                HandlerError::from(IpcError::new(
-                    ErrorCode::BadPayload,
-                    format!("the answer of {what} could not be decoded: {err}"),
-                ))
-            }),
+            Ok(Answer::Answered(Ok(bytes))) => Ok(Encoded::new(bytes)),
             // Stopped by the deactivation (it cancels the running call): the caller learns
             // that, not how the guest phrased its stop.
             Ok(Answer::Answered(Err(_))) if self.closing() => {
