@@ -367,6 +367,36 @@ describe("broadcast and invoke", () => {
     );
   });
 
+  test("an answer a main part encoded itself is held to the format's limits", async () => {
+    // A WebAssembly main part's answer reaches the frame as the guest wrote it: the frame's
+    // decoder is what bounds its depth and what it may allocate.
+    const { extension, transport } = await activeExtension();
+    class IpcRenderer extends Ipc {}
+    const ipc = IpcRenderer.createInstance(extension);
+    const levels = 10_001;
+    const deep = new Uint8Array(1 + 2 * levels + 1 + levels + 1);
+    deep[0] = 1;
+    for (let i = 0; i < levels; i++) deep.set([0x11, 1], 1 + 2 * i);
+    deep[1 + 2 * levels] = 0; // the innermost value; its closers and the form byte stay 0
+    // 48 Mi holes in 48 MiB: what would be built is over the bound for that many bytes.
+    const count = 48 * 1024 * 1024;
+    const head = [1, 0x22, ...varint(count)];
+    const holes = new Uint8Array(head.length + count + 1).fill(0x0f);
+    holes.set(head);
+    holes[holes.length - 1] = 0;
+    for (const [body, says] of [
+      [deep, /deeper than 10000 levels/],
+      [holes, /would take more than \d+ bytes/],
+    ]) {
+      transport.answer("ferrolens_invoke_raw", () => body.buffer);
+      const error = await rejectionOf(() => ipc.invoke("bomb"));
+      assert.ok(error instanceof IpcError);
+      assert.equal(error.code, ErrorCode.BAD_PAYLOAD);
+      assert.match(error.message, /^the answer on channel "bomb" could not be decoded: /);
+      assert.match(error.message, says);
+    }
+  });
+
   test("one extension's broadcasts are sent one after another, in order", async () => {
     const { extension, transport } = await activeExtension();
     /** @type {Array<() => void>} */
@@ -721,3 +751,11 @@ describe("capabilities", () => {
     assert.equal(transport.calls.length, sentBefore);
   });
 });
+
+/** `n` as the wire format's unsigned LEB128 varint. @param {number} n */
+function varint(n) {
+  const bytes = [];
+  for (; n >= 0x80; n = Math.floor(n / 128)) bytes.push((n % 128) | 0x80);
+  bytes.push(n);
+  return bytes;
+}
