@@ -1,11 +1,15 @@
 // Extension IPC semantics in the real app, across several frames: exactly-once delivery, order,
-// isolation from a hostile extension, reloads, disable/enable, and a stress run.
+// isolation from a hostile extension, reloads, disable/enable, and a stress run. The probe runs
+// in a realm of its own in every frame, as every extension of the shipped app does, so all of
+// it goes through the shell's relay; the test reaches the probe in the first frame's realm and
+// the shell's commands from the page.
 import assert from "node:assert/strict";
 import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { after, before, test } from "node:test";
 import { launch } from "./driver.mjs";
+import { inRealm } from "./shell-helpers.mjs";
 
 const fixtures = resolve(import.meta.dirname, "extensions");
 
@@ -36,6 +40,22 @@ function page(/** @type {string} */ body, /** @type {unknown[]} */ ...args) {
   );
 }
 
+/** Runs `body` in the probe's realm of the first frame; returns its (awaited) value. */
+function probe(/** @type {string} */ body, /** @type {unknown[]} */ ...args) {
+  return inRealm(driver, "probe", (d) =>
+    d.executeScript(`return (async () => { ${body} })();`, ...args),
+  );
+}
+
+/** True once the probe's realm in the first frame has activated it. */
+const probeReady = async () => {
+  try {
+    return await probe(`return Boolean(window.__probe);`);
+  } catch {
+    return false; // no realm yet, or one going away
+  }
+};
+
 const core = (/** @type {string} */ command, /** @type {object} */ args = {}) =>
   page(`return tauri.core.invoke(arguments[0], arguments[1]);`, command, args);
 
@@ -54,7 +74,7 @@ async function until(
   return last;
 }
 
-const tally = () => page(`return window.__probe.ipc.invoke("tally");`);
+const tally = () => probe(`return window.__probe.ipc.invoke("tally");`);
 
 /** Opens frames until `count` are open with the probe ready in each. */
 async function frames(/** @type {number} */ count) {
@@ -75,16 +95,14 @@ before(async () => {
   app = await launch({
     userExtensions: userExtensions(),
     testExtensions: ["probe"],
-    // Both in the shell's page, the probe to drive the app from it, the hostile extension to
-    // attack from the strongest place there is: the checks it meets are the core's own.
-    inPage: ["probe", "hostile"],
+    // The hostile extension in the shell's page, to attack from the strongest place there is:
+    // the checks it meets are the core's own.
+    inPage: ["hostile"],
     args: ["--settings-file", settings],
   });
   driver = app.driver;
-  await until(
-    () => page(`return Boolean(window.__probe && window.__hostile);`),
-    "probe and hostile loaded",
-  );
+  await until(() => page(`return Boolean(window.__hostile);`), "hostile loaded");
+  await until(probeReady, "the probe active in its realm");
 });
 
 after(async () => {
@@ -107,15 +125,15 @@ test("a hostile extension cannot act in another extension's namespace", async ()
 });
 
 test("main can ask a frame's handler and gets its answer or its error", async () => {
-  const answer = await page(`return window.__probe.ipc.invoke("ask", "whoami");`);
+  const answer = await probe(`return window.__probe.ipc.invoke("ask", "whoami");`);
   assert.deepEqual(answer, { frame: "main" });
-  const failure = await page(
+  const failure = await probe(
     `try { await window.__probe.ipc.invoke("ask", "fails"); return null; }
      catch (e) { return { code: e.code, cause: e.cause?.name, message: e.message }; }`,
   );
   assert.equal(failure.code, "HANDLER_FAILED");
   assert.match(failure.message, /the frame says no/);
-  const missing = await page(
+  const missing = await probe(
     `try { await window.__probe.ipc.invoke("ask", "nobody"); return null; }
      catch (e) { return { code: e.code, message: e.message }; }`,
   );
@@ -123,7 +141,7 @@ test("main can ask a frame's handler and gets its answer or its error", async ()
 });
 
 test("a timeout and an AbortSignal reject the call and reach main's handler", async () => {
-  const outcome = await page(
+  const outcome = await probe(
     `const ipc = window.__probe.ipc;
      await ipc.invoke("reset");
      const codes = [];
@@ -145,7 +163,7 @@ test("a timeout and an AbortSignal reject the call and reach main's handler", as
 
 test("a broadcast reaches every frame exactly once, the sender's own frame included", async () => {
   const labels = await frames(3);
-  await page(
+  await probe(
     `await window.__probe.ipc.invoke("reset"); await window.__probe.ipc.broadcast("roll", 7);`,
   );
   const rolls = await until(async () => {
@@ -160,7 +178,7 @@ test("a broadcast reaches every frame exactly once, the sender's own frame inclu
 test("stress: 10,000 invokes from 4 frames at once and 10,000 broadcasts, nothing lost or duplicated", async () => {
   const labels = await frames(4);
   const perFrame = 2500;
-  await page(
+  await probe(
     `await window.__probe.ipc.invoke("reset");
      await window.__probe.ipc.broadcast("stress", { invokes: arguments[0], broadcasts: arguments[0] });`,
     perFrame,
@@ -188,7 +206,7 @@ test("stress: 10,000 invokes from 4 frames at once and 10,000 broadcasts, nothin
     );
   }
 
-  await page(`await window.__probe.ipc.broadcast("collect");`);
+  await probe(`await window.__probe.ipc.broadcast("collect");`);
   const received = await until(async () => {
     const t = await tally();
     const r = t.reports.filter((/** @type {any} */ x) => x.kind === "received");
@@ -215,16 +233,14 @@ test("stress: 10,000 invokes from 4 frames at once and 10,000 broadcasts, nothin
 test("a reloaded frame leaves no listener behind", async () => {
   const before = await core("ferrolens_frames");
   await driver.navigate().refresh();
-  await until(
-    () => page(`return document.body?.dataset.ready === "true" && Boolean(window.__probe);`),
-    "reloaded",
-  );
+  await until(() => page(`return document.body?.dataset.ready === "true";`), "reloaded");
+  await until(probeReady, "the probe active again in its realm");
   const afterReload = await core("ferrolens_frames");
   assert.deepEqual(
     afterReload.map((/** @type {any} */ f) => f.label).sort(),
     before.map((/** @type {any} */ f) => f.label).sort(),
   );
-  await page(
+  await probe(
     `await window.__probe.ipc.invoke("reset"); await window.__probe.ipc.broadcast("roll", 8);`,
   );
   const rolls = await until(async () => {
@@ -250,10 +266,14 @@ test("disabling leaves no listener or handler on either side; re-enabling starts
     listeners: 0,
     handlers: 0,
   });
-  await page(`window.__probe = undefined;`);
   await core("ferrolens_set_enabled", { extension: "probe", enabled: true });
-  await until(() => page(`return Boolean(window.__probe);`), "the probe is loaded again");
+  // A fresh realm: its probe is a new one.
+  await until(probeReady, "the probe is loaded again");
   const counts = await core("ferrolens_counts", { extension: "probe" });
   assert.deepEqual(counts, { listeners: 1, handlers: 8 });
-  assert.equal(await page(`return window.__ferrolens.listenerCount("probe");`), 4);
+  // As the realm reports them once its listeners are registered.
+  await until(
+    () => page(`return window.__ferrolens.listenerCount("probe") === 4;`),
+    "the realm's 4 listeners",
+  );
 });
