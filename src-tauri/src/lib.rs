@@ -9,6 +9,8 @@ pub mod inspector;
 pub mod lifecycle;
 pub mod limits;
 pub mod manager;
+#[cfg(feature = "wasm")]
+mod migrate;
 pub mod placement;
 pub mod realm;
 pub mod runtime;
@@ -63,6 +65,7 @@ pub struct TestingConfig {
 }
 
 /// The folder, in the app's cache folder, of compiled WebAssembly components.
+#[cfg(any(feature = "wasm", feature = "testing"))]
 pub(crate) const COMPONENT_CACHE: &str = "components";
 
 /// The Rust main parts compiled into this build, matched to manifests' `main` field (the notes
@@ -209,18 +212,24 @@ pub fn start<R: Runtime>(
     // Compiled components are kept in the app's cache folder, extensions' data folders in its
     // data folder; without them components still run, compiled at each start, with no data.
     #[cfg(feature = "wasm")]
+    let extension_data = config.extension_data_dir.or_else(|| {
+        let app_data = app.path().app_data_dir().ok()?;
+        let extension_data = app_data.join("extension-data");
+        match migrate::earlier_notes(&app_data, &extension_data) {
+            Ok(true) => log::info!("notes: moved the earlier notes file into its data folder"),
+            Ok(false) => {}
+            Err(err) => log::warn!("notes: the earlier notes file could not be moved: {err}"),
+        }
+        Some(extension_data)
+    });
+    #[cfg(feature = "wasm")]
     let manager = manager.with_components(
         manager::Components::new(
             app.path()
                 .app_cache_dir()
                 .ok()
                 .map(|d| d.join(COMPONENT_CACHE)),
-            config.extension_data_dir.or_else(|| {
-                app.path()
-                    .app_data_dir()
-                    .ok()
-                    .map(|d| d.join("extension-data"))
-            }),
+            extension_data,
         )
         // What the user granted each component (memory cap, data folder), read at activation.
         .with_grants({
