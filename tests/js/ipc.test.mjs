@@ -384,10 +384,12 @@ describe("broadcast and invoke", () => {
     const holes = new Uint8Array(head.length + count + 1).fill(0x0f);
     holes.set(head);
     holes[holes.length - 1] = 0;
-    for (const [body, says] of [
+    /** @type {Array<[Uint8Array, RegExp]>} */
+    const bombs = [
       [deep, /deeper than 10000 levels/],
       [holes, /would take more than \d+ bytes/],
-    ]) {
+    ];
+    for (const [body, says] of bombs) {
       transport.answer("ferrolens_invoke_raw", () => body.buffer);
       const error = await rejectionOf(() => ipc.invoke("bomb"));
       assert.ok(error instanceof IpcError);
