@@ -3,7 +3,7 @@ import js from "@eslint/js";
 import globals from "globals";
 
 export default [
-  { ignores: ["target/", "node_modules/", "dist/", "artifacts/", "src-tauri/gen/"] },
+  { ignores: ["target/", "node_modules/", "dist/", "ui/sdk/dist/", "artifacts/", "src-tauri/gen/"] },
   js.configs.recommended,
   {
     languageOptions: { ecmaVersion: 2022, sourceType: "module" },

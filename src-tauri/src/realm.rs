@@ -29,8 +29,13 @@ const HEX_PREFIX: &str = "x--";
 /// dot segment that the manifest rules would let them name here.
 pub const APP_FILES: &str = "/.ferrolens/";
 
-/// The import map of a realm page: the SDK name extensions import, mapped to the realm's copy.
-const IMPORT_MAP: &str = r#"{"imports":{"@ferrolens/extensions":"/.ferrolens/sdk/index.js"}}"#;
+/// What a realm page loads: the SDK and the realm's bootstrap in one file (made from
+/// `ui/sdk/realm-entry.js` by `scripts/sdk-bundle.mjs`).
+const BUNDLE: &str = "sdk/dist/realm.js";
+
+/// The import map of a realm page: the SDK name extensions import, mapped to the realm's copy,
+/// the bundle the page loads, so extensions and the bootstrap share one instance of it.
+const IMPORT_MAP: &str = r#"{"imports":{"@ferrolens/extensions":"/.ferrolens/sdk/dist/realm.js"}}"#;
 
 /// The host of extension `id`'s realm: the id itself when it is made of lowercase letters,
 /// digits and `-` only (and is neither [`SHARED_HOST`] nor starts with `x--`), else `x--`
@@ -119,7 +124,7 @@ pub fn csp() -> &'static str {
     &CSP
 }
 
-/// The realm page: the SDK's realm bootstrap, the realm's stylesheet, and `#extension-panels`,
+/// The realm page: the SDK with its realm bootstrap, the realm's stylesheet, and `#extension-panels`,
 /// where an extension draws as it did in the shell. It loads no extension code by itself: the
 /// bootstrap waits for the shell to hand it a port and the extension's entry.
 pub fn page() -> &'static str {
@@ -130,7 +135,7 @@ pub fn page() -> &'static str {
              <meta name=\"color-scheme\" content=\"light dark\">\n\
              <script type=\"importmap\">{IMPORT_MAP}</script>\n\
              <link rel=\"stylesheet\" href=\"{APP_FILES}sdk/realm.css\">\n\
-             <script type=\"module\" src=\"{APP_FILES}sdk/realm.js\"></script>\n\
+             <script type=\"module\" src=\"{APP_FILES}{BUNDLE}\"></script>\n\
              </head>\n<body>\n<main class=\"panels\" id=\"extension-panels\"></main>\n</body>\n</html>\n",
             csp = csp(),
         )
@@ -264,7 +269,11 @@ mod tests {
     fn the_realm_page_loads_only_its_own_origin() {
         let page = page();
         assert!(page.contains("id=\"extension-panels\""));
-        assert!(page.contains("src=\"/.ferrolens/sdk/realm.js\""));
+        assert!(page.contains("src=\"/.ferrolens/sdk/dist/realm.js\""));
+        assert!(
+            IMPORT_MAP.contains(&format!("\"{APP_FILES}{BUNDLE}\"")),
+            "extensions import the instance the page loaded"
+        );
         let csp = csp();
         assert!(csp.starts_with("default-src 'self'; script-src 'self' 'sha256-"));
         for banned in ["unsafe-eval", "*", "http", "ferrolens-ext:", "tauri:"] {
@@ -278,6 +287,7 @@ mod tests {
     #[test]
     fn realms_reach_the_sdk_folder_only() {
         assert_eq!(app_asset("sdk/realm.js").as_deref(), Some("sdk/realm.js"));
+        assert_eq!(app_asset(BUNDLE).as_deref(), Some(BUNDLE));
         assert_eq!(
             app_asset("sdk/codec/encode.js").as_deref(),
             Some("sdk/codec/encode.js")
