@@ -51,7 +51,8 @@ function sources(dir) {
   for (const entry of readdirSync(join(ROOT, dir), { withFileTypes: true })) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) {
-      if (entry.name !== "target" && entry.name !== "node_modules") found.push(...sources(path));
+      // `dist`: bundles made from the sources scanned here (scripts/sdk-bundle.mjs).
+      if (!["target", "node_modules", "dist"].includes(entry.name)) found.push(...sources(path));
     } else if (/\.(rs|js|mjs|ts)$/.test(entry.name)) {
       found.push(path);
     }
