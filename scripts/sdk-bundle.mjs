@@ -14,6 +14,8 @@ const out = resolve(root, "ui/sdk/dist/realm.js");
 
 const result = await build({
   entryPoints: [entry],
+  // Paths in the bundle's comments are relative to this, whatever folder the script runs from.
+  absWorkingDir: root,
   bundle: true,
   format: "esm",
   // WebKitGTK 2.50 and every engine Ferrolens targets run the sources as they are.
