@@ -198,23 +198,17 @@ impl Observer for Recorder {
     }
 
     fn observe(&self, o: &Observation<'_>) {
-        let preview = |graph: &Graph| graph.preview_json(graph.root(), PREVIEW);
+        let preview = |graph: &Graph| {
+            let preview = graph.preview_json(graph.root(), PREVIEW);
+            (preview.json, preview.whole)
+        };
         let (payload, whole) = match o.payload {
-            Payload::Args(args) => {
-                let preview = preview(args.graph());
-                (preview.json, preview.whole)
-            }
-            Payload::Answer(value) => {
-                let preview = preview(value);
-                (preview.json, preview.whole)
-            }
+            Payload::Args(args) => preview(args.graph()),
+            Payload::Answer(value) => preview(value),
             // Passed through undecoded (a WebAssembly main part's call): decoded for the
             // recording only, within the format's limits.
             Payload::Encoded(bytes) => match ferrolens_ipc::value::decode(bytes) {
-                Ok(value) => {
-                    let preview = preview(&value);
-                    (preview.json, preview.whole)
-                }
+                Ok(value) => preview(&value),
                 Err(err) => (JsonValue::String(format!("(not decodable: {err})")), true),
             },
             Payload::None => (JsonValue::Null, true),

@@ -135,13 +135,14 @@ impl Sandbox {
     }
 
     async fn answer_now(&self, event: IpcEvent, args: Encoded) -> Result<Encoded, HandlerError> {
-        let what = format!("the handler for channel {:?}", event.channel.as_str());
+        // Named only when something goes wrong: most calls do not pay for the text.
+        let what = || format!("the handler for channel {:?}", event.channel.as_str());
         let wit = wit_event(&event);
         let args = args.into_bytes();
         let mut slot = self.slot.lock().await;
         let live = match self.ready(&mut slot).await {
             Ok(live) => live,
-            Err(fault) => return Err(self.reported(&fault, &what)),
+            Err(fault) => return Err(self.reported(&fault, &what())),
         };
         if !live.store.data().handled.contains(&wit.channel) {
             // An earlier instance registered it; this one did not.
@@ -170,19 +171,19 @@ impl Sandbox {
             // Stopped by the deactivation (it cancels the running call): the caller learns
             // that, not how the guest phrased its stop.
             Ok(Answer::Answered(Err(_))) if self.closing() => {
-                Err(self.reported(&Fault::Deactivated, &what))
+                Err(self.reported(&Fault::Deactivated, &what()))
             }
             Ok(Answer::Answered(Err(err))) => Err(err),
             Ok(_) => unreachable!("a request is answered with a value or an error"),
             Err(fault @ Fault::Abandoned(_)) => {
                 // Stopped midway, the instance is unusable: a fresh one takes its place now,
                 // so its listeners keep hearing broadcasts.
-                let err = self.reported(&fault, &what);
+                let err = self.reported(&fault, &what());
                 slot.live = None;
                 let _ = self.ready(&mut slot).await;
                 Err(err)
             }
-            Err(fault) => Err(self.reported(&fault, &what)),
+            Err(fault) => Err(self.reported(&fault, &what())),
         }
     }
 
