@@ -5,6 +5,7 @@ import { describe, test } from "node:test";
 
 import { LensExtension } from "../../ui/sdk/index.js";
 import { portEndpoint, portTransport, REALM_TOKEN } from "../../ui/sdk/port-transport.js";
+import { createShare } from "../../ui/sdk/fair-share.js";
 import { RELAYED_COMMANDS, createRelay } from "../../ui/sdk/relay.js";
 
 /** The next message `port` receives. @param {MessagePort} port */
@@ -310,6 +311,83 @@ describe("the shell's relay", () => {
     const failed = /** @type {any} */ (await broken.relay(call));
     assert.equal(failed?.error.code, "TRANSPORT_FAILED");
     assert.equal(failed.error.message, "gone");
+  });
+});
+
+describe("the shell's relay within the realm's share", () => {
+  /** A relay whose core answers only when the test says so, one call at a time in flight. */
+  function heldRelay() {
+    /** @type {{ command: string, answer: () => void }[]} */
+    const reached = [];
+    const relay = createRelay({
+      extension: "ext",
+      token: TOKEN,
+      transport: {
+        invoke: (command) =>
+          new Promise((resolve) => reached.push({ command, answer: () => resolve("done") })),
+        listen: async () => () => {},
+      },
+      share: createShare("ext", { calls: 1, waitingBytes: 4096 }),
+    });
+    /** @param {number} id @param {string} command @param {number} size */
+    const call = (id, command, size) =>
+      relay({
+        op: "invoke",
+        id,
+        command,
+        args: new Uint8Array(size),
+        headers: { "ferrolens-call": "ext 00 ch" },
+      });
+    return { relay, reached, call };
+  }
+  const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+  test("holds a realm's invokes and broadcasts past its share until earlier ones are answered", async () => {
+    const { reached, call } = heldRelay();
+    const first = call(1, "ferrolens_invoke_raw", 100);
+    const second = call(2, "ferrolens_broadcast_raw", 100);
+    await settle();
+    assert.deepEqual(
+      reached.map((r) => r.command),
+      ["ferrolens_invoke_raw"],
+    );
+    reached[0].answer();
+    assert.deepEqual(await first, { op: "result", id: 1, ok: true, value: "done" });
+    await settle();
+    assert.deepEqual(
+      reached.map((r) => r.command),
+      ["ferrolens_invoke_raw", "ferrolens_broadcast_raw"],
+    );
+    reached[1].answer();
+    assert.equal((await second)?.ok, true);
+  });
+
+  test("passes a reply at once while the share is full (the invoke may be waiting for it)", async () => {
+    const { reached, call } = heldRelay();
+    call(1, "ferrolens_invoke_raw", 100);
+    const reply = call(2, "ferrolens_reply_raw", 100);
+    await settle();
+    assert.deepEqual(
+      reached.map((r) => r.command),
+      ["ferrolens_invoke_raw", "ferrolens_reply_raw"],
+    );
+    reached[1].answer();
+    assert.equal((await reply)?.ok, true);
+  });
+
+  test("answers BUSY to a call past what may wait, and keeps those waiting", async () => {
+    const { reached, call } = heldRelay();
+    call(1, "ferrolens_invoke_raw", 100);
+    const waiting = call(2, "ferrolens_invoke_raw", 3000);
+    const refused = /** @type {any} */ (await call(3, "ferrolens_invoke_raw", 3000));
+    assert.equal(refused.ok, false);
+    assert.equal(refused.error.code, "BUSY");
+    assert.equal(reached.length, 1);
+    reached[0].answer();
+    await settle();
+    assert.equal(reached.length, 2, "the waiting call went once the first was answered");
+    reached[1].answer();
+    assert.equal((await waiting)?.ok, true);
   });
 });
 

@@ -1,8 +1,10 @@
 // The shell's relay for one extension realm: the only way a realm reaches the core. It passes on
 // the extension's own IPC commands only, with the extension's capability written in by the shell
 // (whatever token the realm wrote is replaced), so a realm never holds a token. A call naming
-// another extension, and every other command, is refused with FORBIDDEN.
+// another extension, and every other command, is refused with FORBIDDEN. Its invokes and
+// broadcasts reach the core within the realm's share of the frame (fair-share.js).
 import { ErrorCode, IpcError, toIpcError } from "./errors.js";
+import { createShare } from "./fair-share.js";
 import { Command, Header } from "./protocol.js";
 
 /** Raw commands: the call's fields in the call header (`Header.CALL`), `<id> <token> <third>`. */
@@ -13,6 +15,14 @@ const RAW = new Set([
   Command.REPLY_RAW,
   Command.TAKE_ANSWER,
 ]);
+
+/**
+ * Commands that start work, taken in the realm's share. Replies, cancels and taking an answer
+ * finish work the core already has (a reply waiting behind an invoke whose handler awaits that
+ * reply would never come).
+ */
+/** @type {Set<string>} */
+const SHARED = new Set([Command.INVOKE_RAW, Command.BROADCAST_RAW]);
 
 /** JSON commands and the fields each may carry besides `extension` and `token`. */
 /** @type {Map<string, string[]>} */
@@ -37,6 +47,11 @@ function quoted(value) {
   return JSON.stringify(text.length > QUOTED ? `${text.slice(0, QUOTED)}…` : text);
 }
 
+/** A raw call's body size (the relay passes bytes only). @param {unknown} body */
+function byteLength(body) {
+  return body instanceof Uint8Array || body instanceof ArrayBuffer ? body.byteLength : 0;
+}
+
 /** @param {unknown} value @returns {value is Record<string, unknown>} */
 function isPlainObject(value) {
   if (typeof value !== "object" || value === null) return false;
@@ -50,6 +65,8 @@ function isPlainObject(value) {
  * @property {string} token  its capability in this frame (never sent to the realm)
  * @property {import("./transport.js").Transport} transport  the shell's own (Tauri's)
  * @property {(reason: string) => void} [onRefused]  told once per kind of refusal
+ * @property {import("./fair-share.js").Share} [share]  the realm's share of the frame (by
+ *   default one with fair-share.js's limits)
  */
 
 /**
@@ -65,7 +82,13 @@ function isPlainObject(value) {
  * @param {RelayOptions} options
  * @returns {(message: unknown) => Promise<Result | undefined>}
  */
-export function createRelay({ extension, token, transport, onRefused = () => {} }) {
+export function createRelay({
+  extension,
+  token,
+  transport,
+  onRefused = () => {},
+  share = createShare(extension),
+}) {
   /** @type {Set<string>} */
   const told = new Set();
   /** @param {string} kind @param {string} message */
@@ -154,7 +177,13 @@ export function createRelay({ extension, token, transport, onRefused = () => {} 
     }
     const call = rewrite(message);
     if (call instanceof IpcError) return { op: "result", id, ok: false, error: call.toJSON() };
+    /** @type {() => void} */
+    let leave = () => {};
     try {
+      if (SHARED.has(call.command)) {
+        const entered = share.enter(byteLength(call.args));
+        leave = typeof entered === "function" ? entered : await entered;
+      }
       const value = await transport.invoke(
         call.command,
         /** @type {any} */ (call.args),
@@ -163,6 +192,8 @@ export function createRelay({ extension, token, transport, onRefused = () => {} 
       return { op: "result", id, ok: true, value };
     } catch (reason) {
       return { op: "result", id, ok: false, error: toIpcError(reason, { extension }).toJSON() };
+    } finally {
+      leave();
     }
   };
 }

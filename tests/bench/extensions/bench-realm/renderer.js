@@ -9,9 +9,14 @@ import { Renderer } from "@ferrolens/extensions";
 export class RealmBenchIpc extends Renderer.Ipc {}
 
 /**
- * @typedef {{ bench: "job", id: number, op: "hello" | "echo" | "broadcast" | "call",
- *   channel?: string, value?: unknown, batch?: number }} Job
+ * @typedef {{ bench: "job", id: number,
+ *   op: "hello" | "echo" | "broadcast" | "call" | "flood" | "stop",
+ *   channel?: string, value?: unknown, batch?: number, kind?: "broadcast" | "invoke",
+ *   inFlight?: number }} Job
  */
+
+/** The flood this realm runs (the fair-shares case), until the driver stops it. */
+let flood = { on: false, sent: 0, refused: 0, /** @type {Promise<unknown>[]} */ loops: [] };
 
 /** @param {unknown} message */
 const toPage = (message) => window.parent.postMessage(message, "*");
@@ -35,9 +40,11 @@ export default class BenchRealm extends Renderer.LensExtension {
 }
 
 /**
- * Runs one job; for `echo`, the mean ms per call of `batch` calls one after another.
+ * Runs one job; for `echo`, the mean ms per call of `batch` calls one after another; `flood`
+ * starts `inFlight` loops sending `value` (a broadcast on `flood`, or an `echo` invoke) and
+ * `stop` ends them, answering what was sent and what was refused.
  * @param {RealmBenchIpc} ipc @param {Job} job
- * @returns {Promise<number | undefined>}
+ * @returns {Promise<unknown>}
  */
 async function run(ipc, job) {
   switch (job.op) {
@@ -55,6 +62,35 @@ async function run(ipc, job) {
     case "call":
       await ipc.invoke(job.channel ?? "echo", job.value);
       return undefined;
+    case "flood": {
+      const send =
+        job.kind === "broadcast"
+          ? () => ipc.broadcast("flood", job.value)
+          : () => ipc.invoke("echo", job.value);
+      const current = {
+        on: true,
+        sent: 0,
+        refused: 0,
+        loops: /** @type {Promise<unknown>[]} */ ([]),
+      };
+      current.loops = Array.from({ length: job.inFlight ?? 1 }, async () => {
+        while (current.on) {
+          try {
+            await send();
+            current.sent++;
+          } catch {
+            current.refused++;
+          }
+        }
+      });
+      flood = current;
+      return undefined;
+    }
+    case "stop": {
+      flood.on = false;
+      await Promise.all(flood.loops);
+      return { sent: flood.sent, refused: flood.refused };
+    }
     default:
       throw new Error(`unknown job ${String(job.op)}`);
   }

@@ -535,11 +535,11 @@ export default class BenchExtension extends Renderer.LensExtension {
       };
       const shellCall = () => invoke("ferrolens_extensions");
       const peerCall = () => peer.invoke("echo", 1);
-      /** Times both while `inFlight` copies of `send` loop; counts what was sent and refused. */
-      const under = async (
-        /** @type {number} */ inFlight,
-        /** @type {() => Promise<unknown>} */ send,
-      ) => {
+      /**
+       * A flood sent from this page: `inFlight` copies of `send` loop until stopped.
+       * @param {number} inFlight @param {() => Promise<unknown>} send
+       */
+      const fromPage = (inFlight, send) => {
         let on = true;
         let sent = 0;
         let refused = 0;
@@ -553,14 +553,25 @@ export default class BenchExtension extends Renderer.LensExtension {
             }
           }
         });
+        return async () => {
+          on = false;
+          await Promise.all(loops);
+          return { sent, refused };
+        };
+      };
+      /**
+       * Times the shell and the peer while a flood runs: `start` begins it and answers how to
+       * stop it, which answers what was sent and refused.
+       * @param {() => Promise<() => Promise<{ sent: number, refused: number }>>} start
+       */
+      const under = async (start) => {
+        const stop = await start();
         // Let the flood build up before timing.
         await new Promise((resolve) => setTimeout(resolve, 100));
         const shell = await timed(shellCall);
         const peerInvoke = await timed(peerCall);
-        on = false;
         await invoke("bench_progress", { step: "  stopping the flood" });
-        await Promise.all(loops);
-        return { shell, peer: peerInvoke, sent, refused };
+        return { shell, peer: peerInvoke, ...(await stop()) };
       };
       const idle = { shell: await timed(shellCall), peer: await timed(peerCall) };
       // The same floods in both modes: 256 KiB broadcasts to 8 frames kept WebKit busy for
@@ -573,25 +584,33 @@ export default class BenchExtension extends Renderer.LensExtension {
       const broadcastBytes = bytesOf(broadcastSize);
       const broadcastText = "x".repeat(broadcastSize);
       const invokeBytes = bytesOf(invokeSize);
+      // The extension's flood comes from its realm, as every user extension's does: through
+      // the shell's relay, which keeps each realm to its share, then the core's queues.
+      /** @param {"broadcast" | "invoke"} kind @param {unknown} value @param {number} inFlight */
+      const fromRealm = (kind, value, inFlight) => async () => {
+        await realm.run({ op: "flood", kind, value, inFlight });
+        return () => realm.run({ op: "stop" });
+      };
       const floods = [
         {
           name: `${sizeName(broadcastSize)} broadcasts, 32 in flight, to ${frames} frames`,
-          inFlight: 32,
-          ext: () => ipc.broadcast("flood", broadcastBytes),
-          raw: () => invoke("bench_raw_emit", { payload: { seq: -1, data: broadcastText } }),
+          ext: fromRealm("broadcast", broadcastBytes, 32),
+          raw: async () =>
+            fromPage(32, () =>
+              invoke("bench_raw_emit", { payload: { seq: -1, data: broadcastText } }),
+            ),
         },
         {
           name: `${sizeName(invokeSize)} invoke echoes, 4 in flight`,
-          inFlight: 4,
-          ext: () => ipc.invoke("echo", invokeBytes),
-          raw: () => invoke("bench_raw_bytes", invokeBytes),
+          ext: fromRealm("invoke", invokeBytes, 4),
+          raw: async () => fromPage(4, () => invoke("bench_raw_bytes", invokeBytes)),
         },
       ];
       for (const flood of floods) {
         await invoke("bench_progress", { step: `fair shares: ${flood.name}` });
-        const ext = await under(flood.inFlight, flood.ext);
+        const ext = await under(flood.ext);
         await invoke("bench_progress", { step: "  the same flood through raw Tauri" });
-        const raw = await under(flood.inFlight, flood.raw);
+        const raw = await under(flood.raw);
         fairness.push({ name: flood.name, idle, ext, raw });
       }
     }
