@@ -87,6 +87,21 @@ describe("a realm's share of its frame", () => {
     assert.equal(typeof share.enter(1), "function");
   });
 
+  test("lets the realm's next calls go once a call outlives its hold (its handler is slow)", async () => {
+    const share = createShare("ext", { calls: 1, hold: (cost) => (cost > 1000 ? 15 : 60_000) });
+    const { gone, leaves } = enterAll(share, [BYTES_IN_FLIGHT * 4, 1, 1]);
+    await settle();
+    assert.deepEqual(gone, [0]);
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    assert.deepEqual(gone, [0, 1], "the first call's hold ended, the next went");
+    leaves.get(0)?.();
+    await settle();
+    assert.deepEqual(gone, [0, 1], "the first call's late answer frees nothing twice");
+    leaves.get(1)?.();
+    await settle();
+    assert.deepEqual(gone, [0, 1, 2]);
+  });
+
   test("counts a call leaving once, however often its leave is called", async () => {
     const share = createShare("ext", { calls: 1 });
     const { gone, leaves } = enterAll(share, [1, 1, 1]);

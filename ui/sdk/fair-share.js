@@ -2,6 +2,8 @@
 // once. A realm's calls wait here, in order, while it already has work in flight; so a realm
 // flooding the core with large payloads holds up its own later calls, not the shell's or another
 // extension's, which would otherwise queue behind its bodies in the web process and in Tauri.
+// A call counts against the share only while its payload may still be moving: past its hold
+// time it is its handler's time, and a slow handler must not stop the realm's other calls.
 import { ErrorCode, IpcError } from "./errors.js";
 
 /** Calls one realm may have in flight at once, however small. */
@@ -14,6 +16,13 @@ export const BYTES_WAITING = 256 * 1024 * 1024;
 export const CALL_COST = 256;
 
 /**
+ * The longest a call of `cost` bytes counts against its realm's share: 50 ms, and 10 ms more
+ * per MiB (a frame moves about 100 MiB a second to the core and back on the machines measured).
+ * @param {number} cost
+ */
+export const holdMs = (cost) => 50 + (cost / (1 << 20)) * 10;
+
+/**
  * @typedef {object} Share
  * @property {(bytes: number) => (() => void) | Promise<() => void>} enter  when a call of `bytes`
  *   may go, in the order asked: the function to call once it settled, right away when it may
@@ -23,40 +32,89 @@ export const CALL_COST = 256;
  */
 
 /**
+ * @typedef {object} ShareLimits
+ * @property {number} [calls]  {@link CALLS_IN_FLIGHT}
+ * @property {number} [bytes]  {@link BYTES_IN_FLIGHT}
+ * @property {number} [waitingBytes]  {@link BYTES_WAITING}
+ * @property {(cost: number) => number} [hold]  {@link holdMs}
+ */
+
+/**
  * Makes the share of one realm (`extension`, named in refusals).
  * @param {string} extension
- * @param {{ calls?: number, bytes?: number, waitingBytes?: number }} [limits]
+ * @param {ShareLimits} [limits]
  * @returns {Share}
  */
 export function createShare(
   extension,
-  { calls = CALLS_IN_FLIGHT, bytes = BYTES_IN_FLIGHT, waitingBytes = BYTES_WAITING } = {},
+  {
+    calls = CALLS_IN_FLIGHT,
+    bytes = BYTES_IN_FLIGHT,
+    waitingBytes = BYTES_WAITING,
+    hold = holdMs,
+  } = {},
 ) {
-  let inFlight = 0;
-  let inFlightBytes = 0;
+  /** @typedef {{ cost: number, until: number, counted: boolean }} Going */
+  /** @type {Set<Going>} */
+  const going = new Set();
+  let goingBytes = 0;
   let waitingCost = 0;
   /** @type {{ cost: number, go: () => void }[]} */
   const waiting = [];
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  let timer;
 
   /** @param {number} cost */
-  const fits = (cost) => inFlight === 0 || (inFlight < calls && inFlightBytes + cost <= bytes);
+  const fits = (cost) => going.size === 0 || (going.size < calls && goingBytes + cost <= bytes);
+
+  /** @param {Going} call */
+  const uncount = (call) => {
+    if (!call.counted) return;
+    call.counted = false;
+    going.delete(call);
+    goingBytes -= call.cost;
+  };
+
+  // In order: a large call at the head is not overtaken by smaller ones behind it.
+  const drain = () => {
+    while (waiting.length > 0 && fits(waiting[0].cost)) {
+      const next = /** @type {{ cost: number, go: () => void }} */ (waiting.shift());
+      waitingCost -= next.cost;
+      next.go();
+    }
+    if (waiting.length > 0) expireLater();
+    else if (timer !== undefined) {
+      clearTimeout(timer);
+      timer = undefined;
+    }
+  };
+
+  // Only while calls wait: a timer at the earliest hold's end, which uncounts what outlived it.
+  const expireLater = () => {
+    if (timer !== undefined) return;
+    let first = Infinity;
+    for (const call of going) first = Math.min(first, call.until);
+    timer = setTimeout(
+      () => {
+        timer = undefined;
+        const now = performance.now();
+        for (const call of going) if (call.until <= now) uncount(call);
+        drain();
+      },
+      Math.max(0, first - performance.now()),
+    );
+  };
 
   /** @param {number} cost */
   const admit = (cost) => {
-    inFlight += 1;
-    inFlightBytes += cost;
-    let left = false;
+    /** @type {Going} */
+    const call = { cost, until: performance.now() + hold(cost), counted: true };
+    going.add(call);
+    goingBytes += cost;
     return () => {
-      if (left) return;
-      left = true;
-      inFlight -= 1;
-      inFlightBytes -= cost;
-      // In order: a large call at the head is not overtaken by smaller ones behind it.
-      while (waiting.length > 0 && fits(waiting[0].cost)) {
-        const next = /** @type {{ cost: number, go: () => void }} */ (waiting.shift());
-        waitingCost -= next.cost;
-        next.go();
-      }
+      if (!call.counted) return;
+      uncount(call);
+      drain();
     };
   };
 
@@ -76,8 +134,9 @@ export function createShare(
       return new Promise((resolve) => {
         waitingCost += cost;
         waiting.push({ cost, go: () => resolve(admit(cost)) });
+        expireLater();
       });
     },
-    counts: () => ({ inFlight, waiting: waiting.length }),
+    counts: () => ({ inFlight: going.size, waiting: waiting.length }),
   };
 }

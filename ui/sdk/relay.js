@@ -20,8 +20,8 @@ const RAW = new Set([
  * Commands that start work, taken in the realm's share. Replies, cancels and taking an answer
  * finish work the core already has (a reply waiting behind an invoke whose handler awaits that
  * reply would never come).
+ * @type {Set<string>}
  */
-/** @type {Set<string>} */
 const SHARED = new Set([Command.INVOKE_RAW, Command.BROADCAST_RAW]);
 
 /** JSON commands and the fields each may carry besides `extension` and `token`. */
