@@ -102,6 +102,20 @@ describe("a realm's share of its frame", () => {
     assert.deepEqual(gone, [0, 1, 2]);
   });
 
+  test("drops what waits once closed, and refuses every later call, with CANCELLED", async () => {
+    const share = createShare("ext", { calls: 1 });
+    const first = share.enter(1);
+    const waiting = Promise.resolve(share.enter(1));
+    share.close();
+    await assert.rejects(waiting, { code: "CANCELLED" });
+    await assert.rejects(Promise.resolve(share.enter(1)), {
+      code: "CANCELLED",
+      message: /extension ext's realm in this frame was shut down/,
+    });
+    assert.equal(typeof first, "function", "the call that went before is not taken back");
+    assert.deepEqual(share.counts(), { inFlight: 1, waiting: 0 });
+  });
+
   test("counts a call leaving once, however often its leave is called", async () => {
     const share = createShare("ext", { calls: 1 });
     const { gone, leaves } = enterAll(share, [1, 1, 1]);

@@ -29,6 +29,8 @@ export const holdMs = (cost) => 50 + (cost / (1 << 20)) * 10;
  *   go now (so it keeps its place among the realm's other commands), else a promise of it; a
  *   promise rejected with `BUSY` when the realm already has too much waiting
  * @property {() => { inFlight: number, waiting: number }} counts  for tests and benchmarks
+ * @property {() => void} close  for a realm that is gone: what waits never goes (its promise
+ *   rejects with `CANCELLED`), and so does every later call
  */
 
 /**
@@ -59,10 +61,18 @@ export function createShare(
   const going = new Set();
   let goingBytes = 0;
   let waitingCost = 0;
-  /** @type {{ cost: number, go: () => void }[]} */
+  /** @type {{ cost: number, go: () => void, fail: (error: IpcError) => void }[]} */
   const waiting = [];
+  let closed = false;
   /** @type {ReturnType<typeof setTimeout> | undefined} */
   let timer;
+
+  const gone = () =>
+    new IpcError(
+      ErrorCode.CANCELLED,
+      `extension ${extension}'s realm in this frame was shut down before the call went`,
+      { extension },
+    );
 
   /** @param {number} cost */
   const fits = (cost) => going.size === 0 || (going.size < calls && goingBytes + cost <= bytes);
@@ -78,7 +88,7 @@ export function createShare(
   // In order: a large call at the head is not overtaken by smaller ones behind it.
   const drain = () => {
     while (waiting.length > 0 && fits(waiting[0].cost)) {
-      const next = /** @type {{ cost: number, go: () => void }} */ (waiting.shift());
+      const next = /** @type {(typeof waiting)[number]} */ (waiting.shift());
       waitingCost -= next.cost;
       next.go();
     }
@@ -120,6 +130,7 @@ export function createShare(
 
   return {
     enter(size) {
+      if (closed) return Promise.reject(gone());
       const cost = Math.max(0, size) + CALL_COST;
       if (waiting.length === 0 && fits(cost)) return admit(cost);
       if (waitingCost + cost > waitingBytes) {
@@ -131,12 +142,19 @@ export function createShare(
           ),
         );
       }
-      return new Promise((resolve) => {
+      return new Promise((resolve, reject) => {
         waitingCost += cost;
-        waiting.push({ cost, go: () => resolve(admit(cost)) });
+        waiting.push({ cost, go: () => resolve(admit(cost)), fail: reject });
         expireLater();
       });
     },
     counts: () => ({ inFlight: going.size, waiting: waiting.length }),
+    close() {
+      closed = true;
+      clearTimeout(timer);
+      timer = undefined;
+      waitingCost = 0;
+      for (const call of waiting.splice(0)) call.fail(gone());
+    },
   };
 }

@@ -6,6 +6,7 @@
 // frames (docs/realms.md). The realm reaches the core only through the relay (relay.js); it
 // never sees a token.
 import { REALM_HANDOFF } from "./port-transport.js";
+import { createShare } from "./fair-share.js";
 import { createRelay } from "./relay.js";
 
 /** The shell's theme variables a realm gets, so its panel looks native. */
@@ -122,6 +123,8 @@ export async function startRealm({ extension, frame, transport, container, repor
   const dispose = () => {
     if (disposed) return;
     disposed = true;
+    // What the realm asked for and has not gone yet never goes: nothing more of it runs.
+    share.close();
     iframe.remove();
     window.removeEventListener("message", onMessage);
     try {
@@ -132,11 +135,13 @@ export async function startRealm({ extension, frame, transport, container, repor
     deactivated?.();
   };
 
+  const share = createShare(id);
   const relay = createRelay({
     extension: id,
     token: extension.token,
     transport,
     onRefused: (reason) => report(new Error(reason)),
+    share,
   });
 
   /** @param {MessageEvent} event */
