@@ -120,6 +120,7 @@ export async function startRealm({ extension, frame, transport, container, repor
   const send = (message, transfer = []) =>
     iframe.contentWindow?.postMessage(message, origin, transfer);
 
+  const share = createShare(id);
   const dispose = () => {
     if (disposed) return;
     disposed = true;
@@ -135,7 +136,6 @@ export async function startRealm({ extension, frame, transport, container, repor
     deactivated?.();
   };
 
-  const share = createShare(id);
   const relay = createRelay({
     extension: id,
     token: extension.token,

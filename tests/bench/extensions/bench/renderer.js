@@ -587,14 +587,14 @@ export default class BenchExtension extends Renderer.LensExtension {
       // The extension's flood comes from its realm, as every user extension's does: through
       // the shell's relay, which keeps each realm to its share, then the core's queues.
       /** @param {"broadcast" | "invoke"} kind @param {unknown} value @param {number} inFlight */
-      const fromRealm = (kind, value, inFlight) => async () => {
+      const realmFlood = (kind, value, inFlight) => async () => {
         await realm.run({ op: "flood", kind, value, inFlight });
         return () => realm.run({ op: "stop" });
       };
       const floods = [
         {
           name: `${sizeName(broadcastSize)} broadcasts, 32 in flight, to ${frames} frames`,
-          ext: fromRealm("broadcast", broadcastBytes, 32),
+          ext: realmFlood("broadcast", broadcastBytes, 32),
           raw: async () =>
             fromPage(32, () =>
               invoke("bench_raw_emit", { payload: { seq: -1, data: broadcastText } }),
@@ -602,7 +602,7 @@ export default class BenchExtension extends Renderer.LensExtension {
         },
         {
           name: `${sizeName(invokeSize)} invoke echoes, 4 in flight`,
-          ext: fromRealm("invoke", invokeBytes, 4),
+          ext: realmFlood("invoke", invokeBytes, 4),
           raw: async () => fromPage(4, () => invoke("bench_raw_bytes", invokeBytes)),
         },
       ];
