@@ -282,6 +282,14 @@ impl Frames {
         self.len() == 0
     }
 
+    /// The capability issued to `frame` for extension `id`, if it is attached there: what the
+    /// core writes into a call that came through the extension's own realm channel
+    /// (`realm_channel.rs`), which the browser, not the realm, identifies.
+    pub fn token_of(&self, frame: &str, id: &ExtensionId) -> Option<String> {
+        let inner = self.inner.lock();
+        Some(inner.frames.get(frame)?.slots.get(id)?.token.clone())
+    }
+
     /// Checks a call from webview `frame` naming extension `id` with `token`; `current` is the
     /// extension's current activation (None when inactive).
     pub fn check(

@@ -13,6 +13,8 @@ pub mod manager;
 mod migrate;
 pub mod placement;
 pub mod realm;
+pub mod realm_channel;
+pub mod realm_share;
 pub mod runtime;
 pub mod scheme;
 pub mod scheme_hosts;
@@ -119,6 +121,7 @@ pub fn configure<R: Runtime>(base: tauri::Builder<R>) -> tauri::Builder<R> {
         .manage(InFlight::default())
         .manage(commands::Parked::default())
         .manage(commands::Senders::default())
+        .manage(realm_share::RealmShares::default())
         .manage(limits::MessageLimit::default())
         .invoke_handler(invoke_handler(tauri::generate_handler![
             commands::ferrolens_frame_init,

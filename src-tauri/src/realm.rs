@@ -1,11 +1,12 @@
-//! Extension realms: each extension's renderer part may run in a cross-origin, sandboxed iframe
-//! on a host of its own on the `ferrolens-ext` scheme (`ferrolens-ext://<host>/`), talking to
-//! the shell over a `MessagePort` (see `docs/realms.md`).
+//! Extension realms: each extension's renderer part runs in a cross-origin, sandboxed iframe on
+//! a host of its own on the `ferrolens-ext` scheme (`ferrolens-ext://<host>/`), which the shell
+//! hands its extension and feeds its events with window messages (see `docs/realms.md`).
 //!
 //! A host names one extension and one extension has one host, so the browser's same-origin
 //! policy keeps each realm's document, globals and files away from every other realm and from
 //! the shell (`tauri://localhost`). Tauri injects its IPC into top frames only, so a realm has
-//! no Tauri API; what it may do goes through the shell's relay.
+//! no Tauri API; it calls the core on its own channel, where the origin the browser names is
+//! what identifies it (`realm_channel.rs`).
 //!
 //! This module holds the host names, the realm page and its policy; `scheme.rs` serves them.
 

@@ -1,6 +1,7 @@
 //! The `ferrolens-ext` URI scheme: serves each extension's renderer files to the webviews,
 //! reading only inside that extension's folder, on the shared host the shell imports from and
-//! on each extension's realm host (which files to whom: `scheme_hosts.rs`).
+//! on each extension's realm host (which files to whom: `scheme_hosts.rs`), and each realm's
+//! channel to the core (`realm_channel.rs`).
 
 use std::borrow::Cow;
 
@@ -8,7 +9,7 @@ use tauri::http::{header, Request, Response};
 use tauri::{AppHandle, Manager, Runtime, UriSchemeContext, UriSchemeResponder};
 
 use crate::manager::ExtensionManager;
-use crate::{realm, scheme_hosts};
+use crate::{realm, realm_channel, scheme_hosts};
 
 /// Where the commands found the URL of a file before it moved to [`crate::urls`].
 pub use crate::urls::url_for;
@@ -21,6 +22,12 @@ pub fn handle<R: Runtime>(
     responder: UriSchemeResponder,
 ) {
     let app = ctx.app_handle().clone();
+    let host = request.uri().host().unwrap_or(realm::SHARED_HOST);
+    if host != realm::SHARED_HOST && realm_channel::is_channel(request.uri().path()) {
+        return realm_channel::handle(&app, ctx.webview_label(), request, move |answer| {
+            responder.respond(answer)
+        });
+    }
     tauri::async_runtime::spawn_blocking(move || responder.respond(answer(&app, &request)));
 }
 

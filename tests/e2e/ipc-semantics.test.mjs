@@ -1,8 +1,8 @@
 // Extension IPC semantics in the real app, across several frames: exactly-once delivery, order,
 // isolation from a hostile extension, reloads, disable/enable, and a stress run. The probe runs
 // in a realm of its own in every frame, as every extension of the shipped app does, so all of
-// it goes through the shell's relay; the test reaches the probe in the first frame's realm and
-// the shell's commands from the page.
+// it goes through each realm's own channel to the core; the test reaches the probe in the first
+// frame's realm and the shell's commands from the page.
 import assert from "node:assert/strict";
 import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";

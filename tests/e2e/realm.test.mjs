@@ -48,18 +48,23 @@ const attempt = async (what, act) => {
   try { results[what] = { ok: true, value: String(await act()) }; }
   catch (e) { results[what] = { ok: false, error: (e && e.name) + ": " + (e && e.message), code: e && e.code }; }
 };
-// The realm's channel to the shell: its parent window, as the SDK uses it.
-let nextId = 1e9;
-const raw = (message) => new Promise((resolve) => {
-  const id = nextId++;
+// The realm's own channel to the core, as the SDK uses it: a command posted to its origin (or,
+// with \`base\`, to another origin's channel).
+const channel = (command, body, headers = {}, base = "") =>
+  fetch(base + "/.ferrolens/ipc/" + command, { method: "POST", body, headers }).then(async (r) => ({
+    ok: r.headers.get("Tauri-Response") === "ok",
+    body: (r.headers.get("Content-Type") ?? "").startsWith("application/json") ? await r.json() : null,
+  }));
+const json = { "Content-Type": "application/json" };
+const bytes = { "Content-Type": "application/octet-stream" };
+// A command posted to the shell's window: the shell runs no command for a realm, so nothing answers.
+const relayed = (message) => new Promise((resolve) => {
   const onMessage = (event) => {
-    if (event.source === parent && event.data?.op === "result" && event.data.id === id) {
-      removeEventListener("message", onMessage);
-      resolve(event.data);
-    }
+    if (event.source === parent && event.data?.op === "result") resolve("answered");
   };
   addEventListener("message", onMessage);
-  parent.postMessage({ ...message, op: "invoke", id }, "*");
+  parent.postMessage({ ...message, op: "invoke", id: 1 }, "*");
+  setTimeout(() => { removeEventListener("message", onMessage); resolve("no answer"); }, 300);
 });
 export default class extends Renderer.LensExtension {
   async onActivate() {
@@ -99,26 +104,33 @@ export default class extends Renderer.LensExtension {
     await attempt("window.open", () => window.open("ferrolens-ext://hostile/", "_blank"));
     await attempt("top navigation", () => { top.location.href = "ferrolens-ext://hostile/"; return "assigned"; });
     for (const command of ["ferrolens_set_enabled", "ferrolens_frame_init", "ferrolens_uninstall", "ferrolens_broadcast", "ferrolens_inspector_entries", "plugin:event|listen", "ferrolens_frame_attach"]) {
-      await attempt("relay " + command, () => raw({ command, args: { extension: "friendly", enabled: false } }).then((r) => JSON.stringify(r)));
+      await attempt("channel " + command, () => channel(command, JSON.stringify({ extension: "hostile", enabled: false }), json).then((r) => JSON.stringify(r)));
     }
-    // Another extension's id in the call: refused. Its own id with a made-up token: the relay
+    // Another extension's id in the call: refused. Its own id with a made-up token: the core
     // writes in the real one, and the broadcast comes back to its own listener.
     const { encode } = await import("/.ferrolens/sdk/codec.js");
-    await attempt("relay own id, made-up token", () => raw({
-      command: "ferrolens_broadcast_raw",
-      args: encode(["own"]),
-      headers: { "ferrolens-call": "hostile 00000000 ping" },
-    }).then((r) => JSON.stringify(r)));
-    await attempt("relay forged broadcast", () => raw({
-      command: "ferrolens_broadcast_raw",
-      args: encode(["forged"]),
-      headers: { "ferrolens-call": "friendly 00000000 ping" },
-    }).then((r) => JSON.stringify(r)));
-    await attempt("relay forged invoke", () => raw({
-      command: "ferrolens_invoke_raw",
-      args: encode([]),
-      headers: { "ferrolens-call": "notes 00000000 list" },
-    }).then((r) => JSON.stringify(r)));
+    await attempt("channel own id, made-up token", () => channel("ferrolens_broadcast_raw", encode(["own"]),
+      { ...bytes, "ferrolens-call": "hostile 00000000 ping" }).then((r) => JSON.stringify(r)));
+    await attempt("channel forged broadcast", () => channel("ferrolens_broadcast_raw", encode(["forged"]),
+      { ...bytes, "ferrolens-call": "friendly 00000000 ping" }).then((r) => JSON.stringify(r)));
+    await attempt("channel forged invoke", () => channel("ferrolens_invoke_raw", encode([]),
+      { ...bytes, "ferrolens-call": "notes 00000000 list" }).then((r) => JSON.stringify(r)));
+    await attempt("channel forged reply", () => channel("ferrolens_reply", JSON.stringify({ extension: "notes", request: 1 }), json)
+      .then((r) => JSON.stringify(r)));
+    // Another realm's channel, as friendly: the browser names the hostile origin, which the
+    // core refuses (and the answer is not the hostile's to read); in no-cors mode too.
+    await attempt("friendly's channel", () => channel("ferrolens_broadcast_raw", encode(["forged"]),
+      { ...bytes, "ferrolens-call": "friendly 00000000 ping" }, "ferrolens-ext://friendly").then((r) => JSON.stringify(r)));
+    await attempt("friendly's channel, no-cors", () => fetch("ferrolens-ext://friendly/.ferrolens/ipc/ferrolens_frame_ready", {
+      method: "POST", mode: "no-cors", body: JSON.stringify({ extension: "friendly" }),
+    }).then((r) => r.type));
+    await attempt("friendly's channel, no referrer", () => fetch("ferrolens-ext://friendly/.ferrolens/ipc/ferrolens_frame_ready", {
+      method: "POST", mode: "no-cors", referrerPolicy: "no-referrer", body: "{}",
+    }).then((r) => r.type));
+    await attempt("own channel, friendly's referrer", () => fetch("/.ferrolens/ipc/ferrolens_frame_ready", {
+      method: "POST", referrer: "ferrolens-ext://friendly/", headers: json, body: JSON.stringify({ extension: "hostile" }),
+    }).then((r) => r.status));
+    await attempt("command posted to the shell", () => relayed({ command: "ferrolens_set_enabled", args: { extension: "friendly", enabled: false } }));
     // Posing as the shell to the other realms: a broadcast from main to friendly, a second
     // hand-off, a result. The browser says who sent it, so each realm ignores it.
     await attempt("post to sibling realms", () => {
@@ -133,8 +145,6 @@ export default class extends Renderer.LensExtension {
       }
       return parent.length;
     });
-    await attempt("relay malformed", () => { parent.postMessage("junk", "*"); parent.postMessage({ op: "invoke" }, "*"); parent.postMessage({ op: "invoke", id: "x", command: "ferrolens_set_enabled" }, "*"); return "sent"; });
-    await attempt("relay after malformed", () => raw({ command: "ferrolens_frame_init", args: {} }).then((r) => JSON.stringify(r)));
     await new Promise((resolve) => setTimeout(resolve, 300));
     window.__hostile = { results, heard, done: true };
   }
@@ -280,24 +290,39 @@ check(
       "plugin:event|listen",
       "ferrolens_frame_attach",
     ]) {
-      const result = JSON.parse(outcome(results, `relay ${command}`).value);
+      const result = JSON.parse(outcome(results, `channel ${command}`).value);
       assert.equal(result.ok, false, command);
-      assert.equal(result.error.code, "FORBIDDEN", command);
+      assert.equal(result.body.code, "FORBIDDEN", command);
+      assert.match(result.body.message, /its own IPC commands only/, command);
     }
-    const afterJunk = JSON.parse(outcome(results, "relay after malformed").value);
-    assert.equal(afterJunk.error.code, "FORBIDDEN", "the relay still answers after junk");
     // Naming friendly or notes is refused; its own id with any token reaches its own listener.
-    for (const what of ["relay forged broadcast", "relay forged invoke"]) {
+    for (const what of [
+      "channel forged broadcast",
+      "channel forged invoke",
+      "channel forged reply",
+    ]) {
       const result = JSON.parse(outcome(results, what).value);
-      assert.equal(result.error?.code, "FORBIDDEN", `${what}: ${JSON.stringify(result)}`);
-      assert.match(result.error.message, /speaks for its own extension only/);
+      assert.equal(result.body?.code, "FORBIDDEN", `${what}: ${JSON.stringify(result)}`);
+      assert.match(result.body.message, /speaks for its own extension only/);
     }
-    assert.equal(JSON.parse(outcome(results, "relay own id, made-up token").value).ok, true);
+    assert.equal(JSON.parse(outcome(results, "channel own id, made-up token").value).ok, true);
+    // Another realm's channel: not readable (CORS), and refused by the core in any mode.
+    assert.match(outcome(results, "friendly's channel").error, /^TypeError/);
+    for (const what of ["friendly's channel, no-cors", "friendly's channel, no referrer"]) {
+      const { ok, value } = outcome(results, what);
+      assert.ok(!ok || value === "opaque", `${what}: ${JSON.stringify(results[what])}`);
+    }
+    // A referrer of another origin is not the page's to set: the call stays its own.
+    assert.ok(
+      !outcome(results, "own channel, friendly's referrer").ok ||
+        outcome(results, "own channel, friendly's referrer").value === "200",
+    );
+    assert.equal(outcome(results, "command posted to the shell").value, "no answer");
     assert.deepEqual(hostile.heard, [{ args: ["own"], origin: "frame" }]);
     const friendlyHeard = await inRealm(driver, "friendly", (d) =>
       d.executeScript(() => window.__friendly.received.length),
     );
-    assert.equal(friendlyHeard, 1, "the forged ping reached friendly");
+    assert.equal(friendlyHeard, 1, "no forged ping reached friendly");
     assert.ok(Number(outcome(results, "post to sibling realms").value) >= 3);
     // Without a realm's policy in the way, the scheme's headers keep realm hosts to
     // themselves too: the shell cannot read a realm's host, and the shared host serves it
@@ -315,6 +340,30 @@ check(
     });
     assert.equal(fromShell[0], 404);
     assert.match(String(fromShell[1]), /^TypeError/);
+    // Nor may the shell's page (or an extension a test build runs there) call a realm's
+    // channel: its origin is not the realm's.
+    const shellCalls = await driver.executeAsyncScript((/** @type {any} */ done) => {
+      const url = "ferrolens-ext://friendly/.ferrolens/ipc/ferrolens_frame_ready";
+      const body = JSON.stringify({ extension: "friendly" });
+      Promise.all([
+        window
+          .fetch(url, { method: "POST", body, headers: { "Content-Type": "application/json" } })
+          .then(
+            (r) => r.status,
+            (e) => String(e),
+          ),
+        window.fetch(url, { method: "POST", body, mode: "no-cors" }).then(
+          (r) => r.type,
+          (e) => String(e),
+        ),
+      ]).then(done);
+    });
+    assert.match(String(shellCalls[0]), /^TypeError/);
+    assert.match(String(shellCalls[1]), /^(opaque|TypeError)/);
+    const friendlyAfter = await inRealm(driver, "friendly", (d) =>
+      d.executeScript(() => window.__friendly.received.length),
+    );
+    assert.equal(friendlyAfter, 1, "friendly heard nothing more");
     // The shell is untouched: every extension still active.
     const states = await driver.executeScript(() =>
       Object.fromEntries(window.__ferrolens.extensions.map(({ id, state }) => [id, state])),

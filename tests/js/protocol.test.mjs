@@ -38,6 +38,7 @@ test("the SDK's protocol module names what the core's names, with the same value
   assert.deepEqual({ ...protocol.CoreEvent }, rust.event);
   assert.deepEqual({ ...protocol.Command }, rust.command);
   assert.equal(protocol.RESERVED_CHANNEL_PREFIX, rust[""].RESERVED_CHANNEL_PREFIX);
+  assert.equal(protocol.REALM_CHANNEL_PATH, rust[""].REALM_CHANNEL_PATH);
 });
 
 /**
@@ -79,6 +80,7 @@ test("no product file but the two protocol modules spells a wire literal", () =>
     ...Object.values(protocol.CoreEvent),
     ...Object.values(protocol.Command),
     protocol.RESERVED_CHANNEL_PREFIX,
+    protocol.REALM_CHANNEL_PATH,
   ];
   const patterns = literals.map((literal) => ({ literal, pattern: literalPattern(literal) }));
   const files = [...sources("ui"), ...sources("src-tauri")].map((path) =>

@@ -304,8 +304,8 @@ class FrameHost {
   }
 
   /**
-   * Loads an extension into a realm of its own: the realm runs its code and its SDK; this page
-   * keeps its token and relays its calls.
+   * Loads an extension into a realm of its own: the realm runs its code and its SDK and calls
+   * the core on its own channel; this page feeds it the extension's events.
    * @param {LoadedExtension} extension
    */
   async attachRealm(extension) {

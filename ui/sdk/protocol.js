@@ -47,6 +47,12 @@ export const CoreEvent = Object.freeze({
 /** Prefix of channels the host keeps for itself. */
 export const RESERVED_CHANNEL_PREFIX = "ferrolens:";
 
+/**
+ * Path, on an extension's realm host, of the realm's own channel to the core; a command's name
+ * follows (`ferrolens-ext://<host>/.ferrolens/ipc/<command>`).
+ */
+export const REALM_CHANNEL_PATH = "/.ferrolens/ipc/";
+
 /** The commands the SDK and the shell call. */
 export const Command = Object.freeze({
   INVOKE_RAW: "ferrolens_invoke_raw",

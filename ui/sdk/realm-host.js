@@ -3,11 +3,9 @@
 // by the shell's listener of the extension's Tauri event. The two talk with their windows'
 // postMessage, each checking the other's window and origin (the browser sets both, so a realm
 // cannot speak as another), which WebKitGTK runs 25 times faster than a MessagePort between
-// frames (docs/realms.md). The realm reaches the core only through the relay (relay.js); it
-// never sees a token.
+// frames (docs/realms.md). The realm calls the core on its own channel (realm-channel.js), where
+// the core writes its capability in: it never sees a token, and its calls never pass here.
 import { REALM_HANDOFF } from "./port-transport.js";
-import { createShare } from "./fair-share.js";
-import { createRelay } from "./relay.js";
 
 /** The shell's theme variables a realm gets, so its panel looks native. */
 export const THEME_VARIABLES = Object.freeze([
@@ -120,12 +118,10 @@ export async function startRealm({ extension, frame, transport, container, repor
   const send = (message, transfer = []) =>
     iframe.contentWindow?.postMessage(message, origin, transfer);
 
-  const share = createShare(id);
   const dispose = () => {
     if (disposed) return;
     disposed = true;
-    // What the realm asked for and has not gone yet never goes: nothing more of it runs.
-    share.close();
+    // With its document gone, nothing more of it runs: its calls in flight are dropped.
     iframe.remove();
     window.removeEventListener("message", onMessage);
     try {
@@ -136,14 +132,6 @@ export async function startRealm({ extension, frame, transport, container, repor
     deactivated?.();
   };
 
-  const relay = createRelay({
-    extension: id,
-    token: extension.token,
-    transport,
-    onRefused: (reason) => report(new Error(reason)),
-    share,
-  });
-
   /** @param {MessageEvent} event */
   function onMessage(event) {
     // This realm's window at its origin, nothing else (another realm, the shell itself).
@@ -151,14 +139,6 @@ export async function startRealm({ extension, frame, transport, container, repor
     const message = event.data;
     if (typeof message !== "object" || message === null) return;
     switch (message.op) {
-      case "invoke":
-        relay(message).then((result) => {
-          if (result === undefined || disposed) return;
-          const value = result.ok ? result.value : undefined;
-          // A raw answer is handed over, not copied.
-          send(result, value instanceof ArrayBuffer ? [value] : []);
-        });
-        break;
       case "state":
         if (message.state === "active") activatedOk();
         else activatedFailed(new Error(String(message.error ?? "the realm failed")));

@@ -11,6 +11,7 @@ import { LensExtension } from "./extension.js";
 import { ListenerHub } from "./hub.js";
 import { portTransport, REALM_HANDOFF, REALM_TOKEN } from "./port-transport.js";
 import { Command, Header } from "./protocol.js";
+import { channelInvoke } from "./realm-channel.js";
 
 /** @typedef {import("./port-transport.js").Endpoint} Endpoint */
 
@@ -105,6 +106,7 @@ async function run(port, handoff) {
   /** @type {ListenerHub} */
   let hub;
   const transport = portTransport(port, {
+    invoke: channelInvoke(location.href),
     onControl: async (message) => {
       if (message.op !== "deactivate") return;
       try {

@@ -47,6 +47,10 @@ pub mod event {
 /// Prefix of channels the host keeps for itself.
 pub const RESERVED_CHANNEL_PREFIX: &str = "ferrolens:";
 
+/// Path, on an extension's realm host, of the realm's own channel to the core; a command's name
+/// follows (`ferrolens-ext://<host>/.ferrolens/ipc/<command>`).
+pub const REALM_CHANNEL_PATH: &str = "/.ferrolens/ipc/";
+
 /// The commands the SDK and the shell call.
 pub mod command {
     /// An invoke: call header, arguments as the raw body; the answer ends with a [form](super::form) byte.

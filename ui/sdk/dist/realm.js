@@ -2324,6 +2324,7 @@ var CoreEvent = Object.freeze({
   LIFECYCLE: "ferrolens:lifecycle"
 });
 var RESERVED_CHANNEL_PREFIX = "ferrolens:";
+var REALM_CHANNEL_PATH = "/.ferrolens/ipc/";
 var Command = Object.freeze({
   INVOKE_RAW: "ferrolens_invoke_raw",
   BROADCAST_RAW: "ferrolens_broadcast_raw",
@@ -3191,22 +3192,11 @@ var ListenerHub = class {
 // ui/sdk/port-transport.js
 var REALM_HANDOFF = "ferrolens:realm";
 var REALM_TOKEN = "realm";
-function ownBytes(args, headers) {
-  return args instanceof Uint8Array && headers?.[Header.ARGS] === void 0;
-}
-function portTransport(port, options = {}) {
-  let next = 0;
-  const pending = /* @__PURE__ */ new Map();
+function portTransport(port, options) {
   const listeners = /* @__PURE__ */ new Map();
   port.receive((message) => {
     if (typeof message !== "object" || message === null) return;
-    if (message.op === "result") {
-      const call2 = pending.get(message.id);
-      if (call2 === void 0) return;
-      pending.delete(message.id);
-      if (message.ok === true) call2.resolve(message.value);
-      else call2.reject(message.error);
-    } else if (message.op === "event") {
+    if (message.op === "event") {
       const handlers = listeners.get(message.event);
       if (handlers === void 0) return;
       for (const handler of [...handlers]) handler(message.payload);
@@ -3215,17 +3205,7 @@ function portTransport(port, options = {}) {
     }
   });
   return {
-    invoke(command, args, invokeOptions) {
-      const id = next++;
-      const headers = invokeOptions?.headers;
-      const transfer = ownBytes(args, headers) ? [args.buffer] : [];
-      try {
-        port.send({ op: "invoke", id, command, args, headers }, transfer);
-      } catch (error) {
-        return Promise.reject(error);
-      }
-      return new Promise((resolve, reject) => pending.set(id, { resolve, reject }));
-    },
+    invoke: options.invoke,
     // The shell listens to the extension's event for the realm (and to no other): this only
     // routes what it forwards.
     async listen(event, handler) {
@@ -3237,6 +3217,42 @@ function portTransport(port, options = {}) {
         handlers.delete(entry);
       };
     }
+  };
+}
+
+// ui/sdk/realm-channel.js
+function bodyOf(args) {
+  if (args instanceof Uint8Array || args instanceof ArrayBuffer) {
+    return [
+      /** @type {BodyInit} */
+      /** @type {unknown} */
+      args,
+      "application/octet-stream"
+    ];
+  }
+  return [JSON.stringify(args ?? {}), "application/json"];
+}
+function valueOf(response) {
+  const type = response.headers.get("Content-Type") ?? "";
+  if (type.startsWith("application/json")) return response.json();
+  if (type.startsWith("application/octet-stream")) return response.arrayBuffer();
+  return response.text();
+}
+function channelInvoke(page, fetcher = (input, init) => fetch(input, init)) {
+  const base = new URL(REALM_CHANNEL_PATH, page).href;
+  return (command, args, options) => {
+    const [body, type] = bodyOf(args);
+    return fetcher(`${base}${command}`, {
+      method: "POST",
+      body,
+      headers: { "Content-Type": type, ...options?.headers }
+    }).then(async (response) => {
+      const value = await valueOf(response);
+      if (response.headers.get("Tauri-Response") === "ok" || value instanceof ArrayBuffer) {
+        return value;
+      }
+      throw value;
+    });
   };
 }
 
@@ -3301,6 +3317,7 @@ async function run(port, handoff) {
   let instance;
   let hub;
   const transport = portTransport(port, {
+    invoke: channelInvoke(location.href),
     onControl: async (message) => {
       if (message.op !== "deactivate") return;
       try {

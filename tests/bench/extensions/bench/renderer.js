@@ -270,8 +270,8 @@ export default class BenchExtension extends Renderer.LensExtension {
       small,
     );
     // The same calls from an extension realm (an iframe of its own, as every user extension
-    // runs; docs/realms.md): the realm's SDK posts each call to the shell's relay, which passes
-    // it to the core. The raw side is the same raw Tauri call from the shell's page.
+    // runs; docs/realms.md): the realm's SDK posts each call to its own channel to the core.
+    // The raw side is the same raw Tauri call from the shell's page.
     await realm.ready;
     const fromRealm = (/** @type {unknown} */ value) => ({
       timed: (/** @type {number} */ batch) => realm.run({ op: "echo", value, batch }),
@@ -585,7 +585,8 @@ export default class BenchExtension extends Renderer.LensExtension {
       const broadcastText = "x".repeat(broadcastSize);
       const invokeBytes = bytesOf(invokeSize);
       // The extension's flood comes from its realm, as every user extension's does: through
-      // the shell's relay, which keeps each realm to its share, then the core's queues.
+      // its own channel, which keeps each realm to its share of the frame, then the core's
+      // queues.
       /** @param {"broadcast" | "invoke"} kind @param {unknown} value @param {number} inFlight */
       const realmFlood = (kind, value, inFlight) => async () => {
         await realm.run({ op: "flood", kind, value, inFlight });
