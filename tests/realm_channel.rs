@@ -248,6 +248,23 @@ fn a_json_command_passes_its_own_fields_with_the_frames_capability() {
         b"[1, 2".to_vec(),
     );
     assert_eq!(bad.refusal()["code"], "BAD_PAYLOAD");
+    let mut huge = br#"{"extension": "misbehaving", "error": {"message": ""#.to_vec();
+    huge.resize(realm_channel::MAX_JSON_BYTES + 1, b'x');
+    let too_large = send(
+        &host,
+        "main",
+        &realm_of("misbehaving"),
+        Some(&origin_of("misbehaving")),
+        "ferrolens_reply",
+        &[("content-type", "application/json")],
+        huge,
+    );
+    let refused = too_large.refusal();
+    assert_eq!(refused["code"], "PAYLOAD_TOO_LARGE");
+    assert!(refused["message"]
+        .as_str()
+        .unwrap()
+        .contains("ferrolens_reply"));
 }
 
 #[test]

@@ -57,6 +57,9 @@ const JSON_FIELDS: [(&str, &[&str]); 3] = [
 /// Commands that start work, taken within the realm's share (`realm_share.rs`).
 const SHARED: [&str; 2] = [command::INVOKE_RAW, command::BROADCAST_RAW];
 
+/// The most JSON a realm's JSON command (a reply's error, a cancel, ready) may carry.
+pub const MAX_JSON_BYTES: usize = 1 << 20;
+
 /// Headers of a raw call a realm may set, besides the call header (rewritten).
 const PASSED_HEADERS: [&str; 4] = [
     header::ARGS,
@@ -261,6 +264,17 @@ fn rewrite(
             ),
         ));
     };
+    // Parsed here, on the main thread: a realm's JSON commands carry ids and an error's text.
+    if body.len() > MAX_JSON_BYTES {
+        return Err(IpcError::new(
+            ErrorCode::PayloadTooLarge,
+            format!(
+                "the arguments of {name} are {} bytes of JSON, more than the {MAX_JSON_BYTES} a realm's JSON command may carry",
+                body.len()
+            ),
+        )
+        .for_extension(id));
+    }
     let args: JsonValue = serde_json::from_slice(&body).map_err(|err| {
         IpcError::new(
             ErrorCode::BadPayload,
