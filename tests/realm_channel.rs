@@ -89,6 +89,13 @@ fn origin_of(name: &str) -> String {
     format!("ferrolens-ext://{}", realm_of(name))
 }
 
+/// Sends `command` from `misbehaving`'s own realm in the frame `main`.
+fn own(host: &Host, command: &str, headers: &[(&str, &str)], body: Vec<u8>) -> Answered {
+    let realm = realm_of("misbehaving");
+    let origin = origin_of("misbehaving");
+    send(host, "main", &realm, Some(&origin), command, headers, body)
+}
+
 /// An invoke of `misbehaving`'s `channel` as its realm's SDK sends it (the token field is what
 /// the realm writes; the core replaces it).
 fn realm_invoke(host: &Host, origin: Option<&str>, named: &str, channel: &str) -> Answered {
@@ -162,11 +169,8 @@ fn a_realm_speaks_for_its_own_extension_only() {
         .as_str()
         .unwrap()
         .contains("its own extension only"));
-    let json_call = send(
+    let json_call = own(
         &host,
-        "main",
-        &realm_of("misbehaving"),
-        Some(&origin_of("misbehaving")),
         "ferrolens_frame_ready",
         &[("content-type", "application/json")],
         json!({"extension": "example", "token": "realm"})
@@ -189,11 +193,8 @@ fn a_realm_may_use_its_own_ipc_commands_only() {
         "ferrolens_inspector_entries",
         "plugin:event|listen",
     ] {
-        let answered = send(
+        let answered = own(
             &host,
-            "main",
-            &realm_of("misbehaving"),
-            Some(&origin_of("misbehaving")),
             command,
             &[("content-type", "application/json")],
             json!({"extension": "misbehaving", "enabled": false})
@@ -226,11 +227,8 @@ fn a_realm_may_use_its_own_ipc_commands_only() {
 fn a_json_command_passes_its_own_fields_with_the_frames_capability() {
     let host = host();
     host.token("misbehaving");
-    let ready = send(
+    let ready = own(
         &host,
-        "main",
-        &realm_of("misbehaving"),
-        Some(&origin_of("misbehaving")),
         "ferrolens_frame_ready",
         &[("content-type", "application/json")],
         json!({"extension": "misbehaving", "token": "forged", "extra": 1})
@@ -238,11 +236,8 @@ fn a_json_command_passes_its_own_fields_with_the_frames_capability() {
             .into_bytes(),
     );
     assert!(ready.ok, "{}", String::from_utf8_lossy(&ready.body));
-    let bad = send(
+    let bad = own(
         &host,
-        "main",
-        &realm_of("misbehaving"),
-        Some(&origin_of("misbehaving")),
         "ferrolens_frame_ready",
         &[("content-type", "application/json")],
         b"[1, 2".to_vec(),
@@ -250,11 +245,8 @@ fn a_json_command_passes_its_own_fields_with_the_frames_capability() {
     assert_eq!(bad.refusal()["code"], "BAD_PAYLOAD");
     let mut huge = br#"{"extension": "misbehaving", "error": {"message": ""#.to_vec();
     huge.resize(realm_channel::MAX_JSON_BYTES + 1, b'x');
-    let too_large = send(
+    let too_large = own(
         &host,
-        "main",
-        &realm_of("misbehaving"),
-        Some(&origin_of("misbehaving")),
         "ferrolens_reply",
         &[("content-type", "application/json")],
         huge,
