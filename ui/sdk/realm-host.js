@@ -121,7 +121,8 @@ export async function startRealm({ extension, frame, transport, container, repor
   const dispose = () => {
     if (disposed) return;
     disposed = true;
-    // With its document gone, nothing more of it runs: its calls in flight are dropped.
+    // With its document gone, nothing more of it runs (calls it already sent are answered to
+    // no one).
     iframe.remove();
     window.removeEventListener("message", onMessage);
     try {

@@ -1,7 +1,8 @@
 // An extension realm's bootstrap, loaded by the realm page (`ferrolens-ext://<host>/`, served
 // by the core): waits for the shell to hand it its extension (once), then runs that one
-// extension with this realm's own copy of the SDK, talking to the shell's window only. The
-// realm holds no token: the shell's relay speaks for the extension. See docs/realms.md.
+// extension with this realm's own copy of the SDK, talking to the shell's window and to the
+// core on its own channel (realm-channel.js). The realm holds no token: the core writes the
+// extension's in. See docs/realms.md.
 //
 // It does nothing unless it runs in an iframe of the shell: a realm page shown as a top-level
 // page (a navigation the core could not tell from an iframe's) is never handed anything.

@@ -70,8 +70,15 @@ impl Bench {
     }
 }
 
-/// Registers the raw baseline's Rust listener, as an extension's main listener would be.
+/// Registers the raw baseline's Rust listener, as an extension's main listener would be, and
+/// takes the benchmark realm's acknowledgements (its main part's `ack`) as `bench_ack`.
 pub fn install<R: Runtime>(app: &AppHandle<R>) {
+    let acks = app.clone();
+    let _ = ferrolens_ext_bench::ACK.set(Box::new(move |seq| {
+        if let Err(err) = bench_ack(acks.clone(), seq, None) {
+            log::warn!("benchmark: a realm's acknowledgement of {seq} was lost: {err}");
+        }
+    }));
     let handle = app.clone();
     app.listen_any(RAW_EVENT, move |_| {
         handle

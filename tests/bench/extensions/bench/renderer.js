@@ -49,8 +49,8 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 /**
  * The benchmark realm of this frame (tests/bench/extensions/bench-realm), driven over window
  * messages: `run(job)` has it make a call and resolves when it did (with the ms per call it
- * timed, for an `echo` batch); its listeners' acknowledgements are passed on as this page's.
- * `ready` resolves once the realm answers.
+ * timed, for an `echo` batch); its listeners acknowledge on their own (an invoke of its main
+ * part's `ack`). `ready` resolves once the realm answers.
  */
 function realmAgent() {
   let next = 0;
@@ -61,7 +61,6 @@ function realmAgent() {
   window.addEventListener("message", (event) => {
     const message = event.data;
     if (realm === null || event.source !== realm || typeof message !== "object") return;
-    if (message?.bench === "ack") invoke("bench_ack", { seq: message.seq });
     if (message?.bench !== "done") return;
     const call = pending.get(message.id);
     pending.delete(message.id);

@@ -1,7 +1,7 @@
 //! Main part of the benchmark extension: the extension-IPC side of each measured pair.
 
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use ferrolens_ipc::{ExtensionContext, ExtensionMain, Graph, HandlerError, MainPart};
 
@@ -10,6 +10,11 @@ pub const MAIN_PART: MainPart = MainPart {
     name: "ferrolens-bench",
     build: || Box::new(BenchMain),
 };
+
+/// What the app's benchmark does with a frame's acknowledgement of broadcast `seq` (its
+/// `bench_ack`), set by the app in benchmark mode. A realm, which has no Tauri API,
+/// acknowledges with an invoke of `ack`, one call to the core as a raw frame's `bench_ack` is.
+pub static ACK: OnceLock<Box<dyn Fn(u64) + Send + Sync>> = OnceLock::new();
 
 /// The benchmark extension's main class.
 pub struct BenchMain;
@@ -21,6 +26,15 @@ impl ExtensionMain for BenchMain {
             // The argument itself, with full fidelity (typed arrays stay typed arrays), moved
             // rather than copied, as the raw baseline's command moves its value.
             Ok(args.into_arg(0))
+        })?;
+        ipc.handle("ack", |_, args| {
+            let seq = args.get::<u64>(0).map_err(HandlerError::from);
+            async move {
+                if let Some(ack) = ACK.get() {
+                    ack(seq?);
+                }
+                Ok(())
+            }
         })?;
         // Main's listener, counted like the raw baseline's Rust listener.
         let pings = Arc::new(AtomicU64::new(0));
