@@ -9,6 +9,7 @@
 //! the realm's other calls. A timer runs only while calls wait.
 
 use std::collections::{HashMap, VecDeque};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -52,9 +53,12 @@ pub struct RealmShares {
     inner: Arc<Mutex<HashMap<Key, Share>>>,
 }
 
+/// Ticket ids, unique across shares: a share emptied and made anew must not take a late
+/// ticket of its earlier self for one of its own.
+static NEXT_TICKET: AtomicU64 = AtomicU64::new(0);
+
 #[derive(Default)]
 struct Share {
-    next: u64,
     /// Calls counting against the share: id, cost, end of hold.
     going: Vec<(u64, usize, Instant)>,
     going_bytes: usize,
@@ -70,8 +74,7 @@ impl Share {
     }
 
     fn admit(&mut self, cost: usize) -> u64 {
-        let id = self.next;
-        self.next += 1;
+        let id = NEXT_TICKET.fetch_add(1, Ordering::Relaxed);
         self.going.push((id, cost, Instant::now() + hold(cost)));
         self.going_bytes += cost;
         id
@@ -339,6 +342,34 @@ mod tests {
         assert_eq!(*order.lock(), vec![99]);
         drop((ticket, slow));
         assert_eq!(shares.counts("main", &id()), (0, 0));
+    }
+
+    #[test]
+    fn a_late_ticket_of_an_emptied_share_frees_nothing_of_the_next() {
+        let runtime = tokio::runtime::Runtime::new().unwrap();
+        let _entered = runtime.enter();
+        let shares = RealmShares::default();
+        let order = Arc::new(Mutex::new(Vec::new()));
+        // A call of the whole byte share, never answered; the next waits until its hold ends.
+        let (stale, _) = enter(&shares, BYTES_IN_FLIGHT, &order, 0);
+        let stale = stale.expect("alone, it fits");
+        let (_, rx) = enter(&shares, 10, &order, 1);
+        drop(
+            rx.recv_timeout(Duration::from_secs(5))
+                .expect("admitted at the hold's end"),
+        );
+        assert_eq!(shares.counts("main", &id()), (0, 0), "the share emptied");
+        // The share anew: a call of the whole byte share again, and one waiting behind it.
+        let (current, _) = enter(&shares, BYTES_IN_FLIGHT, &order, 2);
+        assert!(current.is_some());
+        let (_, waiting) = enter(&shares, 10, &order, 3);
+        drop(stale);
+        assert!(
+            waiting.try_recv().is_err(),
+            "the first share's late ticket freed no place of the second's"
+        );
+        drop(current);
+        waiting.try_recv().expect("its own call's answer does");
     }
 
     #[test]
