@@ -306,3 +306,46 @@ fn a_frame_the_extension_is_not_attached_to_is_refused() {
     assert_eq!(nobody.refusal()["code"], "FORBIDDEN");
     assert!(host.app.get_webview_window("main").is_some());
 }
+
+#[test]
+fn a_malformed_call_or_method_is_refused_with_what_was_wrong() {
+    let host = host();
+    host.token("misbehaving");
+    let body = ferrolens_ipc::value::encode(&Graph::from(json!(["hi"])));
+    for call in [
+        "misbehaving echo-arg",
+        "misbehaving realm echo-arg extra",
+        "",
+    ] {
+        let answered = own(
+            &host,
+            "ferrolens_invoke_raw",
+            &[("ferrolens-call", call)],
+            body.clone(),
+        );
+        let refused = answered.refusal();
+        assert_eq!(refused["code"], "BAD_PAYLOAD", "{call:?}");
+        assert!(refused["message"]
+            .as_str()
+            .unwrap()
+            .contains("ferrolens-call"));
+    }
+    let origin = origin_of("misbehaving");
+    let get = Request::builder()
+        .method("GET")
+        .uri(format!(
+            "ferrolens-ext://{}/.ferrolens/ipc/ferrolens_frame_ready",
+            realm_of("misbehaving")
+        ))
+        .header("origin", origin.as_str())
+        .body(Vec::new())
+        .unwrap();
+    let (tx, rx) = mpsc::channel::<Response<Cow<'static, [u8]>>>();
+    realm_channel::handle(host.app.handle(), "main", get, move |answer| {
+        let _ = tx.send(answer);
+    });
+    let answer = rx.recv_timeout(Duration::from_secs(10)).unwrap();
+    let refused: Value = serde_json::from_slice(answer.body()).unwrap();
+    assert_eq!(refused["code"], "BAD_PAYLOAD");
+    assert!(refused["message"].as_str().unwrap().contains("POST only"));
+}

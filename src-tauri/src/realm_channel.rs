@@ -27,6 +27,7 @@ use tauri::ipc::{CallbackFn, InvokeBody, InvokeResponse, InvokeResponseBody};
 use tauri::webview::InvokeRequest;
 use tauri::{AppHandle, Manager, Runtime, Url};
 
+use crate::commands::call_header_fields;
 use crate::frames::Frames;
 use crate::realm;
 use crate::realm_share::{Entry, Later, RealmShares, Ticket};
@@ -309,24 +310,9 @@ fn rewrite(
 /// A raw call's headers: the call header with the capability written in, and the call's own
 /// optional headers; nothing else.
 fn raw_headers(id: &ExtensionId, token: &str, headers: &HeaderMap) -> Result<HeaderMap, IpcError> {
-    let call = headers
-        .get(header::CALL)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
-    let mut fields = call.split(' ');
-    let (Some(named), Some(_), Some(third), None) =
-        (fields.next(), fields.next(), fields.next(), fields.next())
-    else {
-        return Err(IpcError::new(
-            ErrorCode::BadPayload,
-            format!(
-                "header {} must be \"<extension> <token> <channel or request>\"",
-                header::CALL
-            ),
-        )
-        .for_extension(id));
-    };
-    speaks_for(id, Some(named))?;
+    let [named, _, third] =
+        call_header_fields(headers, "channel or request").map_err(|err| err.for_extension(id))?;
+    speaks_for(id, Some(&named))?;
     let mut passed = HeaderMap::new();
     let value = HeaderValue::from_str(&format!("{id} {token} {third}")).map_err(|_| {
         IpcError::new(

@@ -113,10 +113,8 @@ export async function startRealm({ extension, frame, transport, container, repor
    * Sends to the realm, at its origin: if the iframe shows anything else by now, the browser
    * drops the message.
    * @param {unknown} message
-   * @param {Transferable[]} [transfer]
    */
-  const send = (message, transfer = []) =>
-    iframe.contentWindow?.postMessage(message, origin, transfer);
+  const send = (message) => iframe.contentWindow?.postMessage(message, origin);
 
   const dispose = () => {
     if (disposed) return;

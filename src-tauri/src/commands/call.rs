@@ -57,7 +57,7 @@ pub(super) fn parsed<T: std::str::FromStr>(
 }
 
 /// The three space-separated fields of the call header ([`header::CALL`]; `what` names the third).
-pub(super) fn call_header_fields(headers: &HeaderMap, what: &str) -> Result<[String; 3], IpcError> {
+pub(crate) fn call_header_fields(headers: &HeaderMap, what: &str) -> Result<[String; 3], IpcError> {
     let value = required(headers, header::CALL)?;
     let mut fields = value.split(' ');
     match (fields.next(), fields.next(), fields.next(), fields.next()) {

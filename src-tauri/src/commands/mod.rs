@@ -3,6 +3,8 @@
 mod answer;
 mod authorize;
 mod call;
+/// The call header's three fields, as every raw command reads them (also a realm's channel).
+pub(crate) use call::call_header_fields;
 mod free;
 mod inspector;
 mod ipc;
