@@ -65,6 +65,12 @@ pub struct TestingOptions {
     /// extension (`extensions`), or once a bare page has loaded with no extension layer (`bare`).
     #[arg(long, value_name = "MODE")]
     pub bench_startup: Option<StartupMode>,
+
+    /// Bytes one extension's realm may have waiting in a frame before its next call is refused
+    /// `BUSY` (default 256 MiB), so the end-to-end tests reach the limit without sending that
+    /// much.
+    #[arg(long, value_name = "BYTES")]
+    pub realm_waiting_bytes: Option<usize>,
 }
 
 /// What the start-up benchmark measures.

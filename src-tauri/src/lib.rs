@@ -317,6 +317,8 @@ pub fn run() {
     };
     #[cfg(feature = "testing")]
     let startup = cli.testing.bench_startup;
+    #[cfg(feature = "testing")]
+    let realm_waiting_bytes = cli.testing.realm_waiting_bytes;
     let context = tauri::generate_context!();
     #[cfg(feature = "testing")]
     let context = bench::page_policy::added_to(bench::bare_page::added_to(context));
@@ -343,6 +345,11 @@ pub fn run() {
             let page = "index.html";
             if let Some(max) = max_message_bytes {
                 app.state::<limits::MessageLimit>().set(max);
+            }
+            #[cfg(feature = "testing")]
+            if let Some(bytes) = realm_waiting_bytes {
+                app.state::<realm_share::RealmShares>()
+                    .set_waiting_limit(bytes);
             }
             start(app.handle(), config, bundled_main_parts())?;
             Ok(open_main_window(app.handle(), page, devtools)?)

@@ -9,7 +9,7 @@
 //! the realm's other calls. A timer runs only while calls wait.
 
 use std::collections::{HashMap, VecDeque};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -20,7 +20,8 @@ use parking_lot::Mutex;
 pub const CALLS_IN_FLIGHT: usize = 16;
 /// Bytes one realm may have in flight at once; a larger call goes alone.
 pub const BYTES_IN_FLIGHT: usize = 64 * 1024;
-/// Bytes (with [`CALL_COST`] each) one realm may have waiting; the next call is `BUSY`.
+/// Bytes (with [`CALL_COST`] each) one realm may have waiting by default; the next call is
+/// `BUSY` ([`RealmShares::set_waiting_limit`] changes it).
 pub const BYTES_WAITING: usize = 256 * 1024 * 1024;
 /// What a call costs besides its body, so the number of waiting calls is bounded too.
 pub const CALL_COST: usize = 256;
@@ -48,9 +49,19 @@ pub enum Entry {
 type Key = (String, ExtensionId);
 
 /// Every realm's share, by frame and extension.
-#[derive(Default, Clone)]
+#[derive(Clone)]
 pub struct RealmShares {
     inner: Arc<Mutex<HashMap<Key, Share>>>,
+    waiting_limit: Arc<AtomicUsize>,
+}
+
+impl Default for RealmShares {
+    fn default() -> Self {
+        Self {
+            inner: Arc::default(),
+            waiting_limit: Arc::new(AtomicUsize::new(BYTES_WAITING)),
+        }
+    }
 }
 
 /// Ticket ids, unique across shares: a share emptied and made anew must not take a late
@@ -121,6 +132,13 @@ impl Drop for Ticket {
 }
 
 impl RealmShares {
+    /// Sets the bytes one realm may have waiting (at least one call's [`CALL_COST`]); calls
+    /// already waiting stay.
+    pub fn set_waiting_limit(&self, bytes: usize) {
+        self.waiting_limit
+            .store(bytes.max(CALL_COST), Ordering::Relaxed);
+    }
+
     /// Enters a call of `size` bytes from extension `id`'s realm in `frame`.
     pub fn enter(&self, frame: &str, id: &ExtensionId, size: usize, later: Later) -> Entry {
         let key = (frame.to_string(), id.clone());
@@ -131,7 +149,7 @@ impl RealmShares {
             let ticket = share.admit(cost);
             return Entry::Now(self.ticket(key, ticket));
         }
-        if share.waiting_cost.saturating_add(cost) > BYTES_WAITING {
+        if share.waiting_cost.saturating_add(cost) > self.waiting_limit.load(Ordering::Relaxed) {
             return Entry::Busy(
                 IpcError::new(
                     ErrorCode::Busy,
@@ -323,6 +341,28 @@ mod tests {
         assert_eq!(err.code, ErrorCode::Busy);
         assert!(err.message.contains("extension flood"), "{}", err.message);
         assert_eq!(shares.counts("main", &id()).1, 2, "what waits is kept");
+    }
+
+    #[test]
+    fn a_lowered_waiting_limit_refuses_sooner_and_keeps_what_waits() {
+        // Calls too large for two to be in flight at once: the first goes, the others wait.
+        const SIZE: usize = 40_000;
+        let shares = RealmShares::default();
+        shares.set_waiting_limit(3 * (SIZE + CALL_COST));
+        let order = Arc::new(Mutex::new(Vec::new()));
+        let (first, _) = enter(&shares, SIZE, &order, 0);
+        assert!(first.is_some());
+        let waiting: Vec<_> = (1..=3).map(|n| enter(&shares, SIZE, &order, n)).collect();
+        assert!(waiting.iter().all(|(ticket, _)| ticket.is_none()));
+        let Entry::Busy(err) = shares.enter("main", &id(), SIZE, Box::new(|_| {})) else {
+            panic!("a fourth waiting call is past the lowered limit");
+        };
+        assert!(
+            err.message.contains("3 calls (120768 bytes) waiting"),
+            "{}",
+            err.message
+        );
+        assert_eq!(shares.counts("main", &id()).1, 3, "what waits is kept");
     }
 
     #[test]
