@@ -1,8 +1,8 @@
 // End-to-end: a realm flooding its own channel past its share of the frame. Its calls past the
 // waiting limit are refused `BUSY` (lowered here to 2 MiB with the testing option
 // --realm-waiting-bytes, so the test need not send 256 MiB), every call that was not refused
-// reaches its handler, and the shell and the realm itself are answered as before once the
-// flood is over.
+// reaches its handler, the shell is answered while the flood waits, and the realm itself once
+// it is over.
 import assert from "node:assert/strict";
 import { after, before } from "node:test";
 
