@@ -276,38 +276,41 @@ impl Graph {
     /// The part of the graph that `value` reaches, as a graph of its own whose root is
     /// `value` (ids renumbered in first-reached order, unreachable nodes dropped).
     pub fn subgraph(&self, value: &Value) -> Graph {
-        let mut map: HashMap<NodeId, NodeId> = HashMap::new();
+        // The new id of each node reached so far, by old id: ids index the arena, so a table
+        // rather than a hash map (a handler's `args.arg(0)` pays this for every node it gets).
+        const UNREACHED: u32 = u32::MAX;
+        let mut new_ids = vec![UNREACHED; self.nodes.len()];
         let mut order: Vec<NodeId> = Vec::new();
+        // Reached, not yet entered; a node's children are numbered in the order it holds them.
         let mut stack: Vec<NodeId> = Vec::new();
-        let mut visit = |id: NodeId, stack: &mut Vec<NodeId>, order: &mut Vec<NodeId>| {
-            if self.node(id).is_some() && !map.contains_key(&id) {
-                let new = NodeId(order.len() as u32);
-                map.insert(id, new);
-                order.push(id);
-                stack.push(id);
+        let mut reach = |id: NodeId, order: &mut Vec<NodeId>, stack: &mut Vec<NodeId>| {
+            if let Some(slot) = new_ids.get_mut(id.index()) {
+                if *slot == UNREACHED {
+                    *slot = order.len() as u32;
+                    order.push(id);
+                    stack.push(id);
+                }
             }
         };
         if let Value::Ref(id) = value {
-            visit(*id, &mut stack, &mut order);
+            reach(*id, &mut order, &mut stack);
         }
         while let Some(id) = stack.pop() {
             let node = &self.nodes[id.index()];
-            let mut children = Vec::new();
             node.for_each_value(|v| {
                 if let Value::Ref(child) = v {
-                    children.push(*child);
+                    reach(*child, &mut order, &mut stack);
                 }
             });
             if let Node::View(view) = node {
-                children.push(view.buffer);
-            }
-            for child in children {
-                visit(child, &mut stack, &mut order);
+                reach(view.buffer, &mut order, &mut stack);
             }
         }
         // Dangling ids stay dangling, past the end of the new arena.
-        let dangling = NodeId(u32::MAX);
-        let remap = |id: NodeId| map.get(&id).copied().unwrap_or(dangling);
+        let remap = |id: NodeId| match new_ids.get(id.index()) {
+            Some(&new) if new != UNREACHED => NodeId(new),
+            _ => NodeId(u32::MAX),
+        };
         let nodes = order
             .iter()
             .map(|id| {
@@ -522,6 +525,36 @@ mod tests {
         assert_eq!(sub.len(), 2);
         assert_eq!(sub.root(), &Value::Ref(NodeId(0)));
         assert_eq!(sub.subgraph(sub.root()), sub);
+    }
+
+    #[test]
+    fn subgraph_numbers_nodes_as_first_reached_and_keeps_dangling_ids_dangling() {
+        let mut g = Graph::new();
+        g.add(Node::Set(vec![])); // node 0: not reached
+        let shared = g.object(Vec::<(&str, Value)>::new()); // node 1
+        let bytes = g.uint8_array(vec![1, 2]); // buffer 2, view 3
+        let list = g.array(vec![bytes, shared.clone(), shared, Value::Ref(NodeId(99))]); // 4
+        let sub = g.subgraph(&list);
+        // The list, then its elements in order: the view, the object; the view's buffer last.
+        assert_eq!(sub.root(), &Value::Ref(NodeId(0)));
+        assert_eq!(sub.len(), 4);
+        let elements = &sub.nodes()[0].as_array().unwrap().elements;
+        let ids: Vec<_> = elements
+            .iter()
+            .map(|v| v.as_ref().unwrap().node_id())
+            .collect();
+        assert_eq!(
+            ids,
+            [
+                Some(NodeId(1)),
+                Some(NodeId(2)),
+                Some(NodeId(2)),
+                Some(NodeId(u32::MAX))
+            ]
+        );
+        assert!(matches!(&sub.nodes()[1], Node::View(view) if view.buffer == NodeId(3)));
+        assert!(matches!(&sub.nodes()[2], Node::Object(entries) if entries.is_empty()));
+        assert_eq!(sub.bytes_of(&Value::Ref(NodeId(1))), Some(&[1u8, 2][..]));
     }
 
     #[test]

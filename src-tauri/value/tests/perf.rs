@@ -129,6 +129,12 @@ fn benchmark_tree() {
         std::hint::black_box(encode(&decode(&bytes).unwrap()));
     });
     println!("decode + encode + free, as an echo: {t:?}");
+    // What a handler's `args.arg(0)` costs: the argument copied out of the arguments' graph.
+    let tree = g.element(g.root(), 0).unwrap().clone();
+    let t = best_of(20, || {
+        std::hint::black_box(g.subgraph(&tree));
+    });
+    println!("subgraph of the argument (args.arg(0)): {t:?}");
 }
 
 #[test]
