@@ -44,6 +44,9 @@ export class ListenerHub {
   #handlers = new Map();
   /** @type {Array<() => void>} */
   #onDispose = [];
+  /** @type {Array<() => void>} */
+  #onChange = [];
+  #changeQueued = false;
   #disposed = false;
   #extension;
   #report;
@@ -97,13 +100,16 @@ export class ListenerHub {
     let entries = this.#channels.get(channel);
     if (entries === undefined) this.#channels.set(channel, (entries = new Set()));
     entries.add(entry);
+    this.#changed();
     return () => this.#remove(channel, entry);
   }
 
   /** @param {string} channel @param {Entry} entry */
   #remove(channel, entry) {
     const entries = this.#channels.get(channel);
-    if (entries?.delete(entry) && entries.size === 0) this.#channels.delete(channel);
+    if (!entries?.delete(entry)) return;
+    if (entries.size === 0) this.#channels.delete(channel);
+    this.#changed();
   }
 
   /**
@@ -125,8 +131,11 @@ export class ListenerHub {
     /** @type {HandlerEntry} */
     const entry = { handler, owner };
     this.#handlers.set(channel, entry);
+    this.#changed();
     return () => {
-      if (this.#handlers.get(channel) === entry) this.#handlers.delete(channel);
+      if (this.#handlers.get(channel) !== entry) return;
+      this.#handlers.delete(channel);
+      this.#changed();
     };
   }
 
@@ -139,8 +148,28 @@ export class ListenerHub {
       for (const entry of entries) if (entry.owner === owner) this.#remove(channel, entry);
     }
     for (const [channel, entry] of this.#handlers) {
-      if (entry.owner === owner) this.#handlers.delete(channel);
+      if (entry.owner !== owner) continue;
+      this.#handlers.delete(channel);
+      this.#changed();
     }
+  }
+
+  /**
+   * Runs `callback` after listeners or handlers were added or removed: once per microtask
+   * checkpoint however many changed, so a loop of listen and dispose costs one call.
+   * @param {() => void} callback
+   */
+  onChange(callback) {
+    this.#onChange.push(callback);
+  }
+
+  #changed() {
+    if (this.#changeQueued || this.#onChange.length === 0) return;
+    this.#changeQueued = true;
+    queueMicrotask(() => {
+      this.#changeQueued = false;
+      for (const callback of this.#onChange) this.#run(callback);
+    });
   }
 
   /**
@@ -226,12 +255,16 @@ export class ListenerHub {
     this.#disposed = true;
     this.#channels.clear();
     this.#handlers.clear();
-    for (const callback of this.#onDispose.splice(0)) {
-      try {
-        callback();
-      } catch (error) {
-        this.#report(error instanceof Error ? error : new Error(messageOf(error)));
-      }
+    this.#onChange.length = 0;
+    for (const callback of this.#onDispose.splice(0)) this.#run(callback);
+  }
+
+  /** @param {() => void} callback */
+  #run(callback) {
+    try {
+      callback();
+    } catch (error) {
+      this.#report(error instanceof Error ? error : new Error(messageOf(error)));
     }
   }
 }

@@ -63,9 +63,6 @@ function reportHeight(port) {
   send();
 }
 
-/** How often a realm tells the shell its listener and handler counts, when they changed. */
-const COUNTS_MS = 1000;
-
 /**
  * Tells the shell this realm's listener and handler counts (for its Extensions view), now and
  * whenever they change.
@@ -82,11 +79,8 @@ function reportCounts(port, hub) {
     port.send({ op: "counts", ...counts }, []);
   };
   send();
-  const timer = setInterval(send, COUNTS_MS);
-  hub.onDispose(() => {
-    clearInterval(timer);
-    send();
-  });
+  hub.onChange(send);
+  hub.onDispose(send);
 }
 
 /**

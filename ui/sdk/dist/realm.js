@@ -3013,6 +3013,9 @@ var ListenerHub = class {
   #handlers = /* @__PURE__ */ new Map();
   /** @type {Array<() => void>} */
   #onDispose = [];
+  /** @type {Array<() => void>} */
+  #onChange = [];
+  #changeQueued = false;
   #disposed = false;
   #extension;
   #report;
@@ -3060,12 +3063,15 @@ var ListenerHub = class {
     let entries = this.#channels.get(channel);
     if (entries === void 0) this.#channels.set(channel, entries = /* @__PURE__ */ new Set());
     entries.add(entry);
+    this.#changed();
     return () => this.#remove(channel, entry);
   }
   /** @param {string} channel @param {Entry} entry */
   #remove(channel, entry) {
     const entries = this.#channels.get(channel);
-    if (entries?.delete(entry) && entries.size === 0) this.#channels.delete(channel);
+    if (!entries?.delete(entry)) return;
+    if (entries.size === 0) this.#channels.delete(channel);
+    this.#changed();
   }
   /**
    * Registers the handler that answers main's requests on `channel` in this frame.
@@ -3085,8 +3091,11 @@ var ListenerHub = class {
     }
     const entry = { handler, owner };
     this.#handlers.set(channel, entry);
+    this.#changed();
     return () => {
-      if (this.#handlers.get(channel) === entry) this.#handlers.delete(channel);
+      if (this.#handlers.get(channel) !== entry) return;
+      this.#handlers.delete(channel);
+      this.#changed();
     };
   }
   /**
@@ -3098,8 +3107,26 @@ var ListenerHub = class {
       for (const entry of entries) if (entry.owner === owner) this.#remove(channel, entry);
     }
     for (const [channel, entry] of this.#handlers) {
-      if (entry.owner === owner) this.#handlers.delete(channel);
+      if (entry.owner !== owner) continue;
+      this.#handlers.delete(channel);
+      this.#changed();
     }
+  }
+  /**
+   * Runs `callback` after listeners or handlers were added or removed: once per microtask
+   * checkpoint however many changed, so a loop of listen and dispose costs one call.
+   * @param {() => void} callback
+   */
+  onChange(callback) {
+    this.#onChange.push(callback);
+  }
+  #changed() {
+    if (this.#changeQueued || this.#onChange.length === 0) return;
+    this.#changeQueued = true;
+    queueMicrotask(() => {
+      this.#changeQueued = false;
+      for (const callback of this.#onChange) this.#run(callback);
+    });
   }
   /**
    * Runs `callback` once when the hub is disposed.
@@ -3179,12 +3206,15 @@ var ListenerHub = class {
     this.#disposed = true;
     this.#channels.clear();
     this.#handlers.clear();
-    for (const callback of this.#onDispose.splice(0)) {
-      try {
-        callback();
-      } catch (error) {
-        this.#report(error instanceof Error ? error : new Error(messageOf(error)));
-      }
+    this.#onChange.length = 0;
+    for (const callback of this.#onDispose.splice(0)) this.#run(callback);
+  }
+  /** @param {() => void} callback */
+  #run(callback) {
+    try {
+      callback();
+    } catch (error) {
+      this.#report(error instanceof Error ? error : new Error(messageOf(error)));
     }
   }
 };
@@ -3288,7 +3318,6 @@ function reportHeight(port) {
   new ResizeObserver(send2).observe(document.body);
   send2();
 }
-var COUNTS_MS = 1e3;
 function reportCounts(port, hub) {
   let last = "";
   const send2 = () => {
@@ -3299,11 +3328,8 @@ function reportCounts(port, hub) {
     port.send({ op: "counts", ...counts }, []);
   };
   send2();
-  const timer = setInterval(send2, COUNTS_MS);
-  hub.onDispose(() => {
-    clearInterval(timer);
-    send2();
-  });
+  hub.onChange(send2);
+  hub.onDispose(send2);
 }
 async function run(port, handoff) {
   const extension = (
