@@ -7,11 +7,12 @@ mod common;
 
 use std::borrow::Cow;
 use std::sync::mpsc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use common::host::*;
 use ferrolens_app::realm::host_for;
 use ferrolens_app::realm_channel;
+use ferrolens_app::realm_share::RealmShares;
 use ferrolens_ipc::{ExtensionId, Graph};
 use serde_json::{json, Value};
 use tauri::http::{Request, Response};
@@ -348,4 +349,30 @@ fn a_malformed_call_or_method_is_refused_with_what_was_wrong() {
     let refused: Value = serde_json::from_slice(answer.body()).unwrap();
     assert_eq!(refused["code"], "BAD_PAYLOAD");
     assert!(refused["message"].as_str().unwrap().contains("POST only"));
+}
+
+#[test]
+fn a_realm_s_calls_count_as_its_own_and_the_page_s_as_the_page_s() {
+    // What paces a realm's flood (`realm_share.rs`): who else called in its frame meanwhile.
+    let host = host();
+    host.token("misbehaving");
+    let shares = host.app.state::<RealmShares>();
+    let misbehaving = ExtensionId::new("misbehaving").unwrap();
+    let other = ExtensionId::new("other").unwrap();
+    let start = Instant::now();
+    let answered = realm_invoke(
+        &host,
+        Some(&origin_of("misbehaving")),
+        "misbehaving",
+        "echo-arg",
+    );
+    assert!(answered.ok, "{}", String::from_utf8_lossy(&answered.body));
+    assert!(
+        !shares.activity().others_since("main", &misbehaving, start),
+        "the realm's call, run by Tauri's command handlers, is not taken for the page's"
+    );
+    assert!(shares.activity().others_since("main", &other, start));
+    let page = Instant::now();
+    host.call("ferrolens_frames", json!({})).unwrap();
+    assert!(shares.activity().others_since("main", &misbehaving, page));
 }

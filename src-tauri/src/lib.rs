@@ -4,6 +4,7 @@
 pub mod bench;
 pub mod cli;
 pub mod commands;
+pub mod frame_activity;
 pub mod frames;
 pub mod inspector;
 pub mod lifecycle;
@@ -98,11 +99,21 @@ fn source_extensions_dir() -> PathBuf {
 
 /// Ferrolens's invoke handler: the raw invoke, answered in place when it can be (see
 /// [`commands::dispatch_invoke_raw`]), the raw broadcast, queued in its sender's fair share (see
-/// [`commands::dispatch_broadcast_raw`]), and every other command through `generated`.
+/// [`commands::dispatch_broadcast_raw`]), and every other command through `generated`. A call
+/// from the frame's page is noted as the page's activity, which paces realms' floods
+/// ([`realm_share`]).
 fn invoke_handler<R: Runtime>(
     generated: impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static,
 ) -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static {
     move |invoke| {
+        if !realm_channel::dispatching() {
+            let webview = invoke.message.webview_ref();
+            if let Some(shares) = webview.try_state::<realm_share::RealmShares>() {
+                shares
+                    .activity()
+                    .note(webview.label(), frame_activity::Party::Page);
+            }
+        }
         match invoke.message.command() {
             commands::INVOKE_RAW => commands::dispatch_invoke_raw(invoke),
             commands::BROADCAST_RAW => commands::dispatch_broadcast_raw(invoke),

@@ -14,6 +14,7 @@
 //! 0.1 ms a call, docs/realms.md); answered here, it reaches the realm as its own fetch's answer.
 
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::collections::HashSet;
 use std::sync::Arc;
 
@@ -127,6 +128,17 @@ pub fn handle<R: Runtime>(
     }
 }
 
+thread_local! {
+    /// Set while this thread hands a realm's call to Tauri's command handlers.
+    static DISPATCHING: Cell<bool> = const { Cell::new(false) };
+}
+
+/// True inside Tauri's command handlers when the call came through a realm's channel (Tauri
+/// runs an app command's handler within `on_message`), false for a call from the frame's page.
+pub fn dispatching() -> bool {
+    DISPATCHING.with(Cell::get)
+}
+
 /// Hands a checked call to Tauri's command handlers; its answer frees its place in the share.
 fn dispatch<R: Runtime>(
     webview: tauri::Webview<R>,
@@ -134,13 +146,42 @@ fn dispatch<R: Runtime>(
     respond: impl FnOnce(Response<Cow<'static, [u8]>>) + Send + 'static,
     ticket: Option<Ticket>,
 ) {
+    // What the call makes the frames move besides its body: a broadcast reaches every frame.
+    let delivered = match &invoke.body {
+        InvokeBody::Raw(bytes) if invoke.cmd == command::BROADCAST_RAW => {
+            bytes.len().saturating_mul(webview.state::<Frames>().len())
+        }
+        _ => 0,
+    };
+    let _dispatching = Dispatching::enter();
     webview.on_message(
         invoke,
         Box::new(move |_webview, _command, response, _callback, _error| {
-            respond(answer(response));
+            let response = answer(response);
+            let mut ticket = ticket;
+            if let Some(ticket) = &mut ticket {
+                ticket.answered(response.body().len().saturating_add(delivered));
+            }
+            respond(response);
             drop(ticket);
         }),
     );
+}
+
+/// Sets [`DISPATCHING`] for its lifetime, a panicking handler included.
+struct Dispatching;
+
+impl Dispatching {
+    fn enter() -> Self {
+        DISPATCHING.with(|flag| flag.set(true));
+        Self
+    }
+}
+
+impl Drop for Dispatching {
+    fn drop(&mut self) {
+        DISPATCHING.with(|flag| flag.set(false));
+    }
 }
 
 /// The call as Tauri's command handlers must get it, for the frame's webview, with the

@@ -6,7 +6,14 @@
 //!
 //! A call counts against the share only while its payload may still be moving: past its hold
 //! time (50 ms, 10 ms more per MiB) it is its handler's time, and a slow handler must not stop
-//! the realm's other calls. A timer runs only while calls wait.
+//! the realm's other calls. A timer runs only while calls wait or a share cools.
+//!
+//! A realm alone in its frame goes as fast as the frame moves its calls. When another party
+//! (the shell or another realm, `frame_activity.rs`) called while one of its calls was in
+//! flight, that call keeps its place in the share after its answer for as long as its bytes,
+//! both ways, take at [`PACE_BYTES_PER_SEC`]: the frame's one web process moves every party's calls and
+//! answers, so a flood left to the frame's full speed delays the others' answers there,
+//! whichever order the core answers in.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -15,6 +22,8 @@ use std::time::{Duration, Instant};
 
 use ferrolens_ipc::{ErrorCode, ExtensionId, IpcError};
 use parking_lot::Mutex;
+
+use crate::frame_activity::{FrameActivity, Party};
 
 /// Calls one realm may have in flight at once, however small.
 pub const CALLS_IN_FLIGHT: usize = 16;
@@ -25,6 +34,15 @@ pub const BYTES_IN_FLIGHT: usize = 64 * 1024;
 pub const BYTES_WAITING: usize = 256 * 1024 * 1024;
 /// What a call costs besides its body, so the number of waiting calls is bounded too.
 pub const CALL_COST: usize = 256;
+/// The pace of a realm whose calls overlap another party's in its frame.
+pub const PACE_BYTES_PER_SEC: f64 = 16.0 * 1024.0 * 1024.0;
+/// Pauses shorter than this are not kept (a small call's pause is within a timer's accuracy).
+const MIN_PAUSE: Duration = Duration::from_millis(1);
+
+/// How long a call of `cost` bytes keeps its place after its answer when it was contended.
+pub fn pause(cost: usize) -> Duration {
+    Duration::from_secs_f64(cost as f64 / PACE_BYTES_PER_SEC)
+}
 
 /// The longest a call of `cost` bytes counts against its realm's share: 50 ms, and 10 ms more
 /// per MiB (a frame moves about 100 MiB a second to the core and back on the machines measured).
@@ -53,6 +71,7 @@ type Key = (String, ExtensionId);
 pub struct RealmShares {
     inner: Arc<Mutex<HashMap<Key, Share>>>,
     waiting_limit: Arc<AtomicUsize>,
+    activity: FrameActivity,
 }
 
 impl Default for RealmShares {
@@ -60,6 +79,7 @@ impl Default for RealmShares {
         Self {
             inner: Arc::default(),
             waiting_limit: Arc::new(AtomicUsize::new(BYTES_WAITING)),
+            activity: FrameActivity::default(),
         }
     }
 }
@@ -68,10 +88,21 @@ impl Default for RealmShares {
 /// ticket of its earlier self for one of its own.
 static NEXT_TICKET: AtomicU64 = AtomicU64::new(0);
 
+/// A call counting against its share.
+struct Going {
+    id: u64,
+    cost: usize,
+    /// Admitted then: another party's call since makes it contended.
+    since: Instant,
+    /// It stops counting then (the end of its hold, or of its pause once answered).
+    until: Instant,
+    /// Answered, and keeping its place for its pause.
+    cooling: bool,
+}
+
 #[derive(Default)]
 struct Share {
-    /// Calls counting against the share: id, cost, end of hold.
-    going: Vec<(u64, usize, Instant)>,
+    going: Vec<Going>,
     going_bytes: usize,
     waiting: VecDeque<(usize, Later)>,
     waiting_cost: usize,
@@ -86,16 +117,51 @@ impl Share {
 
     fn admit(&mut self, cost: usize) -> u64 {
         let id = NEXT_TICKET.fetch_add(1, Ordering::Relaxed);
-        self.going.push((id, cost, Instant::now() + hold(cost)));
+        let since = Instant::now();
+        self.going.push(Going {
+            id,
+            cost,
+            since,
+            until: since + hold(cost),
+            cooling: false,
+        });
         self.going_bytes += cost;
         id
     }
 
     fn uncount(&mut self, id: u64) {
-        if let Some(at) = self.going.iter().position(|(going, _, _)| *going == id) {
-            let (_, cost, _) = self.going.swap_remove(at);
-            self.going_bytes -= cost;
+        if let Some(at) = self.going.iter().position(|going| going.id == id) {
+            let going = self.going.swap_remove(at);
+            self.going_bytes -= going.cost;
         }
+    }
+
+    /// Call `id` was answered with `answer` bytes: it stops counting, or, when
+    /// `contended(since)` says another party called while it was in flight, keeps its place for
+    /// its pause. True if it cools.
+    fn finish(
+        &mut self,
+        id: u64,
+        answer: usize,
+        now: Instant,
+        contended: impl Fn(Instant) -> bool,
+    ) -> bool {
+        let Some(going) = self.going.iter_mut().find(|going| going.id == id) else {
+            return false;
+        };
+        let pause = pause(going.cost.saturating_add(answer));
+        if pause >= MIN_PAUSE && contended(going.since) {
+            going.until = now + pause;
+            going.cooling = true;
+            return true;
+        }
+        self.uncount(id);
+        false
+    }
+
+    /// The timer must run: calls wait, or a share cools.
+    fn needs_timer(&self) -> bool {
+        !self.waiting.is_empty() || self.going.iter().any(|going| going.cooling)
     }
 
     /// Admits waiting calls, in order, while they fit: what to run, with their tickets' ids.
@@ -114,7 +180,7 @@ impl Share {
     }
 
     fn earliest_hold(&self) -> Option<Instant> {
-        self.going.iter().map(|(_, _, until)| *until).min()
+        self.going.iter().map(|going| going.until).min()
     }
 }
 
@@ -123,11 +189,20 @@ pub struct Ticket {
     shares: RealmShares,
     key: Key,
     id: u64,
+    answer: usize,
+}
+
+impl Ticket {
+    /// Records what the call moved besides its body (its answer, a broadcast's deliveries),
+    /// which its pause covers too.
+    pub fn answered(&mut self, bytes: usize) {
+        self.answer = bytes;
+    }
 }
 
 impl Drop for Ticket {
     fn drop(&mut self) {
-        self.shares.leave(&self.key, self.id);
+        self.shares.leave(&self.key, self.id, self.answer);
     }
 }
 
@@ -139,8 +214,14 @@ impl RealmShares {
             .store(bytes.max(CALL_COST), Ordering::Relaxed);
     }
 
+    /// Who called lately in each frame; the shell page's calls are noted here too.
+    pub fn activity(&self) -> &FrameActivity {
+        &self.activity
+    }
+
     /// Enters a call of `size` bytes from extension `id`'s realm in `frame`.
     pub fn enter(&self, frame: &str, id: &ExtensionId, size: usize, later: Later) -> Entry {
+        self.activity.note(frame, Party::Realm(id.clone()));
         let key = (frame.to_string(), id.clone());
         let cost = size.saturating_add(CALL_COST);
         let mut inner = self.inner.lock();
@@ -187,23 +268,33 @@ impl RealmShares {
             shares: self.clone(),
             key,
             id,
+            answer: 0,
         }
     }
 
-    fn leave(&self, key: &Key, id: u64) {
-        let go = {
+    fn leave(&self, key: &Key, id: u64, answer: usize) {
+        let (go, arm) = {
             let mut inner = self.inner.lock();
             let Some(share) = inner.get_mut(key) else {
                 return;
             };
-            share.uncount(id);
+            let (frame, realm) = key;
+            let contended = |since| self.activity.others_since(frame, realm, since);
+            let cooling = share.finish(id, answer, Instant::now(), contended);
             let go = share.drain();
+            let arm = (cooling && !share.timer).then(|| {
+                share.timer = true;
+                share.earliest_hold()
+            });
             if share.going.is_empty() && share.waiting.is_empty() {
                 inner.remove(key);
             }
-            go
+            (go, arm)
         };
         self.run(key, go);
+        if let Some(until) = arm {
+            self.expire_at(key.clone(), until);
+        }
     }
 
     /// Runs admitted calls, outside the lock.
@@ -231,15 +322,18 @@ impl RealmShares {
                 let expired: Vec<u64> = share
                     .going
                     .iter()
-                    .filter(|(_, _, until)| *until <= now)
-                    .map(|(id, _, _)| *id)
+                    .filter(|going| going.until <= now)
+                    .map(|going| going.id)
                     .collect();
                 for id in expired {
                     share.uncount(id);
                 }
                 let go = share.drain();
-                share.timer = !share.waiting.is_empty();
+                share.timer = share.needs_timer();
                 let again = share.timer.then(|| share.earliest_hold());
+                if share.going.is_empty() && share.waiting.is_empty() {
+                    inner.remove(&key);
+                }
                 (go, again)
             };
             shares.run(&key, go);
@@ -410,6 +504,96 @@ mod tests {
         );
         drop(current);
         waiting.try_recv().expect("its own call's answer does");
+    }
+
+    /// A call of `size` bytes admitted now, for extension `flood` in frame `main`.
+    fn admitted(shares: &RealmShares, size: usize) -> Ticket {
+        let order = Arc::new(Mutex::new(Vec::new()));
+        enter(shares, size, &order, 0)
+            .0
+            .expect("an empty share admits")
+    }
+
+    #[test]
+    fn a_call_alone_in_its_frame_frees_its_place_at_its_answer() {
+        let shares = RealmShares::default();
+        let mut ticket = admitted(&shares, 1 << 20);
+        ticket.answered(1 << 20);
+        drop(ticket);
+        assert_eq!(shares.counts("main", &id()), (0, 0));
+    }
+
+    #[test]
+    fn the_realm_s_own_calls_and_other_frames_are_no_contention() {
+        let shares = RealmShares::default();
+        let order = Arc::new(Mutex::new(Vec::new()));
+        let ticket = admitted(&shares, 1 << 20);
+        // Its own next call, entered meanwhile, and the page of another frame.
+        let (_, own) = enter(&shares, 10, &order, 1);
+        shares.activity().note("frame-2", Party::Page);
+        drop(ticket);
+        own.try_recv().expect("its next call goes at once");
+    }
+
+    #[test]
+    fn a_contended_call_keeps_its_place_for_its_pause_then_lets_the_next_go() {
+        let runtime = tokio::runtime::Runtime::new().unwrap();
+        let _entered = runtime.enter();
+        let shares = RealmShares::default();
+        let order = Arc::new(Mutex::new(Vec::new()));
+        let mut large = admitted(&shares, 512 * 1024);
+        // Another party calls while the large call is in flight.
+        shares
+            .activity()
+            .note("main", Party::Realm(ExtensionId::new("peer").unwrap()));
+        let (_, rx) = enter(&shares, 10, &order, 1);
+        large.answered(512 * 1024);
+        let answered = Instant::now();
+        drop(large);
+        assert!(rx.try_recv().is_err(), "the next call waits out the pause");
+        assert_eq!(shares.counts("main", &id()), (1, 1));
+        let next = rx
+            .recv_timeout(Duration::from_secs(5))
+            .expect("admitted at the pause's end");
+        let waited = answered.elapsed();
+        let pause = pause(512 * 1024 + CALL_COST + 512 * 1024);
+        assert!(waited >= pause, "waited {waited:?}, pause {pause:?}");
+        drop(next);
+        assert_eq!(shares.counts("main", &id()), (0, 0));
+    }
+
+    #[test]
+    fn a_cooling_share_empties_itself_with_nothing_waiting() {
+        let runtime = tokio::runtime::Runtime::new().unwrap();
+        let _entered = runtime.enter();
+        let shares = RealmShares::default();
+        let ticket = admitted(&shares, 256 * 1024);
+        shares.activity().note("main", Party::Page);
+        drop(ticket);
+        assert_eq!(shares.counts("main", &id()), (1, 0), "cooling");
+        let end = Instant::now() + Duration::from_secs(5);
+        while shares.counts("main", &id()) != (0, 0) && Instant::now() < end {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        assert_eq!(shares.counts("main", &id()), (0, 0));
+        assert!(shares.inner.lock().is_empty(), "the share itself is gone");
+    }
+
+    #[test]
+    fn a_small_contended_call_is_not_paced() {
+        let shares = RealmShares::default();
+        let ticket = admitted(&shares, 1024);
+        shares.activity().note("main", Party::Page);
+        drop(ticket);
+        assert_eq!(shares.counts("main", &id()), (0, 0));
+    }
+
+    #[test]
+    fn a_broadcast_s_pause_covers_what_its_answer_says_it_moved() {
+        // 64 KiB to 8 frames: about 36 ms at the pace, where the body alone would be 4 ms.
+        let moved = 64 * 1024 + CALL_COST + 8 * 64 * 1024;
+        assert!(pause(moved) > Duration::from_millis(30));
+        assert!(pause(64 * 1024 + CALL_COST) < Duration::from_millis(5));
     }
 
     #[test]
