@@ -35,7 +35,7 @@ pub const BYTES_WAITING: usize = 256 * 1024 * 1024;
 /// What a call costs besides its body, so the number of waiting calls is bounded too.
 pub const CALL_COST: usize = 256;
 /// The pace of a realm whose calls overlap another party's in its frame.
-pub const PACE_BYTES_PER_SEC: f64 = 16.0 * 1024.0 * 1024.0;
+pub const PACE_BYTES_PER_SEC: f64 = 32.0 * 1024.0 * 1024.0;
 /// Pauses shorter than this are not kept (a small call's pause is within a timer's accuracy).
 const MIN_PAUSE: Duration = Duration::from_millis(1);
 
@@ -589,11 +589,15 @@ mod tests {
     }
 
     #[test]
-    fn a_broadcast_s_pause_covers_what_its_answer_says_it_moved() {
-        // 64 KiB to 8 frames: about 36 ms at the pace, where the body alone would be 4 ms.
-        let moved = 64 * 1024 + CALL_COST + 8 * 64 * 1024;
-        assert!(pause(moved) > Duration::from_millis(30));
-        assert!(pause(64 * 1024 + CALL_COST) < Duration::from_millis(5));
+    fn a_pause_is_the_bytes_moved_at_the_pace() {
+        assert_eq!(pause(32 << 20), Duration::from_secs(1));
+        // A 64 KiB broadcast to 8 frames: nine times its body's pause, about 18 ms.
+        let body = 64 * 1024 + CALL_COST;
+        let moved = body + 8 * 64 * 1024;
+        assert!(pause(moved) > pause(body) * 8);
+        assert!(
+            pause(moved) > Duration::from_millis(17) && pause(moved) < Duration::from_millis(19)
+        );
     }
 
     #[test]
