@@ -11,9 +11,9 @@
 //! A realm alone in its frame goes as fast as the frame moves its calls. When another party
 //! (the shell or another realm, `frame_activity.rs`) called while one of its calls was in
 //! flight, that call keeps its place in the share after its answer for as long as its bytes,
-//! both ways, take at [`PACE_BYTES_PER_SEC`]: the frame's one web process moves every party's calls and
-//! answers, so a flood left to the frame's full speed delays the others' answers there,
-//! whichever order the core answers in.
+//! both ways, take at [`PACE_BYTES_PER_SEC`]: the frame's one web process moves every party's
+//! calls and answers, so a flood left to the frame's full speed delays the others' answers
+//! there, whichever order the core answers in.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
