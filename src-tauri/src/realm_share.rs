@@ -541,13 +541,15 @@ mod tests {
         let _entered = runtime.enter();
         let shares = RealmShares::default();
         let order = Arc::new(Mutex::new(Vec::new()));
-        let mut large = admitted(&shares, 512 * 1024);
+        // Large enough that its pause (250 ms) outlasts any scheduling delay of this test.
+        const SIZE: usize = 4 << 20;
+        let mut large = admitted(&shares, SIZE);
         // Another party calls while the large call is in flight.
         shares
             .activity()
             .note("main", Party::Realm(ExtensionId::new("peer").unwrap()));
         let (_, rx) = enter(&shares, 10, &order, 1);
-        large.answered(512 * 1024);
+        large.answered(SIZE);
         let answered = Instant::now();
         drop(large);
         assert!(rx.try_recv().is_err(), "the next call waits out the pause");
@@ -556,7 +558,7 @@ mod tests {
             .recv_timeout(Duration::from_secs(5))
             .expect("admitted at the pause's end");
         let waited = answered.elapsed();
-        let pause = pause(512 * 1024 + CALL_COST + 512 * 1024);
+        let pause = pause(SIZE + CALL_COST + SIZE);
         assert!(waited >= pause, "waited {waited:?}, pause {pause:?}");
         drop(next);
         assert_eq!(shares.counts("main", &id()), (0, 0));
@@ -567,10 +569,10 @@ mod tests {
         let runtime = tokio::runtime::Runtime::new().unwrap();
         let _entered = runtime.enter();
         let shares = RealmShares::default();
-        let ticket = admitted(&shares, 256 * 1024);
+        let ticket = admitted(&shares, 4 << 20);
         shares.activity().note("main", Party::Page);
         drop(ticket);
-        assert_eq!(shares.counts("main", &id()), (1, 0), "cooling");
+        assert_eq!(shares.counts("main", &id()), (1, 0), "cooling for 125 ms");
         let end = Instant::now() + Duration::from_secs(5);
         while shares.counts("main", &id()) != (0, 0) && Instant::now() < end {
             std::thread::sleep(Duration::from_millis(5));
