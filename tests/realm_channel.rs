@@ -113,27 +113,27 @@ fn realm_invoke(host: &Host, origin: Option<&str>, named: &str, channel: &str) -
     )
 }
 
+/// An invoke of `misbehaving`'s `channel` from its own realm.
+fn own_invoke(host: &Host, channel: &str) -> Answered {
+    realm_invoke(
+        host,
+        Some(&origin_of("misbehaving")),
+        "misbehaving",
+        channel,
+    )
+}
+
 #[test]
 fn a_realm_invokes_its_own_main_handlers_without_a_token() {
     let host = host();
     host.token("misbehaving");
-    let answered = realm_invoke(
-        &host,
-        Some(&origin_of("misbehaving")),
-        "misbehaving",
-        "echo-arg",
-    );
+    let answered = own_invoke(&host, "echo-arg");
     assert!(answered.ok, "{}", String::from_utf8_lossy(&answered.body));
     assert_eq!(answered.content_type, "application/octet-stream");
     let graph = answer_value(Ok(tauri::ipc::InvokeResponseBody::Raw(answered.body)));
     assert_eq!(graph.to_json().unwrap(), json!("hi"));
     // A handler that is not there is the handler's answer, not a refusal of the channel.
-    let missing = realm_invoke(
-        &host,
-        Some(&origin_of("misbehaving")),
-        "misbehaving",
-        "nobody",
-    );
+    let missing = own_invoke(&host, "nobody");
     assert_eq!(missing.refusal()["code"], "NO_HANDLER");
 }
 
@@ -264,12 +264,7 @@ fn a_json_command_passes_its_own_fields_with_the_frames_capability() {
 fn a_frame_the_extension_is_not_attached_to_is_refused() {
     let host = host();
     // No frame has initialised: no capability to write in.
-    let refused = realm_invoke(
-        &host,
-        Some(&origin_of("misbehaving")),
-        "misbehaving",
-        "echo-arg",
-    );
+    let refused = own_invoke(&host, "echo-arg");
     let refused = refused.refusal();
     assert_eq!(refused["code"], "FORBIDDEN");
     assert!(refused["message"]
@@ -360,12 +355,7 @@ fn a_realm_s_calls_count_as_its_own_and_the_page_s_as_the_page_s() {
     let misbehaving = ExtensionId::new("misbehaving").unwrap();
     let other = ExtensionId::new("other").unwrap();
     let start = Instant::now();
-    let answered = realm_invoke(
-        &host,
-        Some(&origin_of("misbehaving")),
-        "misbehaving",
-        "echo-arg",
-    );
+    let answered = own_invoke(&host, "echo-arg");
     assert!(answered.ok, "{}", String::from_utf8_lossy(&answered.body));
     assert!(
         !shares.activity().others_since("main", &misbehaving, start),
