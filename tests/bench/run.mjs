@@ -111,7 +111,8 @@ const startup = {
 };
 startup.ratio = startup.ext.p50 / startup.raw.p50;
 // Isolation must not cost start-up what users feel: at most 1.6 times the bare window's.
-startup.target = "<= 1.6";
+const STARTUP_TARGET = 1.6;
+startup.target = `<= ${STARTUP_TARGET}`;
 
 // The benchmark extension is a bundled test extension (its main part is compiled into test
 // builds only); the user folder holds the component benchmark alone, so a developer's own
@@ -146,7 +147,7 @@ results.machine = {
 };
 results.date = new Date().toISOString();
 const f = (x) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(3));
-const row = `| ${startup.name} | ${f(startup.ext.p50)} / ${f(startup.ext.p90)} / ${f(startup.ext.p99)} | ${f(startup.raw.p50)} / ${f(startup.raw.p90)} / ${f(startup.raw.p99)} | ${startup.ratio.toFixed(3)} | ${startup.target} ${startup.ratio <= 1.6 ? "met" : "**missed**"} (bare Tauri window) |`;
+const row = `| ${startup.name} | ${f(startup.ext.p50)} / ${f(startup.ext.p90)} / ${f(startup.ext.p99)} | ${f(startup.raw.p50)} / ${f(startup.raw.p90)} / ${f(startup.raw.p99)} | ${startup.ratio.toFixed(3)} | ${startup.target} ${startup.ratio <= STARTUP_TARGET ? "met" : "**missed**"} (bare Tauri window) |`;
 const md = readFileSync(join(out, "results.md"), "utf8").split("\n");
 const tableEnd = md.findIndex((line, i) => i > 1 && !line.startsWith("|"));
 md.splice(tableEnd, 0, row);
